@@ -1,0 +1,19 @@
+"""An answer before it meets a channel: a safe title, blocks of text with spoiler levels, and how to rebuild it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .spoilers import Block, Segment
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    title: str  # shown in an embed title, where spoiler markup does not work: always spoiler-free
+    blocks: list[Block] = field(default_factory=list)
+    footer: str = ""  # spoiler-free too
+    # "kind:argument": lets the "Reveal to me" button rebuild this answer later, even after a restart.
+    reveal_key: str | None = None
+
+    def segments(self) -> list[Segment]:
+        return [seg for block in self.blocks for seg in block]

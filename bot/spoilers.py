@@ -1,0 +1,112 @@
+"""Spoiler policy and markup: which text a channel may show plainly, and how the rest is hidden (pure logic)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .models import Level
+
+_MARKDOWN = re.compile(r"([\\*_~`|>#\[\]<:@])")
+
+
+class Style(StrEnum):
+    WRAP = "wrap"  # text above the allowed level goes inside ||...||, click to reveal
+    PRIVATE = "private"  # text above the allowed level is left out; a button reveals it to whoever asks
+
+
+class Source(StrEnum):
+    CHANNEL = "channel"
+    PARENT = "parent"
+    DEFAULT = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    allowed: Level = Level.NONE
+    style: Style = Style.WRAP
+    source: Source = Source.DEFAULT
+
+    def shows(self, level: Level) -> bool:
+        return level <= self.allowed
+
+
+STRICTEST = Policy()
+OPEN = Policy(allowed=Level.ENDING)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of an answer and how much of the film it gives away."""
+
+    text: str
+    level: Level = Level.NONE
+    escape: bool = True  # False only for our own fixed markup such as "**Premise**"
+
+
+HIDDEN_NOTE = "*(spoiler hidden here: press “Reveal to me” to read it privately)*"
+
+
+def escape(text: str) -> str:
+    """Escape Discord markdown, so text can never open or close markup (a `|` included) or ping anyone."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def wrap(text: str) -> str:
+    """Spoiler markup around already-escaped text; empty text stays empty (`||||` would show the bars)."""
+    return f"||{text}||" if text.strip() else text
+
+
+def resolve_policy(
+    default: Policy,
+    own: Policy | None = None,
+    parent: Policy | None = None,
+) -> Policy:
+    """A channel's own setting wins, then its parent's (for a thread), then the server's default."""
+    if own is not None:
+        return Policy(own.allowed, own.style, Source.CHANNEL)
+    if parent is not None:
+        return Policy(parent.allowed, parent.style, Source.PARENT)
+    return Policy(default.allowed, default.style, Source.DEFAULT)
+
+
+def needs_reveal(segments: Iterable[Segment], policy: Policy) -> bool:
+    """True when the private style hides something here, so the answer needs a "Reveal to me" button."""
+    return policy.style is Style.PRIVATE and any(not policy.shows(s.level) for s in segments)
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    """Escaped text ready for Discord, and whether it must sit inside spoiler bars."""
+
+    text: str
+    spoiler: bool = False
+
+    def markup(self) -> str:
+        return wrap(self.text) if self.spoiler else self.text
+
+
+Block = Sequence[Segment]  # a line of an answer: its segments are joined by spaces, blocks by new lines
+
+
+def render_atoms(blocks: Sequence[Block], policy: Policy) -> list[list[Atom]]:
+    """Each segment as the channel may show it: plain, wrapped, or (private style) one note per hidden run."""
+    rendered: list[list[Atom]] = []
+    hiding = False
+    for block in blocks:
+        atoms: list[Atom] = []
+        for seg in block:
+            text = escape(seg.text) if seg.escape else seg.text
+            if policy.shows(seg.level):
+                atoms.append(Atom(text))
+                hiding = False
+            elif policy.style is Style.WRAP:
+                atoms.append(Atom(text, spoiler=True))
+            elif not hiding:
+                atoms.append(Atom(HIDDEN_NOTE))
+                hiding = True
+        if atoms:
+            rendered.append(atoms)
+    return rendered

@@ -1,0 +1,140 @@
+"""The connection, the migrations and the small key-value table every part of the store shares."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Self
+
+import aiosqlite
+
+from ..errors import ConfigError
+
+log = logging.getLogger(__name__)
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class StoreError(ConfigError):
+    """The database cannot be opened or written; the message says what to do."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migration scripts, in order: (version, file name, SQL)."""
+    found = []
+    for entry in resources.files(__package__).joinpath("migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [version for version, _, _ in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations must be numbered 001, 002, ... without gaps, found {versions}")
+    return found
+
+
+class StoreBase:
+    """One aiosqlite connection shared by every coroutine; multi-statement writes take ``transaction()``."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path) -> Self:
+        """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+        if str(path) != ":memory:":
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"Cannot create the folder for the database {path} ({exc.strerror}).") from None
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"Cannot open the database {path} ({exc}); check DATABASE_PATH.") from None
+        conn.row_factory = aiosqlite.Row
+        store = cls(conn, path)
+        try:
+            await store._configure()
+            await store._migrate()
+        except sqlite3.Error as exc:
+            await conn.close()
+            raise StoreError(_explain(path, exc)) from None
+        except BaseException:
+            await conn.close()
+            raise
+        return store
+
+    async def _configure(self) -> None:
+        await self._conn.execute("PRAGMA foreign_keys = ON")
+        await self._conn.execute("PRAGMA busy_timeout = 5000")
+        mode = await self._scalar("PRAGMA journal_mode = WAL")
+        if str(mode).lower() != "wal" and str(self.path) != ":memory:":
+            log.warning("SQLite refused WAL mode for %s (journal mode is %s)", self.path, mode)
+        # WAL + NORMAL: a committed write survives the process being killed; only power loss can undo the last ones.
+        await self._conn.execute("PRAGMA synchronous = NORMAL")
+
+    async def _migrate(self) -> None:
+        current = int(await self._scalar("PRAGMA user_version"))
+        for version, name, sql in migrations():
+            if version <= current:
+                continue
+            log.info("Applying migration %s", name)
+            # executescript runs the whole file; user_version moves inside the same transaction.
+            await self._conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+
+    async def schema_version(self) -> int:
+        return int(await self._scalar("PRAGMA user_version"))
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run several statements atomically; other writers wait for the lock instead of interleaving."""
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
+
+    async def _scalar(self, sql: str, params: tuple[object, ...] = ()) -> object:
+        async with self._conn.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else row[0]
+
+    async def get_meta(self, key: str) -> str | None:
+        value = await self._scalar("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if value is None else str(value)
+
+    async def set_meta(self, key: str, value: str) -> None:
+        await self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    async def integrity_check(self) -> str:
+        return str(await self._scalar("PRAGMA integrity_check"))
+
+
+def _explain(path: Path, exc: sqlite3.Error) -> str:
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text:
+        return (
+            f"The database {path} is read-only: give the bot write access to it and its folder, or set DATABASE_PATH."
+        )
+    if "full" in text:
+        return f"The disk holding the database {path} is full: free some space and start the bot again."
+    if "not a database" in text or "malformed" in text:
+        return f"{path} is not a usable SQLite database ({exc}): restore a backup or point DATABASE_PATH elsewhere."
+    return f"The database {path} could not be prepared ({exc})."

@@ -1,0 +1,137 @@
+"""Fitting answers into Discord's limits by construction: pages, embeds and messages (pure logic)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .spoilers import Atom, Block, Policy, render_atoms
+
+CONTENT_LIMIT = 2000
+EMBED_TITLE_LIMIT = 256
+EMBED_DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+FOOTER_BUDGET = 200  # our footers stay short, so title + a full description + footer fit one embed
+EMBED_TOTAL_LIMIT = 6000
+EMBEDS_PER_MESSAGE = 10
+FIELDS_PER_EMBED = 25
+CHOICE_NAME_LIMIT = 100
+CHOICES_LIMIT = 25
+CUSTOM_ID_LIMIT = 100
+BUTTON_LABEL_LIMIT = 80
+ELLIPSIS = "…"
+
+
+def shorten(text: str, limit: int) -> str:
+    """Plain text cut to ``limit`` characters at a word boundary, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + ELLIPSIS
+
+
+def _hard_split(word: str, size: int) -> list[str]:
+    """Split one overlong word; never between a backslash and the character it escapes."""
+    pieces: list[str] = []
+    while len(word) > size:
+        cut = size
+        while cut > 1 and word[cut - 1] == "\\":
+            cut -= 1
+        pieces.append(word[:cut])
+        word = word[cut:]
+    pieces.append(word)
+    return pieces
+
+
+def _chunks(atom: Atom, limit: int) -> list[Atom]:
+    """An atom too long for one page, split at spaces into atoms that each fit with their markup."""
+    room = limit - (4 if atom.spoiler else 0)
+    if len(atom.text) <= room:
+        return [atom]
+    out: list[Atom] = []
+    current = ""
+    for word in atom.text.split():
+        for piece in _hard_split(word, room):
+            candidate = f"{current} {piece}" if current else piece
+            if len(candidate) <= room:
+                current = candidate
+            else:
+                out.append(Atom(current, atom.spoiler))
+                current = piece
+    if current:
+        out.append(Atom(current, atom.spoiler))
+    return out
+
+
+def paginate(blocks: Sequence[Sequence[Atom]], limit: int) -> list[str]:
+    """Join atoms (spaces within a block, new lines between blocks) into pages of at most ``limit`` characters.
+
+    Pages break between blocks when they can, else between atoms, else between words, and spoiler markup is
+    closed and reopened around each piece, so no page ever holds half of a ``||...||`` pair.
+    """
+    pages: list[str] = []
+    current = ""
+    for block in blocks:
+        first_in_block = True
+        for atom in block:
+            for piece in _chunks(atom, limit):
+                text = piece.markup()
+                sep = ("\n" if first_in_block else " ") if current else ""
+                if len(current) + len(sep) + len(text) <= limit:
+                    current += sep + text
+                else:
+                    pages.append(current)
+                    current = text
+                first_in_block = False
+    if current:
+        pages.append(current)
+    return pages
+
+
+def render(blocks: Sequence[Block], policy: Policy, limit: int = EMBED_DESCRIPTION_LIMIT) -> list[str]:
+    """Blocks of segments, with the channel's spoiler policy applied, as pages of at most ``limit`` characters."""
+    return paginate(render_atoms(blocks, policy), limit)
+
+
+@dataclass(slots=True)
+class EmbedSpec:
+    """A plain description of an embed; titles, field names and footers never carry spoiler markup."""
+
+    title: str = ""
+    description: str = ""
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    footer: str = ""
+
+    def size(self) -> int:
+        return len(self.title) + len(self.description) + len(self.footer) + sum(len(n) + len(v) for n, v in self.fields)
+
+
+def pack_pages(title: str, pages: Sequence[str], footer: str = "") -> list[list[EmbedSpec]]:
+    """Pages of description as embeds, grouped into messages that respect the per-message embed limits.
+
+    The first embed carries the title; the last of each message carries the footer.
+    """
+    title = shorten(title, EMBED_TITLE_LIMIT)
+    footer = shorten(footer, FOOTER_BUDGET) if footer else ""
+    messages: list[list[EmbedSpec]] = []
+    current: list[EmbedSpec] = []
+    total = 0
+    for index, page in enumerate(pages or [""]):
+        embed = EmbedSpec(title=title if index == 0 else "", description=page)
+        cost = embed.size() + len(footer)
+        if current and (len(current) == EMBEDS_PER_MESSAGE or total + cost > EMBED_TOTAL_LIMIT):
+            messages.append(current)
+            current, total = [], 0
+        current.append(embed)
+        total += embed.size()
+    messages.append(current)
+    if footer:
+        for message in messages:
+            message[-1].footer = footer
+    return messages

@@ -1,0 +1,39 @@
+"""Shared fixtures: a temporary database, the local Discord stand-in, and the real bot running against it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DEFAULT_FACTS, Settings
+from bot.standin import StandIn
+from bot.standin.harness import running_bot
+from bot.store import Store
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(token="unused", database_path=tmp_path / "bot.db", facts_path=DEFAULT_FACTS)
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    s = await Store.open(tmp_path / "store.db")
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+async def discord_api() -> AsyncIterator[StandIn]:
+    """The stand-in, checked at the end: any rule the bot broke or route it used that Discord lacks fails the test."""
+    async with StandIn() as standin:
+        yield standin
+        assert standin.problems == [], "the stand-in saw problems:\n" + "\n".join(standin.problems)
+
+
+@pytest.fixture
+async def bot(discord_api: StandIn, settings: Settings):
+    async with running_bot(discord_api, settings) as running:
+        yield running
