@@ -8,7 +8,7 @@ import signal
 import sys
 
 import discord
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 from .client import StrangersBot
 from .errors import ConfigError
@@ -31,7 +31,7 @@ async def run(settings: Settings, **options: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    load_dotenv()
+    load_dotenv(find_dotenv(usecwd=True))  # the .env of the folder the bot is started from
     try:
         settings = Settings.from_env()
     except ConfigError as exc:
