@@ -31,6 +31,11 @@ async def run(settings: Settings, **options: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["playground"]:
+        from .playground import main as playground_main
+
+        return playground_main(argv[1:])
     load_dotenv(find_dotenv(usecwd=True))  # the .env of the folder the bot is started from
     try:
         settings = Settings.from_env()
