@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,6 +66,9 @@ class Reply:
     choices: list[dict] | None = None
     edits: int = 0
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    # time.perf_counter() when the interaction went out on the gateway and when its callback POST came in.
+    sent_at: float | None = None
+    answered_at: float | None = None
 
     @property
     def complete(self) -> bool:
@@ -153,6 +157,9 @@ class StandIn:
         self.identifies = 0
         self.resumes = 0
         self.connected = asyncio.Event()
+        # time.perf_counter() of the last READY + GUILD_CREATEs sent and of the last command registration (PUT).
+        self.ready_at: float | None = None
+        self.synced_at: float | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
@@ -272,6 +279,7 @@ class StandIn:
         )
         for guild in world.guilds:
             await session.send(0, guild.create_payload(), "GUILD_CREATE")
+        self.ready_at = time.perf_counter()
         session.identified.set()
         self.connected.set()
 
@@ -449,6 +457,7 @@ class StandIn:
             registered.append(entry)
         target = self._commands_for(m)
         target[:] = registered
+        self.synced_at = time.perf_counter()
         return json_response(registered)
 
     def find_command(self, name: str, guild: Guild | None = None) -> dict:
@@ -568,6 +577,7 @@ class StandIn:
         reply = self._reply_for(m["token"])
         if reply is None or str(reply.interaction_id) != m["id"]:
             return error_response(404, 10062, "Unknown interaction")
+        reply.answered_at = reply.answered_at or time.perf_counter()
         if reply.callback_type is not None:
             self.problem(f"interaction {reply.interaction_id} was answered twice")
             return error_response(400, 40060, "Interaction has already been acknowledged.")
@@ -818,6 +828,7 @@ class StandIn:
         return data
 
     async def _send(self, payload: dict, reply: Reply, timeout: float) -> Reply:
+        reply.sent_at = time.perf_counter()
         await self.dispatch("INTERACTION_CREATE", payload)
         try:
             await reply.wait(lambda r: r.complete, timeout)
