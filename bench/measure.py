@@ -1,0 +1,298 @@
+"""The measurements: cold start, dispatch-to-callback latency per command, a burst of votes, resident memory.
+
+Each takes a running ``StandIn`` (in this process) and a ``Child`` (the bot under test, in its own process) and
+returns plain dataclasses; nothing here knows which of the two bots it is measuring. Latency is the stand-in's
+``Reply.answered_at - Reply.sent_at``: from the INTERACTION_CREATE going out on the gateway to the interaction
+callback POST coming in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import statistics
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from bot.standin import Reply, StandIn, User, message_buttons
+
+from .child_process import Child
+
+FIRST_CHOICE = object()  # an option value: the first choice the bot's own autocomplete offers for it
+VOTE_BUTTON = re.compile(r"^poll:(?P<poll>\d+):(?P<position>\d+)$")
+START_TIMEOUT = 60.0
+ANSWER_TIMEOUT = 30.0
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+# -- what is available -------------------------------------------------------------------------------------------
+
+
+def command_schema(standin: StandIn, command: str) -> dict[str, Any] | None:
+    """The registered schema of ``command`` ("theory show" for a subcommand), or None if the bot has no such command."""
+    path = command.split()
+    try:
+        schema = standin.find_command(path[0], standin.guild)
+    except LookupError:
+        return None
+    for part in path[1:]:
+        schema = next((o for o in schema.get("options") or [] if o["name"] == part and o["type"] in (1, 2)), None)
+        if schema is None:
+            return None
+    return schema
+
+
+def option_schema(standin: StandIn, command: str, option: str) -> dict[str, Any] | None:
+    schema = command_schema(standin, command)
+    return next((o for o in (schema or {}).get("options") or [] if o["name"] == option), None)
+
+
+# -- probes: one kind of interaction, repeated ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One row of the latency table: a slash command, an autocomplete, or a button press."""
+
+    label: str
+    kind: Literal["slash", "autocomplete", "click"]
+    command: str  # for a click: the command whose answer carries the button (it is run once to get it)
+    options: Mapping[str, Any] = field(default_factory=dict)
+    focused: str = ""  # autocomplete: the option being typed into
+    typed: str = ""  # autocomplete: what the member has typed so far
+    moderator: bool = False
+
+    def available(self, standin: StandIn) -> bool:
+        if self.kind == "autocomplete":
+            option = option_schema(standin, self.command, self.focused)
+            return bool(option and option.get("autocomplete"))
+        schema = command_schema(standin, self.command)
+        return schema is not None and all(option_schema(standin, self.command, name) for name in self.options)
+
+
+async def first_choice(standin: StandIn, command: str, option: str) -> Any:
+    schema = option_schema(standin, command, option) or {}
+    if schema.get("choices"):
+        return schema["choices"][0]["value"]
+    choices = await standin.autocomplete(command, option, "")
+    if not choices:
+        raise LookupError(f"/{command} offers no choice for {option!r}: cannot pick a value to benchmark with")
+    return choices[0]["value"]
+
+
+async def resolve_options(standin: StandIn, probe: Probe) -> dict[str, Any]:
+    """The probe's options with every FIRST_CHOICE replaced by what this bot offers."""
+    return {
+        name: await first_choice(standin, probe.command, name) if value is FIRST_CHOICE else value
+        for name, value in probe.options.items()
+    }
+
+
+def latest_reply(standin: StandIn) -> Reply:
+    return next(reversed(standin.replies.values()))
+
+
+class Runner:
+    """Runs one probe against one bot, again and again, each time as the next of ``members``."""
+
+    def __init__(self, standin: StandIn, probe: Probe, members: Sequence[User], vote_message: dict | None) -> None:
+        self.standin, self.probe, self.members = standin, probe, members
+        self.vote_message = vote_message
+        self.options: dict[str, Any] = {}
+        self.count = 0
+
+    async def prepare(self) -> None:
+        self.options = await resolve_options(self.standin, self.probe)
+
+    async def once(self) -> Reply:
+        standin, probe = self.standin, self.probe
+        user = standin.world.moderator if probe.moderator else self.members[self.count % len(self.members)]
+        self.count += 1
+        if probe.kind == "slash":
+            return await standin.slash(probe.command, user=user, timeout=ANSWER_TIMEOUT, **self.options)
+        if probe.kind == "autocomplete":
+            await standin.autocomplete(probe.command, probe.focused, probe.typed, user=user, timeout=ANSWER_TIMEOUT)
+            return latest_reply(standin)
+        if self.vote_message is None:
+            raise LookupError("no poll message to vote on")
+        return await standin.click(self.vote_message, vote_buttons(self.vote_message)[0], user=user)
+
+
+@dataclass
+class Latency:
+    label: str
+    available: bool
+    runs: int = 0
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    mean_ms: float | None = None
+    max_ms: float | None = None
+    cpu_ms: float | None = None  # the child's CPU time per interaction
+    callback_types: list[int] = field(default_factory=list)
+
+
+def dispatch_to_callback(reply: Reply) -> float:
+    if reply.sent_at is None or reply.answered_at is None:
+        raise RuntimeError(f"interaction {reply.interaction_id} has no timestamps")
+    return reply.answered_at - reply.sent_at
+
+
+def summarise(label: str, samples: Sequence[float], cpu_seconds: float, types: set[int]) -> Latency:
+    ordered = sorted(samples)
+    p99 = statistics.quantiles(ordered, n=100, method="inclusive")[98] if len(ordered) > 1 else ordered[0]
+    return Latency(
+        label,
+        True,
+        runs=len(ordered),
+        p50_ms=ms(statistics.median(ordered)),
+        p99_ms=ms(p99),
+        mean_ms=ms(statistics.fmean(ordered)),
+        max_ms=ms(ordered[-1]),
+        cpu_ms=ms(cpu_seconds / len(ordered)),
+        callback_types=sorted(types),
+    )
+
+
+async def latency(
+    standin: StandIn,
+    child: Child,
+    probe: Probe,
+    members: Sequence[User],
+    *,
+    runs: int,
+    warmup: int,
+    vote_message: dict | None = None,
+) -> Latency:
+    """``warmup`` unmeasured runs, then ``runs`` sequential ones: p50/p99 of dispatch-to-callback, CPU per run."""
+    if not probe.available(standin) or (probe.kind == "click" and vote_message is None):
+        return Latency(probe.label, False)
+    runner = Runner(standin, probe, members, vote_message)
+    await runner.prepare()
+    for _ in range(warmup):
+        await child.until(runner.once(), ANSWER_TIMEOUT, f"an answer to {probe.label}")
+    samples: list[float] = []
+    types: set[int] = set()
+    cpu_before = child.cpu_seconds()
+    for _ in range(runs):
+        reply = await child.until(runner.once(), ANSWER_TIMEOUT, f"an answer to {probe.label}")
+        samples.append(dispatch_to_callback(reply))
+        types.add(reply.callback_type or 0)
+    return summarise(probe.label, samples, child.cpu_seconds() - cpu_before, types)
+
+
+# -- start-up ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Start:
+    label: str
+    ready_ms: float  # READY and every GUILD_CREATE sent on the gateway
+    synced_ms: float | None  # the commands PUT received (None: the bot found them unchanged and did not sync)
+    first_answer_ms: float  # the first /film answered: ready in practice
+    on_ready_ms: float | None  # discord.py's on_ready (it waits guild_ready_timeout after the last GUILD_CREATE)
+    rss_mb: float
+
+
+async def start(
+    standin: StandIn,
+    target: str,
+    workdir: Path,
+    label: str,
+    extra_env: Mapping[str, str] | None = None,
+    *,
+    probe_command: str = "film",
+) -> tuple[Child, Start]:
+    """Spawn the bot and time its start: gateway ready, commands synced, first answer, on_ready."""
+    standin.ready_at = standin.synced_at = None
+    standin.connected.clear()
+    child = await Child.spawn(target, standin, workdir, extra_env)
+    try:
+        await child.until(standin.connected.wait(), START_TIMEOUT, "gateway connection")
+        first = None
+        deadline = time.perf_counter() + START_TIMEOUT
+        while first is None:  # an interaction sent too early is not lost by Discord, but may go unanswered here
+            try:
+                first = await child.until(standin.slash(probe_command, timeout=1.0), 2.0, f"/{probe_command}")
+            except AssertionError:
+                if time.perf_counter() > deadline:
+                    raise
+        await child.until(child.ready_logged.wait(), START_TIMEOUT, "on_ready")
+    except BaseException:
+        await child.kill()
+        raise
+    assert standin.ready_at is not None and first.answered_at is not None
+    t0 = child.spawned_at
+    return child, Start(
+        label,
+        ready_ms=ms(standin.ready_at - t0),
+        synced_ms=ms(standin.synced_at - t0) if standin.synced_at else None,
+        first_answer_ms=ms(first.answered_at - t0),
+        on_ready_ms=ms(child.ready_logged_at - t0) if child.ready_logged_at else None,
+        rss_mb=round(child.rss_mb(), 1),
+    )
+
+
+# -- many members voting at once -------------------------------------------------------------------------------
+
+
+def vote_buttons(message: dict) -> list[str]:
+    """The custom ids of a poll message's vote buttons, in order."""
+    return [b["custom_id"] for b in message_buttons(message) if VOTE_BUTTON.match(b.get("custom_id", ""))]
+
+
+def poll_id(message: dict) -> int:
+    match = VOTE_BUTTON.match(vote_buttons(message)[0])
+    assert match is not None
+    return int(match["poll"])
+
+
+@dataclass
+class Burst:
+    voters: int
+    seconds: float
+    votes_per_s: float
+    acknowledged: int  # presses the bot answered
+    expected: dict[int, int]  # vote button position -> presses on it
+    poll_id: int | None = None
+    counted: dict[int, int] | None = None  # read back from the bot's database after the run (None: not checked)
+
+    @property
+    def count_ok(self) -> bool | None:
+        if self.counted is None:
+            return None
+        return self.acknowledged == self.voters and self.counted == self.expected
+
+
+async def vote_burst(standin: StandIn, child: Child, message: dict, voters: Sequence[User]) -> Burst:
+    """Every voter presses a vote button of ``message`` at the same moment (button i mod the number of options)."""
+    buttons = vote_buttons(message)
+
+    async def vote(index: int, user: User) -> Reply:
+        return await standin.click(message, buttons[index % len(buttons)], user=user, timeout=120.0)
+
+    replies = await child.until(
+        asyncio.gather(*(vote(i, u) for i, u in enumerate(voters)), return_exceptions=True),
+        180.0,
+        f"{len(voters)} votes",
+    )
+    answered = [r for r in replies if isinstance(r, Reply) and r.answered_at is not None]
+    sent = [r.sent_at for r in answered if r.sent_at is not None]
+    seconds = max(r.answered_at for r in answered if r.answered_at) - min(sent) if answered else 0.0
+    expected: dict[int, int] = {}
+    for i in range(len(voters)):
+        position = int(VOTE_BUTTON.match(buttons[i % len(buttons)])["position"])  # type: ignore[index]
+        expected[position] = expected.get(position, 0) + 1
+    return Burst(
+        voters=len(voters),
+        seconds=round(seconds, 3),
+        votes_per_s=round(len(answered) / seconds, 1) if seconds else 0.0,
+        acknowledged=sum(1 for r in answered if r.complete),
+        expected=expected,
+        poll_id=poll_id(message),
+    )

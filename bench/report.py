@@ -1,0 +1,258 @@
+"""The results, three ways: a markdown table (printed and saved), a PNG chart and a JSON file, checked against
+the targets of issue 8."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from .measure import Latency, Start
+from .run import NOT_AVAILABLE, BotRun, Report
+
+P50_RATIO_MAX = 1.3
+P99_MAX_MS = 25.0
+VOTERS_TARGET = 1000
+COLD_START_MAX_MS = 2000.0
+MEMORY_MAX_MB = 80.0
+
+
+def ratio(ours: Latency, floor: Latency) -> float | None:
+    if ours.p50_ms is None or not floor.p50_ms:
+        return None
+    return round(ours.p50_ms / floor.p50_ms, 2)
+
+
+def number(value: float | None, unit: str = "", digits: int = 2) -> str:
+    return NOT_AVAILABLE if value is None else f"{value:.{digits}f}{unit}"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), *("| " + " | ".join(r) + " |" for r in rows)]
+
+
+def latency_table(report: Report) -> list[str]:
+    rows = []
+    for ours, floor in zip(report.ours.latency, report.floor.latency, strict=True):
+        if not ours.available:
+            rows.append([ours.label, NOT_AVAILABLE, *["–"] * 6])
+            continue
+        rows.append(
+            [
+                ours.label,
+                number(ours.p50_ms),
+                number(ours.p99_ms),
+                number(ours.cpu_ms),
+                number(floor.p50_ms),
+                number(floor.p99_ms),
+                number(floor.cpu_ms),
+                number(ratio(ours, floor), "x"),
+            ]
+        )
+    header = ["Interaction", "p50 ms", "p99 ms", "CPU ms", "no-op p50", "no-op p99", "no-op CPU", "p50 ratio"]
+    return table(header, rows)
+
+
+def burst_table(report: Report) -> list[str]:
+    rows = []
+    for ours, floor in zip(report.ours.bursts, report.floor.bursts, strict=True):
+        check = {True: "every vote counted", False: "MISMATCH", None: "not checked"}[ours.count_ok]
+        rows.append(
+            [
+                f"{ours.voters:,}",
+                f"{ours.votes_per_s:.0f}",
+                f"{ours.seconds:.2f}",
+                f"{ours.acknowledged:,}",
+                f"{sum((ours.counted or {}).values()):,}",
+                check,
+                f"{floor.votes_per_s:.0f}",
+            ]
+        )
+    if not rows:
+        return [f"Votes: {NOT_AVAILABLE} (the bot has no /theory poll yet)."]
+    header = ["Voters at once", "votes/s", "seconds", "answered", "counted", "count check", "no-op votes/s"]
+    return table(header, rows)
+
+
+def start_table(report: Report) -> list[str]:
+    runs = [
+        ("ours, empty database", report.ours.starts[0]),
+        ("ours, second start", report.ours.starts[1]),
+        ("no-op, first start", report.floor.starts[0]),
+        ("no-op, second start", report.floor.starts[1]),
+    ]
+    fields: list[tuple[str, Callable[[Start], str]]] = [
+        ("gateway READY + GUILD_CREATE sent", lambda s: number(s.ready_ms, digits=0)),
+        ("commands synced (PUT)", lambda s: "no sync needed" if s.synced_ms is None else number(s.synced_ms, digits=0)),
+        ("first /film answered (ready)", lambda s: number(s.first_answer_ms, digits=0)),
+        ("discord.py on_ready", lambda s: number(s.on_ready_ms, digits=0)),
+        ("memory (VmRSS) MiB", lambda s: number(s.rss_mb, digits=1)),
+    ]
+    rows = [[name, *(show(s) for _, s in runs)] for name, show in fields]
+    return table(["ms from spawning the process", *(label for label, _ in runs)], rows)
+
+
+def memory_table(report: Report) -> list[str]:
+    rows = [
+        [run.name, f"{run.rss_after_start_mb:g}", f"{run.rss_after_load_mb:g}"] for run in (report.ours, report.floor)
+    ]
+    return table(["Resident memory (MiB)", "after start", "after the load"], rows)
+
+
+Target = tuple[str, bool | None, str]  # what, met (None: nothing to measure yet), what was measured
+
+
+def latency_targets(report: Report) -> list[Target]:
+    pairs = [(o, f) for o, f in zip(report.ours.latency, report.floor.latency, strict=True) if o.available]
+    missing = [o.label for o in report.ours.latency if not o.available]
+    unmeasured = f"; not available: {', '.join(missing)}" if missing else ""
+    if not pairs:
+        return [("latency", None, NOT_AVAILABLE)]
+    ratios = [(ratio(o, f) or 0.0, o.label) for o, f in pairs]
+    p99s = [(o.p99_ms or 0.0, o.label) for o, _ in pairs]
+    worst_ratio, worst_p99 = max(ratios), max(p99s)
+    return [
+        (
+            f"p50 within {P50_RATIO_MAX}x of the no-op bot's",
+            worst_ratio[0] <= P50_RATIO_MAX,
+            f"worst {worst_ratio[0]:.2f}x ({worst_ratio[1]}){unmeasured}",
+        ),
+        (
+            f"p99 under {P99_MAX_MS:g} ms for every command",
+            worst_p99[0] < P99_MAX_MS,
+            f"worst {worst_p99[0]:.2f} ms ({worst_p99[1]}){unmeasured}",
+        ),
+    ]
+
+
+def targets(report: Report) -> list[Target]:
+    big = next((b for b in report.ours.bursts if b.voters >= VOTERS_TARGET), None)
+    votes: Target = (f"{VOTERS_TARGET:,} concurrent votes, zero lost", None, NOT_AVAILABLE)
+    if big is not None:
+        counted = sum((big.counted or {}).values())
+        votes = (
+            votes[0],
+            bool(big.count_ok),
+            f"{big.acknowledged:,} answered, {counted:,} counted, {big.votes_per_s:.0f} votes/s",
+        )
+    cold = report.ours.starts[0]
+    rss = max(report.ours.rss_after_start_mb, report.ours.rss_after_load_mb)
+    return [
+        *latency_targets(report),
+        votes,
+        (
+            f"cold start under {COLD_START_MAX_MS / 1000:g} s",
+            cold.first_answer_ms < COLD_START_MAX_MS,
+            f"first answer at {cold.first_answer_ms:.0f} ms (empty database); "
+            f"on_ready at {number(cold.on_ready_ms, digits=0)} ms",
+        ),
+        (f"memory under {MEMORY_MAX_MB:g} MB", rss < MEMORY_MAX_MB * 1e6 / 2**20, f"{rss:.1f} MiB VmRSS at most"),
+    ]
+
+
+def markdown(report: Report) -> str:
+    c = report.config
+    lines = [
+        "## Latency: gateway dispatch to interaction callback",
+        "",
+        f"{c.runs} sequential runs per interaction after {c.warmup} warm-up runs; CPU = the bot process's CPU time "
+        "per interaction.",
+        "",
+        *latency_table(report),
+        "",
+        "## Throughput: members voting at once on one poll",
+        "",
+        *burst_table(report),
+        "",
+        "## Start-up",
+        "",
+        *start_table(report),
+        "",
+        *memory_table(report),
+        "",
+        "## Targets",
+        "",
+        *table(
+            ["Target", "Met", "Measured"],
+            [
+                [name, {True: "yes", False: "**no**", None: NOT_AVAILABLE}[met], detail]
+                for name, met, detail in targets(report)
+            ],
+        ),
+        "",
+        f"{machine()}; the whole run took {report.seconds:g} s."
+        + ("" if report.mirror_matches else " WARNING: the no-op bot's commands do not match the real bot's."),
+    ]
+    if c.profile_dir is not None:
+        lines.append("Profiled run: the second start of each bot ran under pyinstrument, so its timings are inflated.")
+    return "\n".join(lines) + "\n"
+
+
+def machine() -> str:
+    return (
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, discord.py {version('discord.py')}, "
+        f"{datetime.now(UTC):%Y-%m-%d}"
+    )
+
+
+def as_json(report: Report) -> dict[str, Any]:
+    def bot(run: BotRun) -> dict[str, Any]:
+        data = asdict(run)
+        for key in ("commands", "poll_messages"):
+            data.pop(key)
+        for burst, original in zip(data["bursts"], run.bursts, strict=True):
+            burst["count_ok"] = original.count_ok
+        return data
+
+    return {
+        "machine": machine(),
+        "config": {"runs": report.config.runs, "warmup": report.config.warmup, "voters": list(report.config.voters)},
+        "seconds": report.seconds,
+        "mirror_matches": report.mirror_matches,
+        "ours": bot(report.ours),
+        "noop": bot(report.floor),
+        "targets": [{"target": t, "met": met, "measured": m} for t, met, m in targets(report)],
+    }
+
+
+def chart(report: Report, path: Path) -> None:
+    """p50 and p99 per interaction for both bots, with the p99 target as a line."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    pairs = [(o, f) for o, f in zip(report.ours.latency, report.floor.latency, strict=True) if o.available]
+    labels = [o.label for o, _ in pairs]
+    series = [
+        ("strangers-bot p50", [o.p50_ms or 0 for o, _ in pairs], "#c8553d"),
+        ("strangers-bot p99", [o.p99_ms or 0 for o, _ in pairs], "#f28f3b"),
+        ("no-op p50", [f.p50_ms or 0 for _, f in pairs], "#2d3047"),
+        ("no-op p99", [f.p99_ms or 0 for _, f in pairs], "#93b7be"),
+    ]
+    width = 0.2
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.5 * len(labels) + 2), 4.5), layout="constrained")
+    for i, (name, values, colour) in enumerate(series):
+        ax.bar([x + (i - 1.5) * width for x in range(len(labels))], values, width, label=name, color=colour)
+    ax.axhline(P99_MAX_MS, color="#888888", linestyle="--", linewidth=1, label=f"p99 target ({P99_MAX_MS:g} ms)")
+    ax.set_xticks(range(len(labels)), labels, rotation=20, ha="right")
+    ax.set_ylabel("dispatch to callback (ms)")
+    ax.set_title("Interaction latency: strangers-bot vs a no-op discord.py bot")
+    ax.legend(fontsize="small")
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def write(report: Report, out: Path) -> str:
+    out.mkdir(parents=True, exist_ok=True)
+    text = markdown(report)
+    (out / "results.md").write_text(text, encoding="utf-8")
+    (out / "results.json").write_text(json.dumps(as_json(report), indent=2) + "\n", encoding="utf-8")
+    chart(report, out / "results.png")
+    return text
