@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from hypothesis import HealthCheck, given, settings
@@ -35,9 +36,11 @@ from bot.text import (
     shorten,
 )
 
-# Enough examples to find the corner cases, few enough to keep the suite quick; no deadline (no timing asserts).
-PROPERTIES = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-ANSWERS = settings(PROPERTIES, max_examples=60)  # whole answers cost more to generate
+# Few enough examples to keep the suite quick, no deadline (no timing asserts). For a deeper search now and then:
+# PROPERTY_EXAMPLES=5000 pytest tests/test_formatting.py
+EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "60"))
+PROPERTIES = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ANSWERS = settings(PROPERTIES, max_examples=max(EXAMPLES * 2 // 3, 1))  # whole answers cost more to generate
 MARKDOWN = set("\\*_~`|>#[]<:@")
 
 # Text the way members and data files write it, with Discord's special characters well represented.
@@ -245,7 +248,12 @@ def test_a_block_that_fits_a_page_is_not_split_across_two() -> None:
 
 @PROPERTIES
 @given(
-    st.lists(st.integers(min_value=0, max_value=EMBED_DESCRIPTION_LIMIT), max_size=25),
+    st.lists(
+        st.one_of(
+            st.sampled_from([0, 1, 2000, 4000, EMBED_DESCRIPTION_LIMIT]), st.integers(0, EMBED_DESCRIPTION_LIMIT)
+        ),
+        max_size=16,
+    ),
     st.text(max_size=400),
     st.text(max_size=400),
 )
