@@ -157,6 +157,7 @@ class StandIn:
         self.identifies = 0
         self.resumes = 0
         self.connected = asyncio.Event()
+        self._gateway_changed = asyncio.Condition()  # notified on every connect, identify, resume and disconnect
         # time.perf_counter() of the last READY + GUILD_CREATEs sent and of the last command registration (PUT).
         self.ready_at: float | None = None
         self.synced_at: float | None = None
@@ -226,6 +227,7 @@ class StandIn:
                 self.sessions.remove(session)
             if not self.sessions:
                 self.connected.clear()
+            await self._gateway_news()
         return ws
 
     async def _gateway_op(self, session: GatewaySession, op: int, d: Any) -> None:
@@ -250,6 +252,7 @@ class StandIn:
             await session.send(0, {}, "RESUMED")
             session.identified.set()
             self.connected.set()
+            await self._gateway_news()
         elif op in (3, 4, 8, 31):  # presence, voice state, request members, request soundboard: ignore
             return
         else:
@@ -282,6 +285,16 @@ class StandIn:
         self.ready_at = time.perf_counter()
         session.identified.set()
         self.connected.set()
+        await self._gateway_news()
+
+    async def _gateway_news(self) -> None:
+        async with self._gateway_changed:
+            self._gateway_changed.notify_all()
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+        """Wait for the gateway to reach a state (e.g. ``lambda: standin.resumes == 1``), at most ``timeout`` s."""
+        async with self._gateway_changed:
+            await asyncio.wait_for(self._gateway_changed.wait_for(predicate), timeout)
 
     async def dispatch(self, event: str, data: dict) -> None:
         """Send an event to every connected gateway session."""
@@ -378,6 +391,7 @@ class StandIn:
             )
             resp.headers.update(
                 {
+                    "Via": "1.1 google",  # without it, discord.py takes a 429 for a Cloudflare ban and gives up
                     "Retry-After": str(fault.retry_after),
                     "X-RateLimit-Scope": "user",
                     "X-RateLimit-Limit": "5",
