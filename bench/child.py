@@ -3,7 +3,7 @@
 The stand-in's addresses come from ``STANDIN_API`` and ``STANDIN_GATEWAY``; everything else (token, database) from
 the environment, exactly as in production. ``bot`` runs the real entry point, ``bot.__main__.main``; ``noop`` runs
 ``bench.noop_bot.main``. With ``BENCH_PROFILE=<file>``, the whole run is sampled by pyinstrument and its text report
-written to that file when the bot stops.
+written to that file when the bot stops (and the session beside it, to explore with ``pyinstrument --load``).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ def run(target: str) -> int:
     with Profiler(interval=0.0005) as profiler:
         code = entry_point(target)([])
     Path(profile).write_text(profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+    profiler.last_session.save(str(Path(profile).with_suffix(".pyisession")))  # pyinstrument --load=... to explore
     return code
 
 

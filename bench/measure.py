@@ -98,30 +98,46 @@ def latest_reply(standin: StandIn) -> Reply:
     return next(reversed(standin.replies.values()))
 
 
-class Runner:
-    """Runs one probe against one bot, again and again, each time as the next of ``members``."""
+@dataclass
+class Subject:
+    """A bot under test, running: its stand-in, its process, who uses it, and the poll messages to vote on
+    (the first for the latency of a click, then one per burst)."""
 
-    def __init__(self, standin: StandIn, probe: Probe, members: Sequence[User], vote_message: dict | None) -> None:
-        self.standin, self.probe, self.members = standin, probe, members
-        self.vote_message = vote_message
+    standin: StandIn
+    child: Child
+    members: Sequence[User]
+    polls: list[dict] = field(default_factory=list)
+
+
+class Runner:
+    """Runs one probe against one bot, again and again, each time as the next of its members."""
+
+    def __init__(self, subject: Subject, probe: Probe) -> None:
+        self.subject, self.probe = subject, probe
         self.options: dict[str, Any] = {}
         self.count = 0
 
+    @property
+    def available(self) -> bool:
+        return self.probe.available(self.subject.standin) and (self.probe.kind != "click" or bool(self.subject.polls))
+
     async def prepare(self) -> None:
-        self.options = await resolve_options(self.standin, self.probe)
+        self.options = await resolve_options(self.subject.standin, self.probe)
 
     async def once(self) -> Reply:
-        standin, probe = self.standin, self.probe
-        user = standin.world.moderator if probe.moderator else self.members[self.count % len(self.members)]
+        return await self.subject.child.until(self._once(), ANSWER_TIMEOUT, f"an answer to {self.probe.label}")
+
+    async def _once(self) -> Reply:
+        standin, probe, members = self.subject.standin, self.probe, self.subject.members
+        user = standin.world.moderator if probe.moderator else members[self.count % len(members)]
         self.count += 1
         if probe.kind == "slash":
             return await standin.slash(probe.command, user=user, timeout=ANSWER_TIMEOUT, **self.options)
         if probe.kind == "autocomplete":
             await standin.autocomplete(probe.command, probe.focused, probe.typed, user=user, timeout=ANSWER_TIMEOUT)
             return latest_reply(standin)
-        if self.vote_message is None:
-            raise LookupError("no poll message to vote on")
-        return await standin.click(self.vote_message, vote_buttons(self.vote_message)[0], user=user)
+        message = self.subject.polls[0]
+        return await standin.click(message, vote_buttons(message)[0], user=user, timeout=ANSWER_TIMEOUT)
 
 
 @dataclass
@@ -159,31 +175,30 @@ def summarise(label: str, samples: Sequence[float], cpu_seconds: float, types: s
     )
 
 
-async def latency(
-    standin: StandIn,
-    child: Child,
-    probe: Probe,
-    members: Sequence[User],
-    *,
-    runs: int,
-    warmup: int,
-    vote_message: dict | None = None,
-) -> Latency:
-    """``warmup`` unmeasured runs, then ``runs`` sequential ones: p50/p99 of dispatch-to-callback, CPU per run."""
-    if not probe.available(standin) or (probe.kind == "click" and vote_message is None):
-        return Latency(probe.label, False)
-    runner = Runner(standin, probe, members, vote_message)
-    await runner.prepare()
-    for _ in range(warmup):
-        await child.until(runner.once(), ANSWER_TIMEOUT, f"an answer to {probe.label}")
-    samples: list[float] = []
-    types: set[int] = set()
-    cpu_before = child.cpu_seconds()
-    for _ in range(runs):
-        reply = await child.until(runner.once(), ANSWER_TIMEOUT, f"an answer to {probe.label}")
-        samples.append(dispatch_to_callback(reply))
-        types.add(reply.callback_type or 0)
-    return summarise(probe.label, samples, child.cpu_seconds() - cpu_before, types)
+async def latency(probe: Probe, subjects: Sequence[Subject], *, runs: int, warmup: int) -> list[Latency]:
+    """``warmup`` unmeasured runs, then ``runs`` sequential ones per bot, the bots taking turns (in alternating
+    order) so that whatever else the machine does weighs on each alike: p50/p99 of dispatch-to-callback, and the
+    bot's CPU time per run."""
+    runners = [Runner(s, probe) for s in subjects]
+    active = [r for r in runners if r.available]
+    for runner in active:
+        await runner.prepare()
+        for _ in range(warmup):
+            await runner.once()
+    samples: dict[Runner, list[float]] = {r: [] for r in active}
+    types: dict[Runner, set[int]] = {r: set() for r in active}
+    cpu_before = {r: r.subject.child.cpu_seconds() for r in active}
+    for i in range(runs):
+        for runner in active if i % 2 == 0 else reversed(active):
+            reply = await runner.once()
+            samples[runner].append(dispatch_to_callback(reply))
+            types[runner].add(reply.callback_type or 0)
+    return [
+        summarise(probe.label, samples[r], r.subject.child.cpu_seconds() - cpu_before[r], types[r])
+        if r in samples
+        else Latency(probe.label, False)
+        for r in runners
+    ]
 
 
 # -- start-up ------------------------------------------------------------------------------------------------------
@@ -269,27 +284,31 @@ class Burst:
         return self.acknowledged == self.voters and self.counted == self.expected
 
 
-async def vote_burst(standin: StandIn, child: Child, message: dict, voters: Sequence[User]) -> Burst:
-    """Every voter presses a vote button of ``message`` at the same moment (button i mod the number of options)."""
+async def vote_burst(subject: Subject, message: dict, voters: int) -> Burst:
+    """The first ``voters`` members press a vote button of ``message`` at the same moment (member i presses
+    button i mod the number of options)."""
+    standin, child, members = subject.standin, subject.child, subject.members[:voters]
+    if len(members) < voters:
+        raise ValueError(f"only {len(members)} members to vote, not {voters}")
     buttons = vote_buttons(message)
 
     async def vote(index: int, user: User) -> Reply:
         return await standin.click(message, buttons[index % len(buttons)], user=user, timeout=120.0)
 
     replies = await child.until(
-        asyncio.gather(*(vote(i, u) for i, u in enumerate(voters)), return_exceptions=True),
+        asyncio.gather(*(vote(i, u) for i, u in enumerate(members)), return_exceptions=True),
         180.0,
-        f"{len(voters)} votes",
+        f"{voters} votes",
     )
     answered = [r for r in replies if isinstance(r, Reply) and r.answered_at is not None]
     sent = [r.sent_at for r in answered if r.sent_at is not None]
     seconds = max(r.answered_at for r in answered if r.answered_at) - min(sent) if answered else 0.0
     expected: dict[int, int] = {}
-    for i in range(len(voters)):
+    for i in range(voters):
         position = int(VOTE_BUTTON.match(buttons[i % len(buttons)])["position"])  # type: ignore[index]
         expected[position] = expected.get(position, 0) + 1
     return Burst(
-        voters=len(voters),
+        voters=voters,
         seconds=round(seconds, 3),
         votes_per_s=round(len(answered) / seconds, 1) if seconds else 0.0,
         acknowledged=sum(1 for r in answered if r.complete),

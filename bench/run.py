@@ -1,16 +1,17 @@
-"""One benchmark run: the real bot, then the no-op bot, each in its own process against its own stand-in.
+"""One benchmark run: the real bot and the no-op bot, each in its own process against its own stand-in.
 
-Both bots go through the same steps (``run_bot``): a first start on an empty database, a stop, a second start
-on the same database and stand-in (no facts reload, no sync needed), then latency per probe and bursts of votes,
-then a clean stop. The no-op bot mirrors the real bot's registered commands and is pressed on copies of the real
-bot's poll messages (both stand-ins build the same server, with the same ids).
+Each bot starts on an empty database, stops, and starts again on the same database and stand-in (for the real bot:
+no facts reload, no sync needed); both then stay up and are measured side by side, taking turns, so that noise on
+the machine weighs on both alike. The no-op bot mirrors the real bot's registered commands and is pressed on copies
+of the real bot's poll messages (both stand-ins build the same server, with the same ids).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from .measure import (
     Latency,
     Probe,
     Start,
+    Subject,
     command_schema,
     latency,
     start,
@@ -43,8 +45,9 @@ PROBES = (
     Probe("vote click", "click", "theory poll"),
 )
 POLL_COMMAND = "theory poll"
-POLL_CHANNELS = ("general", "spoilers", "ending-talk")  # one poll per channel: latency, then each burst
+POLL_CHANNELS = ("general", "spoilers", "ending-talk")  # one poll per channel: the clicks', then each burst's
 NOT_AVAILABLE = "not available"
+Commands = list[dict[str, Any]]  # application commands as registered with the stand-in
 
 
 @dataclass(frozen=True)
@@ -59,14 +62,60 @@ class Config:
 @dataclass
 class BotRun:
     name: str
-    starts: list[Start]
-    latency: list[Latency]
-    bursts: list[Burst]
-    rss_after_start_mb: float
-    rss_after_load_mb: float
-    commands: list[dict[str, Any]] = field(repr=False)
-    poll_messages: list[dict[str, Any]] = field(repr=False)
+    starts: list[Start] = field(default_factory=list)
+    latency: list[Latency] = field(default_factory=list)
+    bursts: list[Burst] = field(default_factory=list)
+    rss_after_start_mb: float = 0.0
+    rss_after_load_mb: float = 0.0
+    commands: Commands = field(default_factory=list, repr=False)
     problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    ours: BotRun
+    floor: BotRun
+    config: Config
+    seconds: float
+    mirror_matches: bool
+
+
+def child_env(target: str, workdir: Path, config: Config, commands: Commands | None) -> list[dict[str, str]]:
+    """The bot's own environment for its two starts (the second one profiled if asked); its files in ``workdir``."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    env: dict[str, str] = {}
+    if commands is not None:
+        commands_file = workdir / "commands.json"
+        commands_file.write_text(json.dumps(commands), encoding="utf-8")
+        env["BENCH_COMMANDS"] = str(commands_file)
+    profiled = dict(env)
+    if config.profile_dir is not None:
+        config.profile_dir.mkdir(parents=True, exist_ok=True)
+        profiled["BENCH_PROFILE"] = str((config.profile_dir / f"profile-{target}.txt").resolve())
+    return [env, profiled]
+
+
+@asynccontextmanager
+async def started(
+    run: BotRun, target: str, workdir: Path, config: Config, commands: Commands | None = None
+) -> AsyncIterator[Subject]:
+    """A stand-in with the demo server and enough members to vote; the bot started twice, stopped cleanly after."""
+    world = World.demo(fixed_ids())
+    members = [world.add_member(f"voter-{i}") for i in range(max(config.voters, default=1))]
+    first_env, second_env = child_env(target, workdir, config, commands)
+    async with StandIn(world) as standin:
+        child, first = await start(standin, target, workdir, "first start", first_env)
+        await child.stop()
+        child, second = await start(standin, target, workdir, "second start", second_env)
+        run.starts = [first, second]
+        try:
+            yield Subject(standin, child, members)
+        except BaseException:
+            await child.kill()
+            raise
+        await child.stop()
+        run.problems = list(standin.problems)
+        run.commands = list(standin.global_commands)
 
 
 async def open_polls(standin: StandIn, count: int) -> list[dict[str, Any]]:
@@ -82,81 +131,19 @@ async def open_polls(standin: StandIn, count: int) -> list[dict[str, Any]]:
     return messages
 
 
-def child_env(
-    target: str, workdir: Path, config: Config, mirror_of: BotRun | None
-) -> tuple[dict[str, str], dict[str, str]]:
-    """The bot's own environment for its two starts (the second one profiled if asked), its files in ``workdir``."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    env: dict[str, str] = {}
-    if mirror_of is not None:
-        commands_file = workdir / "commands.json"
-        commands_file.write_text(json.dumps(mirror_of.commands), encoding="utf-8")
-        env["BENCH_COMMANDS"] = str(commands_file)
-    profiled = dict(env)
-    if config.profile_dir is not None:
-        config.profile_dir.mkdir(parents=True, exist_ok=True)
-        profiled["BENCH_PROFILE"] = str((config.profile_dir / f"profile-{target}.txt").resolve())
-    return env, profiled
-
-
-async def run_bot(
-    name: str,
-    target: str,
-    workdir: Path,
-    config: Config,
-    *,
-    mirror_of: BotRun | None = None,
-) -> BotRun:
-    """Start, stop, start again, measure. ``mirror_of``: the real bot's run, for the no-op bot's commands and polls."""
-    env, profiled = child_env(target, workdir, config, mirror_of)
-    world = World.demo(fixed_ids())
-    voters = [world.add_member(f"voter-{i}") for i in range(max(config.voters, default=0))]
-    members = voters or [world.member]
-
-    async with StandIn(world) as standin:
-        child, first = await start(standin, target, workdir, "first start", env)
-        await child.stop()
-        child, second = await start(standin, target, workdir, "second start", profiled)
-        try:
-            rss_after_start = round(child.rss_mb(), 1)
-            if mirror_of is not None:
-                polls = mirror_of.poll_messages
-            else:
-                polls = await open_polls(standin, 1 + len(config.voters))
-            rows = [
-                await latency(
-                    standin,
-                    child,
-                    probe,
-                    members,
-                    runs=config.runs,
-                    warmup=config.warmup,
-                    vote_message=polls[0] if polls else None,
-                )
-                for probe in config.probes
-            ]
-            bursts = [
-                await vote_burst(standin, child, message, voters[:n])
-                for n, message in zip(config.voters, polls[1:], strict=False)
-            ]
-            rss_after_load = round(child.rss_mb(), 1)
-        except BaseException:
-            await child.kill()
-            raise
-        await child.stop()
-        commands = list(standin.global_commands)
-        problems = list(standin.problems)
-    return BotRun(
-        name,
-        [first, second],
-        rows,
-        bursts,
-        rss_after_start,
-        rss_after_load,
-        commands,
-        polls if mirror_of is None else [],
-        problems,
-    )
+async def measure(runs: Sequence[BotRun], subjects: Sequence[Subject], config: Config) -> None:
+    """Latency per probe (the bots taking turns), then each burst of votes (one bot after the other), memory."""
+    for run, subject in zip(runs, subjects, strict=True):
+        run.rss_after_start_mb = round(subject.child.rss_mb(), 1)
+    for probe in config.probes:
+        for run, row in zip(runs, await latency(probe, subjects, runs=config.runs, warmup=config.warmup), strict=True):
+            run.latency.append(row)
+    for index, voters in enumerate(config.voters, start=1):
+        for run, subject in zip(runs, subjects, strict=True):
+            if index < len(subject.polls):
+                run.bursts.append(await vote_burst(subject, subject.polls[index], voters))
+    for run, subject in zip(runs, subjects, strict=True):
+        run.rss_after_load_mb = round(subject.child.rss_mb(), 1)
 
 
 async def count_votes(database: Path, bursts: Sequence[Burst]) -> None:
@@ -171,35 +158,29 @@ async def count_votes(database: Path, bursts: Sequence[Burst]) -> None:
 
 
 def signature(commands: Sequence[dict[str, Any]]) -> list[Any]:
-    """Names, types and required flags of commands and their options, recursively: what the mirror must match."""
-
-    def walk(options: Sequence[dict[str, Any]]) -> list[Any]:
-        return sorted(
-            (o["name"], o["type"], bool(o.get("required")), bool(o.get("autocomplete")), walk(o.get("options") or []))
-            for o in options
-        )
-
-    return walk(commands)
-
-
-@dataclass
-class Report:
-    ours: BotRun
-    floor: BotRun
-    config: Config
-    seconds: float
-    mirror_matches: bool
+    """Names, types and flags of commands and their options, recursively: what the no-op mirror must match."""
+    return sorted(
+        (o["name"], o["type"], bool(o.get("required")), bool(o.get("autocomplete")), signature(o.get("options") or []))
+        for o in commands
+    )
 
 
 async def run_all(workdir: Path, config: Config) -> Report:
-    started = time.perf_counter()
-    ours = await run_bot("strangers-bot", "bot", workdir / "bot", config)
+    began = time.perf_counter()
+    ours, floor = BotRun("strangers-bot"), BotRun("no-op bot")
+    async with AsyncExitStack() as stack:
+        real = await stack.enter_async_context(started(ours, "bot", workdir / "bot", config))
+        mirrored = await stack.enter_async_context(
+            started(floor, "noop", workdir / "noop", config, commands=list(real.standin.global_commands))
+        )
+        polls = await open_polls(real.standin, 1 + len(config.voters))
+        real.polls = mirrored.polls = polls
+        await measure([ours, floor], [real, mirrored], config)
     await count_votes(workdir / "bot" / "bot.db", ours.bursts)
-    floor = await run_bot("no-op bot", "noop", workdir / "noop", config, mirror_of=ours)
     return Report(
         ours,
         floor,
         config,
-        round(time.perf_counter() - started, 1),
-        mirror_matches=signature(ours.commands) == signature(floor.commands),
+        round(time.perf_counter() - began, 1),
+        signature(ours.commands) == signature(floor.commands),
     )

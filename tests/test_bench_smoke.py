@@ -5,11 +5,13 @@ Only the structure of the results is checked (never a timing): the full run is `
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bench.measure import Latency, Probe, Start, latency, start
+from bench.measure import Latency, Probe, Start, Subject, latency, start
 from bench.report import as_json, markdown
-from bench.run import BotRun, Config, Report, child_env, signature
+from bench.run import BotRun, Commands, Config, Report, child_env, signature
 from bot.standin import StandIn, World
 from bot.standin.world import fixed_ids
 
@@ -22,21 +24,22 @@ PROBES = (
 CONFIG = Config(runs=5, warmup=1, voters=(), probes=PROBES)
 
 
-async def measure_once(name: str, target: str, workdir: Path, mirror_of: BotRun | None = None) -> BotRun:
-    """One start (not two, to stay quick), the probes, a clean stop."""
-    env, _ = child_env(target, workdir, CONFIG, mirror_of)
+@asynccontextmanager
+async def running(run: BotRun, target: str, workdir: Path, commands: Commands | None = None) -> AsyncIterator[Subject]:
+    """Like ``bench.run.started`` but with one start, not two, to stay quick."""
+    env, _ = child_env(target, workdir, CONFIG, commands)
     async with StandIn(World.demo(fixed_ids())) as standin:
-        child, started = await start(standin, target, workdir, "first start", env)
+        child, first = await start(standin, target, workdir, "first start", env)
+        run.starts = [first, first]
         try:
-            members = [standin.world.member]
-            rows = [await latency(standin, child, p, members, runs=5, warmup=1) for p in PROBES]
-            rss = round(child.rss_mb(), 1)
+            yield Subject(standin, child, [standin.world.member])
+            run.rss_after_start_mb = run.rss_after_load_mb = child.rss_mb()
         except BaseException:
             await child.kill()
             raise
         assert await child.stop() == 0
         assert standin.problems == []
-        return BotRun(name, [started, started], rows, [], rss, rss, list(standin.global_commands), [])
+        run.commands = list(standin.global_commands)
 
 
 def check_start(s: Start) -> None:
@@ -54,16 +57,23 @@ def check_rows(rows: list[Latency]) -> None:
         assert row.p50_ms is not None and row.p99_ms is not None and row.cpu_ms is not None
         assert 0 < row.p50_ms <= row.p99_ms
         assert row.cpu_ms >= 0
-    assert measured[-1].callback_types == [8] and measured[0].callback_types == [4]
+    assert measured[0].callback_types == [4] and measured[-1].callback_types == [8]
     assert not missing.available and missing.p50_ms is None  # "not available", not a crash
 
 
-async def test_bench_measures_both_bots_and_reports(tmp_path: Path) -> None:
-    ours = await measure_once("strangers-bot", "bot", tmp_path / "bot")
-    floor = await measure_once("no-op bot", "noop", tmp_path / "noop", mirror_of=ours)
+async def test_bench_measures_both_bots_side_by_side_and_reports(tmp_path: Path) -> None:
+    ours, floor = BotRun("strangers-bot"), BotRun("no-op bot")
+    async with running(ours, "bot", tmp_path / "bot") as real:
+        commands = list(real.standin.global_commands)
+        async with running(floor, "noop", tmp_path / "noop", commands) as mirrored:
+            for probe in PROBES:
+                mine, theirs = await latency(probe, [real, mirrored], runs=5, warmup=1)
+                ours.latency.append(mine)
+                floor.latency.append(theirs)
     for run in (ours, floor):
         check_start(run.starts[0])
         check_rows(run.latency)
+        assert run.rss_after_start_mb > 0
     assert signature(floor.commands) == signature(ours.commands)  # the floor has the real bot's commands
 
     report = Report(ours, floor, CONFIG, seconds=1.0, mirror_matches=True)
