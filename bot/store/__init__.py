@@ -5,10 +5,22 @@ from __future__ import annotations
 from .base import StoreBase, StoreError
 from .film import FilmStore
 from .spoilers import ChannelSetting, SettingChange, SpoilerStore
+from .theories import MemberTheory, Poll, PollOption, PollSummary, Review, TheoryStore, VoteOutcome
 
 
-class Store(FilmStore, SpoilerStore, StoreBase):
+class Store(FilmStore, SpoilerStore, TheoryStore, StoreBase):
     """Everything the bot keeps: the film's facts and each server's data."""
 
 
-__all__ = ["ChannelSetting", "SettingChange", "Store", "StoreError"]
+__all__ = [
+    "ChannelSetting",
+    "MemberTheory",
+    "Poll",
+    "PollOption",
+    "PollSummary",
+    "Review",
+    "SettingChange",
+    "Store",
+    "StoreError",
+    "VoteOutcome",
+]
