@@ -153,6 +153,7 @@ class StandIn:
         self.identifies = 0
         self.resumes = 0
         self.connected = asyncio.Event()
+        self._changed = asyncio.Condition()  # notified after every REST request, for wait_until()
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
@@ -356,6 +357,9 @@ class StandIn:
                 except rules.RuleBroken as exc:
                     self.problem(f"{request.method} {path}: {exc}")
                     return error_response(400, 50035, "Invalid Form Body", errors={"_errors": [str(exc)]})
+                finally:
+                    async with self._changed:
+                        self._changed.notify_all()
         self.problem(f"unknown route: {request.method} {path}")
         return error_response(404, 0, f"The stand-in does not know {request.method} {path}")
 
@@ -529,6 +533,8 @@ class StandIn:
         return json_response(message) if message else error_response(404, 10008, "Unknown Message")
 
     async def _edit_message(self, request: web.Request, m: re.Match[str]) -> web.Response:
+        if self.world.find_channel(int(m["channel"])) is None:
+            return error_response(404, 10003, "Unknown Channel")
         message = self._stored(m)
         if message is None:
             return error_response(404, 10008, "Unknown Message")
@@ -883,3 +889,9 @@ class StandIn:
 
     def channel(self, name: str) -> Channel:
         return self.guild.channel_named(name)
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until ``predicate()`` holds, checking after each REST request: for what the bot does on its own
+        (a background task editing a message), where there is no interaction to wait on."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
