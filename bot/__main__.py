@@ -8,7 +8,7 @@ import signal
 import sys
 
 import discord
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 from .client import StrangersBot
 from .errors import ConfigError
@@ -31,7 +31,12 @@ async def run(settings: Settings, **options: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    load_dotenv()
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["playground"]:
+        from .playground import main as playground_main
+
+        return playground_main(argv[1:])
+    load_dotenv(find_dotenv(usecwd=True))  # the .env of the folder the bot is started from
     try:
         settings = Settings.from_env()
     except ConfigError as exc:

@@ -26,6 +26,9 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 INTENTS = discord.Intents(guilds=True)  # slash commands and components need nothing privileged
+# The bot never joins voice, so discord.py's start-up warnings about missing voice libraries are noise.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
 SORRY = "Something went wrong on our side while answering that. It has been logged; please try again in a moment."
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -15,6 +16,12 @@ _counter = itertools.count()
 def snowflake() -> int:
     """A new id shaped like Discord's: milliseconds since 2015 in the high bits, a counter in the low ones."""
     return ((int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22) | (next(_counter) & 0x3FFFFF)
+
+
+def fixed_ids(start: int = 1_180_000_000_000_000_000) -> Callable[[], int]:
+    """Ids that are the same on every run: for a demo server whose settings and polls persist between runs."""
+    counter: Iterator[int] = itertools.count(start)
+    return lambda: next(counter)
 
 
 def iso_now() -> str:
@@ -295,15 +302,16 @@ class World:
         return None
 
     @classmethod
-    def demo(cls) -> World:
-        gid = snowflake()
-        bot = User(snowflake(), "strangers-bot", bot=True)
-        owner = User(snowflake(), "owner")
-        moderator = User(snowflake(), "moderator")
-        member = User(snowflake(), "member")
-        mod_role = Role(snowflake(), "Moderators", Perm.MANAGE_CHANNELS | Perm.MANAGE_MESSAGES | Perm.MANAGE_THREADS, 1)
+    def demo(cls, new_id: Callable[[], int] = snowflake) -> World:
+        """Pass ``new_id`` (e.g. ``fixed_ids()``) for a server with the same ids on every run (the playground)."""
+        gid = new_id()
+        bot = User(new_id(), "strangers-bot", bot=True)
+        owner = User(new_id(), "owner")
+        moderator = User(new_id(), "moderator")
+        member = User(new_id(), "member")
+        mod_role = Role(new_id(), "Moderators", Perm.MANAGE_CHANNELS | Perm.MANAGE_MESSAGES | Perm.MANAGE_THREADS, 1)
         bot_role = Role(
-            snowflake(),
+            new_id(),
             "Strangers Bot",
             Perm.SEND_MESSAGES
             | Perm.EMBED_LINKS
@@ -312,16 +320,16 @@ class World:
             | Perm.READ_MESSAGE_HISTORY,
             2,
         )
-        category = Channel(snowflake(), "film-talk", ChannelType.CATEGORY, guild_id=gid)
-        general = Channel(snowflake(), "general", parent_id=category.id, position=1, guild_id=gid)
+        category = Channel(new_id(), "film-talk", ChannelType.CATEGORY, guild_id=gid)
+        general = Channel(new_id(), "general", parent_id=category.id, position=1, guild_id=gid)
         channels = [
             category,
             general,
-            Channel(snowflake(), "spoilers", parent_id=category.id, position=2, guild_id=gid),
-            Channel(snowflake(), "ending-talk", parent_id=category.id, position=3, guild_id=gid),
-            Channel(snowflake(), "general-thread", ChannelType.PUBLIC_THREAD, parent_id=general.id, guild_id=gid),
-            Channel(snowflake(), "watch-party", ChannelType.VOICE, position=4, guild_id=gid),
-            Channel(snowflake(), "theories-forum", ChannelType.FORUM, position=5, guild_id=gid),
+            Channel(new_id(), "spoilers", parent_id=category.id, position=2, guild_id=gid),
+            Channel(new_id(), "ending-talk", parent_id=category.id, position=3, guild_id=gid),
+            Channel(new_id(), "general-thread", ChannelType.PUBLIC_THREAD, parent_id=general.id, guild_id=gid),
+            Channel(new_id(), "watch-party", ChannelType.VOICE, position=4, guild_id=gid),
+            Channel(new_id(), "theories-forum", ChannelType.FORUM, position=5, guild_id=gid),
         ]
         guild = Guild(
             gid,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from .base import StoreBase, StoreError
 from .film import FilmStore
+from .quotes import QuoteStore
 from .spoilers import ChannelSetting, SettingChange, SpoilerStore
 
 
-class Store(FilmStore, SpoilerStore, StoreBase):
+class Store(FilmStore, SpoilerStore, QuoteStore, StoreBase):
     """Everything the bot keeps: the film's facts and each server's data."""
 
 

@@ -1,0 +1,88 @@
+"""Showing Discord messages in a terminal: embeds as titled blocks, spoilers as bars until revealed, buttons
+numbered so they can be pressed (pure logic)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_SPOILER = re.compile(r"(?<!\\)\|\|(.+?)(?<!\\)\|\|", re.DOTALL)
+_ESCAPE = re.compile(r"\\([\\*_~`|>#\[\]<:@])")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+EPHEMERAL = 1 << 6
+
+
+def plain(text: str) -> str:
+    """Markdown a terminal cannot show: bold markers dropped, escapes undone."""
+    return _ESCAPE.sub(r"\1", _BOLD.sub(r"\1", text))
+
+
+@dataclass
+class Screen:
+    """The last answer shown: its spoilers (numbered from 1) and its buttons (numbered from 1)."""
+
+    messages: list[dict] = field(default_factory=list)
+    spoilers: list[str] = field(default_factory=list)
+    buttons: list[tuple[dict, dict]] = field(default_factory=list)  # (message, button)
+    revealed: set[int] = field(default_factory=set)
+
+    def show(self, messages: list[dict]) -> str:
+        """Start a new screen with these messages."""
+        self.messages, self.revealed = list(messages), set()
+        return self.redraw()
+
+    def reveal(self, number: int | None = None) -> str:
+        if number is None:
+            self.revealed = set(range(1, len(self.spoilers) + 1))
+        elif 1 <= number <= len(self.spoilers):
+            self.revealed.add(number)
+        else:
+            raise ValueError(f"there is no spoiler {number} on screen (there are {len(self.spoilers)})")
+        return self.redraw()
+
+    def redraw(self) -> str:
+        self.spoilers, self.buttons = [], []
+        blocks = [self._message(m) for m in self.messages]
+        if len(self.revealed) < len(self.spoilers):
+            blocks.append("  (type `reveal` to show the spoilers, or `reveal N` for one)")
+        return "\n".join(b for b in blocks if b)
+
+    def _hide(self, text: str) -> str:
+        def bar(match: re.Match[str]) -> str:
+            self.spoilers.append(plain(match.group(1)))
+            number = len(self.spoilers)
+            if number in self.revealed:
+                return f"‹{self.spoilers[-1]}›"
+            return f"{'█' * min(max(len(match.group(1)) // 6, 3), 12)}[spoiler {number}]"
+
+        return plain(_SPOILER.sub(bar, text))
+
+    def _message(self, message: dict) -> str:
+        lines: list[str] = []
+        if message.get("flags", 0) & EPHEMERAL:
+            lines.append("(only you can see this)")
+        if message.get("content"):
+            lines += self._hide(message["content"]).splitlines()
+        for embed in message.get("embeds") or []:
+            if embed.get("title"):
+                lines.append(f"┏━ {plain(embed['title'])}")
+            if embed.get("description"):
+                lines += [f"┃ {line}" for line in self._hide(embed["description"]).splitlines()]
+            for f in embed.get("fields") or []:
+                lines.append(f"┃ {plain(f.get('name', ''))}:")
+                lines += [f"┃   {line}" for line in self._hide(f.get("value", "")).splitlines()]
+            if (embed.get("footer") or {}).get("text"):
+                lines.append(f"┗━ {plain(embed['footer']['text'])}")
+        labels = []
+        for row in message.get("components") or []:
+            for comp in row.get("components") or []:
+                if comp.get("type") != 2:
+                    continue
+                self.buttons.append((message, comp))
+                emoji = (comp.get("emoji") or {}).get("name") or ""
+                state = " (disabled)" if comp.get("disabled") else ""
+                label = f"{emoji} {comp.get('label') or ''}".strip()
+                labels.append(f"[{len(self.buttons)}] {label}{state}")
+        if labels:
+            lines.append("  " + "   ".join(labels))
+        return "\n".join(lines)

@@ -1,0 +1,214 @@
+"""The playground's engine: the real bot and the stand-in in one process, driven one typed line at a time."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..models import Level
+from ..settings import Settings
+from ..spoilers import Policy, Style
+from ..standin import Channel, ChannelType, Reply, StandIn, User, World
+from ..standin.harness import running_bot
+from ..standin.world import fixed_ids
+from .parse import Action, CommandLine, parse_line
+from .render import Screen
+
+# How the demo server is set up on first run: channel name -> (allowed level, style).
+DEMO_CHANNELS = {
+    "spoilers": Policy(Level.PLOT, Style.PRIVATE),
+    "ending-talk": Policy(Level.ENDING, Style.WRAP),
+}
+QUIET_AFTER_ANSWER = 0.15  # seconds without news from the bot before a follow-up is taken to be the last
+HELP = """\
+Type a slash command as in Discord, e.g.  /plot moment: diner   /ask question: who plays harry
+  Tab completes command names, option names and (through the bot's own autocomplete) option values.
+  as moderator | as member          switch who you are (a moderator has Manage Channels)
+  in #spoilers                      switch channel (#general, #spoilers, #ending-talk, #general-thread, ...)
+  click N                           press button N of the last answer
+  reveal | reveal N                 show the spoilers of the last answer (all, or number N)
+  commands                          list the bot's commands
+  quit                              leave"""
+
+
+class PlaygroundError(Exception):
+    """Something the person typed that the playground cannot do; shown to them, then the prompt comes back."""
+
+
+@dataclass
+class Where:
+    user: User
+    channel: Channel
+
+
+class Playground:
+    def __init__(self, standin: StandIn) -> None:
+        self.standin = standin
+        self.here = Where(standin.world.member, standin.channel("general"))
+        self.screen = Screen()
+
+    @property
+    def prompt(self) -> str:
+        return f"{self.here.user.name}@#{self.here.channel.name}> "
+
+    async def execute(self, line: str) -> str:
+        """Run one typed line and return what to print."""
+        try:
+            parsed = parse_line(line)
+        except ValueError as exc:
+            return f"(playground) {exc}"
+        if parsed is None:
+            return ""
+        try:
+            if isinstance(parsed, CommandLine):
+                return await self._command(parsed)
+            return await self._action(parsed)
+        except (PlaygroundError, LookupError, ValueError) as exc:
+            return f"(playground) {exc}"
+
+    async def _action(self, action: Action) -> str:
+        world = self.standin.world
+        if action.verb == "help":
+            return HELP
+        if action.verb == "commands":
+            return "\n".join(f"/{c['name']}: {c['description']}" for c in self.standin.global_commands)
+        if action.verb == "as":
+            who = action.argument.lower().lstrip("@")
+            users = {"moderator": world.moderator, "member": world.member}
+            users |= {m.user.name: m.user for m in world.guild.members if not m.user.bot}
+            if who not in users:
+                raise PlaygroundError(f"be who? choose one of {', '.join(sorted(users))}")
+            self.here.user = users[who]
+            return f"You are now {who}."
+        if action.verb == "in":
+            name = action.argument.lstrip("#").strip()
+            chats = [c for c in world.guild.channels if c.type != ChannelType.CATEGORY]
+            channel = next((c for c in chats if c.name == name), None)
+            if channel is None:
+                raise PlaygroundError(f"no channel #{name}; there are {', '.join('#' + c.name for c in chats)}")
+            self.here.channel = channel
+            return f"You are now in #{name}."
+        if action.verb == "reveal":
+            if not self.screen.spoilers:
+                raise PlaygroundError("nothing on screen is hidden")
+            arg = action.argument.strip()
+            return self.screen.reveal(int(arg) if arg.isdigit() else None)
+        if action.verb == "click":
+            return await self._click(action.argument)
+        raise PlaygroundError("type help")  # quit is handled by the caller
+
+    def schema(self, path: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The registered options of a command or subcommand, as Discord has them."""
+        command = self.standin.find_command(path[0], self.standin.guild)
+        options = command.get("options") or []
+        for part in path[1:]:
+            sub = next((o for o in options if o["name"] == part and o["type"] in (1, 2)), None)
+            if sub is None:
+                names = [o["name"] for o in options if o["type"] in (1, 2)]
+                raise PlaygroundError(f"/{path[0]} has no {part!r}; try one of {', '.join(names) or 'no subcommands'}")
+            options = sub.get("options") or []
+        if any(o["type"] in (1, 2) for o in options):
+            names = [o["name"] for o in options]
+            raise PlaygroundError(f"/{' '.join(path)} needs a subcommand: {', '.join(names)}")
+        return options
+
+    async def _command(self, line: CommandLine) -> str:
+        schema = {o["name"]: o for o in self.schema(line.path)}
+        values: dict[str, Any] = {}
+        for name, raw in line.options.items():
+            if name not in schema:
+                raise PlaygroundError(f"/{' '.join(line.path)} has no option {name!r}; it has {', '.join(schema)}")
+            values[name] = await self._value(line, schema[name], raw, values)
+        reply = await self.standin.slash(" ".join(line.path), user=self.here.user, channel=self.here.channel, **values)
+        return self.screen.show(await self._settled(reply))
+
+    async def _value(self, line: CommandLine, option: dict[str, Any], raw: str, so_far: dict[str, Any]) -> Any:
+        kind = option["type"]
+        if kind == 4:
+            if not raw.lstrip("-").isdigit():
+                raise PlaygroundError(f"{option['name']} must be a whole number")
+            return int(raw)
+        if kind == 10:
+            return float(raw)
+        if kind == 5:
+            return raw.lower() in ("true", "yes", "y", "1", "on")
+        if kind == 7:
+            return raw.lstrip("#")
+        if kind == 6:
+            name = raw.lstrip("@").lower()
+            found = next((m.user for m in self.standin.guild.members if m.user.name == name), None)
+            if found is None:
+                raise PlaygroundError(f"no member called {raw}")
+            return found
+        if option.get("choices"):
+            for choice in option["choices"]:
+                if raw.lower() in (str(choice["value"]).lower(), choice["name"].lower()):
+                    return choice["value"]
+            raise PlaygroundError(f"{option['name']} must be one of {', '.join(c['value'] for c in option['choices'])}")
+        if option.get("autocomplete"):
+            # Like picking the first suggestion in Discord's menu, unless the text is already a suggestion.
+            choices = await self.suggest(line.path, option["name"], raw, so_far)
+            for choice in choices:
+                if raw in (choice["value"], choice["name"]):
+                    return choice["value"]
+            if choices:
+                return choices[0]["value"]
+        return raw
+
+    async def suggest(self, path: tuple[str, ...], option: str, typed: str, so_far: dict[str, Any]) -> list[dict]:
+        return await self.standin.autocomplete(
+            " ".join(path), option, typed, user=self.here.user, channel=self.here.channel, **so_far
+        )
+
+    async def _click(self, argument: str) -> str:
+        if not argument.strip().isdigit():
+            raise PlaygroundError("click which button? e.g. click 1")
+        number = int(argument)
+        if not 1 <= number <= len(self.screen.buttons):
+            raise PlaygroundError(f"there is no button {number} on screen (there are {len(self.screen.buttons)})")
+        message, button = self.screen.buttons[number - 1]
+        current = self.standin.messages.get(int(message["id"]), message)
+        reply = await self.standin.click(current, button["custom_id"], user=self.here.user)
+        return self.screen.show(await self._settled(reply))
+
+    async def _settled(self, reply: Reply) -> list[dict]:
+        """The answer and any follow-ups that arrive right after it."""
+        while True:
+            seen = (len(reply.followups), reply.edits)
+            with contextlib.suppress(TimeoutError):
+                await reply.wait(lambda r, seen=seen: (len(r.followups), r.edits) != seen, QUIET_AFTER_ANSWER)
+            if (len(reply.followups), reply.edits) == seen:
+                break
+        return [m for m in [reply.message, *reply.followups] if m and "modal" not in m]
+
+
+async def prepare_demo(bot: Any, standin: StandIn) -> None:
+    """Give the demo server its spoiler settings the first time it is used; later runs keep what people changed."""
+    guild = standin.guild
+    for name, policy in DEMO_CHANNELS.items():
+        channel = standin.channel(name)
+        if await bot.store.channel_setting(channel.id) is None:
+            await bot.store.set_channel(guild.id, channel.id, policy, actor_id=guild.owner_id)
+
+
+@asynccontextmanager
+async def playground(database: Path, facts: Path) -> AsyncIterator[Playground]:
+    """The stand-in with the demo server (same ids every run), the real bot against it, and a Playground."""
+    async with StandIn(World.demo(fixed_ids())) as standin:
+        settings = Settings(token=standin.token, database_path=database, facts_path=facts)
+        async with running_bot(standin, settings) as bot:
+            await prepare_demo(bot, standin)
+            yield Playground(standin)
+        if standin.problems:
+            raise RuntimeError("the stand-in saw problems:\n" + "\n".join(standin.problems))
+
+
+def describe_demo() -> str:
+    lines = ["Demo server: #general (server default: none plainly, the rest in ||spoiler|| bars)"]
+    lines += [f"  #{name}: {p.allowed.label} shown plainly, style {p.style.value}" for name, p in DEMO_CHANNELS.items()]
+    lines.append("  #general-thread follows #general. You are `member`; `as moderator` to manage. Type help.")
+    return "\n".join(lines)

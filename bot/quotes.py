@@ -1,0 +1,127 @@
+"""Andrew Haigh's quotes: topics, word search and the no-repeat rotation (pure logic, no discord, no SQL).
+
+The rotation: a channel's current round is the set of quotes already shown there (with when). A quote not yet
+shown in the round is picked at random; once every quote has been shown, a new round starts, and it does not open
+with the quote that closed the last one. A topic or search narrows the choice to its matches: unseen matches
+first, then the match seen longest ago, so asking again walks through every match in turn without disturbing the
+channel's round of all quotes.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import Quote
+from .search import STOPWORDS, stem, words
+
+LIST_TOPIC = "list"  # `/quote topic:list` shows every topic with its count (Discord allows no `/quote list` too)
+LIST_CHOICE_NAME = "list — every topic with its count"
+SEARCH_MAX = 100  # characters; Discord enforces it as max_length, the cog checks it again
+TOPIC_MAX = 100  # the longest topic text accepted (a choice value can be no longer)
+CHOICES_MAX = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """The quote to show next in a channel, and whether the channel's round starts over with it."""
+
+    quote_id: str
+    new_round: bool = False
+
+
+def plural(count: int, noun: str = "quote") -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def normalise(text: str) -> str:
+    """Lowercase with single spaces: how topics and typed topic names are compared."""
+    return " ".join(text.split()).lower()
+
+
+def topic_counts(quotes: Sequence[Quote]) -> list[tuple[str, int]]:
+    """Every topic present with its number of quotes, most quotes first, then alphabetically."""
+    counts = Counter(topic for q in quotes for topic in dict.fromkeys(q.topics))
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def topic_choices(quotes: Sequence[Quote], typed: str, limit: int = CHOICES_MAX) -> list[tuple[str, str]]:
+    """Autocomplete for the topic option as (name, value) pairs, at most ``limit`` of them.
+
+    The "list" entry comes first whenever what was typed could be the start of "list"; then the topics that
+    contain the typed text, those starting with it first, each named with its count ("ending (2 quotes)").
+    """
+    typed = normalise(typed)
+    choices: list[tuple[str, str]] = []
+    if LIST_TOPIC.startswith(typed):
+        choices.append((LIST_CHOICE_NAME, LIST_TOPIC))
+    matching = [(topic, count) for topic, count in topic_counts(quotes) if typed in topic]
+    matching.sort(key=lambda item: not item[0].startswith(typed))  # stable: keeps the count order within each
+    choices += [(f"{topic} ({plural(count)})", topic) for topic, count in matching]
+    return choices[:limit]
+
+
+def resolve_topic(quotes: Sequence[Quote], typed: str) -> str | None:
+    """The topic meant by ``typed``: an exact match (any case or spacing), else the only topic starting with it."""
+    wanted = normalise(typed)
+    if not wanted:
+        return None
+    topics = [topic for topic, _ in topic_counts(quotes)]
+    if wanted in topics:
+        return wanted
+    starting = [topic for topic in topics if topic.startswith(wanted)]
+    return starting[0] if len(starting) == 1 else None
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search worth looking for (no stopwords, no single letters), lowercased, once each, in order.
+
+    Only letters and digits survive, so the result is safe to show anywhere without escaping.
+    """
+    return list(dict.fromkeys(w for w in words(text) if w not in STOPWORDS and len(w) >= 2))
+
+
+def search_terms(text: str) -> list[str]:
+    """The search words roughly stemmed ("parent" finds "parents"), once each, in order."""
+    return list(dict.fromkeys(stem(w) for w in search_words(text)))
+
+
+def quote_stems(quote: Quote) -> frozenset[str]:
+    return frozenset(stem(word) for word in words(quote.text))
+
+
+def matching_quotes(quotes: Sequence[Quote], topic: str | None = None, terms: Sequence[str] = ()) -> list[Quote]:
+    """The quotes tagged with ``topic`` (if given) whose own words include every search term (if any)."""
+    found = []
+    for quote in quotes:
+        if topic is not None and topic not in quote.topics:
+            continue
+        if terms and not set(terms) <= quote_stems(quote):
+            continue
+        found.append(quote)
+    return found
+
+
+def choose_next(
+    all_ids: Sequence[str], candidates: Sequence[str], shown: Mapping[str, datetime], rng: random.Random
+) -> Pick:
+    """The next quote for a channel, among ``candidates`` (all quotes, or those matching a topic or search).
+
+    ``shown`` holds the quotes of the channel's current round with when each was shown; ids no longer in
+    ``all_ids`` (a quote removed from the facts file) are ignored.
+    """
+    if not candidates:
+        raise ValueError("choose_next needs at least one candidate")
+    unseen = [quote_id for quote_id in candidates if quote_id not in shown]
+    if unseen:
+        return Pick(rng.choice(unseen))
+    if any(quote_id not in shown for quote_id in all_ids):
+        # Every match was seen this round but the round is not over: the match seen longest ago.
+        return Pick(min(candidates, key=lambda quote_id: shown[quote_id]))
+    # Every quote has been shown: a new round, not opening with the quote that closed the last one.
+    last = max(shown.items(), key=lambda item: item[1])[0] if shown else None
+    fresh = [quote_id for quote_id in candidates if quote_id != last] or list(candidates)
+    return Pick(rng.choice(fresh), new_round=True)

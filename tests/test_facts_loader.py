@@ -1,0 +1,85 @@
+"""The facts file: complete, valid, and every mistake reported with its file, entry and field."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bot.facts import FactsError, load_facts, parse_facts
+from bot.models import Level
+from bot.settings import DEFAULT_FACTS
+
+RAW = DEFAULT_FACTS.read_bytes()
+
+
+def test_the_shipped_file_covers_the_film() -> None:
+    data = load_facts(DEFAULT_FACTS).data
+    assert data.film.title == "All of Us Strangers" and data.film.year == 2023
+    assert data.film.writer_director == "Andrew Haigh"
+    assert (data.film.based_on_title, data.film.based_on_author, data.film.based_on_year) == (
+        "Strangers",
+        "Taichi Yamada",
+        1987,
+    )
+    assert {c.actor for c in data.characters} >= {"Andrew Scott", "Paul Mescal", "Jamie Bell", "Claire Foy"}
+    assert len(data.moments) >= 15
+    ids = [m.id for m in data.moments]
+    # From the fire alarm and Harry's first visit to the final image, in film order.
+    assert ids.index("fire-alarm") < ids.index("a-knock-at-the-door") < ids.index("the-diner")
+    assert ids[-1] == "a-light-like-a-star"
+    assert [m.position for m in data.moments] == list(range(1, len(data.moments) + 1))
+    assert data.moments[-1].spoiler is Level.ENDING
+    assert {q.outlet for q in data.quotes} == {"RogerEbert.com", "Time"}
+    assert all(q.speaker == "Andrew Haigh" for q in data.quotes)
+    levels = {f.spoiler for f in data.facts}
+    assert levels == {Level.NONE, Level.PLOT, Level.ENDING}
+
+
+def _broken(tmp_path: Path, edit) -> Path:
+    doc = RAW.decode()
+    path = tmp_path / "film.toml"
+    path.write_text(edit(doc), encoding="utf-8")
+    return path
+
+
+def test_bad_spoiler_level_names_file_entry_and_field(tmp_path: Path) -> None:
+    path = _broken(tmp_path, lambda d: d.replace('spoiler = "none"', 'spoiler = "huge"', 1))
+    with pytest.raises(FactsError) as err:
+        load_facts(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: ")
+    assert "field 'spoiler': must be one of none, plot, ending (got 'huge')" in message
+    assert "(id '" in message  # names the entry by its id
+
+
+def test_missing_field_and_unknown_evidence(tmp_path: Path) -> None:
+    doc = tomllib.loads(RAW.decode())
+    theory = doc["theories"][0]["id"]
+    bad_ref = _broken(tmp_path, lambda d: d.replace("evidence = [", 'evidence = ["no-such-moment", ', 1))
+    with pytest.raises(FactsError, match=rf"theories\[0\] \(id '{theory}'\), field 'evidence': 'no-such-moment'"):
+        load_facts(bad_ref)
+
+
+def test_duplicate_ids_and_bad_toml(tmp_path: Path) -> None:
+    path = tmp_path / "film.toml"
+    path.write_text("[film\n", encoding="utf-8")
+    with pytest.raises(FactsError, match="is not valid TOML"):
+        load_facts(path)
+    with pytest.raises(FactsError, match="cannot be read"):
+        load_facts(tmp_path / "missing.toml")
+    doc = RAW.decode()
+    first_fact_id = tomllib.loads(doc)["facts"][0]["id"]
+    second_fact_id = tomllib.loads(doc)["facts"][1]["id"]
+    dup = doc.replace(f'id = "{second_fact_id}"', f'id = "{first_fact_id}"', 1)
+    with pytest.raises(FactsError, match=rf"facts\[1\].*'{first_fact_id}' is used twice"):
+        parse_facts(path, dup.encode())
+
+
+def test_pipes_are_refused_where_markup_cannot_go(tmp_path: Path) -> None:
+    doc = tomllib.loads(RAW.decode())
+    title = doc["moments"][0]["title"]
+    path = _broken(tmp_path, lambda d: d.replace(f'title = "{title}"', 'title = "A || trick"', 1))
+    with pytest.raises(FactsError, match=r"moments\[0\].*field 'title': must not contain '\|'"):
+        load_facts(path)

@@ -1,0 +1,31 @@
+"""Every extension loads; every command has a unique name and a description for itself and each option."""
+
+from __future__ import annotations
+
+import pkgutil
+
+import cogs
+from bot.client import StrangersBot
+
+
+def _walk(payload: dict, path: str):
+    yield path, payload
+    for option in payload.get("options", []):
+        yield from _walk(option, f"{path} {option['name']}")
+
+
+async def test_every_cog_loads_and_describes_its_commands(settings) -> None:
+    bot = StrangersBot(settings)
+    try:
+        modules = sorted(m.name for m in pkgutil.iter_modules(cogs.__path__))
+        for name in modules:
+            await bot.load_extension(f"cogs.{name}")
+        assert set(bot.extensions) == {f"cogs.{m}" for m in modules}
+        payload = bot.command_payload(None)
+        names = [c["name"] for c in payload]
+        assert len(names) == len(set(names)) and names
+        for command in payload:
+            for path, item in _walk(command, command["name"]):
+                assert item.get("description", "").strip(), f"/{path} has no description"
+    finally:
+        await bot.close()
