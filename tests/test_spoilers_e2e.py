@@ -6,6 +6,7 @@ import asyncio
 import re
 
 from bot.models import Level
+from bot.playground.session import Playground
 from bot.settings import Settings
 from bot.spoilers import Policy, Source, Style
 from bot.standin import Channel, ChannelType, StandIn, User
@@ -44,8 +45,9 @@ async def test_the_group_is_guild_only_with_exactly_the_issues_subcommands(bot, 
 
 async def test_a_moderator_sets_a_channel_and_anyone_can_see_it_and_why(bot, discord_api: StandIn) -> None:
     mod = discord_api.world.moderator
-    reply = await discord_api.slash("spoilers set", user=mod, channel="general", channel_="x") if False else None
-    reply = await discord_api.slash("spoilers set", user=mod, channel="ending-talk", allowed="ending")
+    reply = await discord_api.slash(
+        "spoilers set", user=mod, channel="general", channel_="ending-talk", allowed="ending"
+    )
     assert not reply.ephemeral
     ending_talk = discord_api.channel("ending-talk")
     assert f"<#{ending_talk.id}> now allows **ending**, wrap." in reply.text
@@ -56,24 +58,22 @@ async def test_a_moderator_sets_a_channel_and_anyone_can_see_it_and_why(bot, dis
     assert shown.ephemeral
     assert "allows **ending**, wrap" in shown.text and "this channel has its own setting" in shown.text
 
-    elsewhere = await discord_api.slash("spoilers show", channel="general", **{"channel": "ending-talk"})
+    elsewhere = await discord_api.slash("spoilers show", channel="general", channel_="ending-talk")
     assert "allows **ending**" in elsewhere.text
 
     here = await discord_api.slash("spoilers show", channel="general")
     assert "allows **none**, wrap" in here.text and "server default applies" in here.text
 
 
-async def test_a_plain_member_is_refused_every_moderator_command_and_nothing_changes(
-    bot, discord_api: StandIn
-) -> None:
+async def test_a_plain_member_is_refused_every_moderator_command_and_nothing_changes(bot, discord_api: StandIn) -> None:
     member = discord_api.world.member
     attempts = [
-        ("spoilers set", {"channel": "ending-talk", "allowed": "ending", "style": "private"}),
+        ("spoilers set", {"channel_": "ending-talk", "allowed": "ending", "style": "private"}),
         ("spoilers default", {"allowed": "plot"}),
-        ("spoilers reset", {"channel": "general"}),
+        ("spoilers reset", {"channel_": "general"}),
         ("spoilers list", {}),
     ]
-    await discord_api.slash("spoilers set", user=discord_api.world.moderator, channel="general", allowed="plot")
+    await discord_api.slash("spoilers set", user=discord_api.world.moderator, channel_="general", allowed="plot")
     before = len(discord_api.messages)
     for command, options in attempts:
         reply = await discord_api.slash(command, user=member, channel="spoilers", **options)
@@ -88,7 +88,7 @@ async def test_a_plain_member_is_refused_every_moderator_command_and_nothing_cha
 async def test_threads_follow_their_channel_unless_set_themselves(bot, discord_api: StandIn) -> None:
     mod = discord_api.world.moderator
     general, thread = discord_api.channel("general"), discord_api.channel("general-thread")
-    await discord_api.slash("spoilers set", user=mod, channel="general", allowed="plot", style="private")
+    await discord_api.slash("spoilers set", user=mod, channel_="general", allowed="plot", style="private")
 
     reply = await discord_api.slash("spoilers show", channel="general-thread")
     assert "allows **plot**, private" in reply.text
@@ -97,16 +97,16 @@ async def test_threads_follow_their_channel_unless_set_themselves(bot, discord_a
         Level.PLOT, Style.PRIVATE, Source.PARENT
     )
 
-    reply = await discord_api.slash("spoilers set", user=mod, channel="spoilers", **{"channel": thread.id}, allowed="none")
+    reply = await discord_api.slash("spoilers set", user=mod, channel="spoilers", channel_=thread.id, allowed="none")
     assert f"<#{thread.id}> now allows **none**, private." in reply.text  # the style it followed is kept
     assert f"(from <#{general.id}>)" in reply.text
     reply = await discord_api.slash("spoilers show", channel="general-thread")
     assert "allows **none**, private" in reply.text and "this thread has its own setting" in reply.text
 
-    reply = await discord_api.slash("spoilers reset", user=mod, channel="general-thread", **{"channel": thread.id})
+    reply = await discord_api.slash("spoilers reset", user=mod, channel="general-thread", channel_=thread.id)
     assert not reply.ephemeral
     assert f"It now follows <#{general.id}>: **plot**, private." in reply.text
-    reply = await discord_api.slash("spoilers reset", user=mod, channel="general-thread", **{"channel": thread.id})
+    reply = await discord_api.slash("spoilers reset", user=mod, channel="general-thread", channel_=thread.id)
     assert reply.ephemeral and "nothing to reset" in reply.text
 
 
@@ -114,7 +114,7 @@ async def test_default_applies_where_nothing_else_does_and_keeps_its_style_unles
     bot, discord_api: StandIn
 ) -> None:
     mod = discord_api.world.moderator
-    await discord_api.slash("spoilers set", user=mod, channel="ending-talk", allowed="ending")
+    await discord_api.slash("spoilers set", user=mod, channel_="ending-talk", allowed="ending")
     reply = await discord_api.slash("spoilers default", user=mod, channel="general", allowed="plot", style="private")
     assert not reply.ephemeral
     assert "The server default is now **plot**, private (it was **none**, wrap)." in reply.text
@@ -138,14 +138,16 @@ async def test_voice_forum_and_category_say_what_applies(discord_api: StandIn, s
     discord_api.guild.channels.append(post)
     mod = discord_api.world.moderator
     async with running_bot(discord_api, settings) as bot:
-        reply = await discord_api.slash("spoilers set", user=mod, channel="general", **{"channel": "watch-party"}, allowed="plot")
+        reply = await discord_api.slash(
+            "spoilers set", user=mod, channel="general", channel_="watch-party", allowed="plot"
+        )
         assert "voice channel: the setting applies to the text chat inside it" in reply.text
         # Run from the voice channel's own chat, the setting is the one that applies.
         shown = await discord_api.slash("spoilers show", channel="watch-party")
         assert "allows **plot**" in shown.text and "text chat" in shown.text
 
         reply = await discord_api.slash(
-            "spoilers set", user=mod, channel="general", **{"channel": "theories-forum"}, allowed="ending"
+            "spoilers set", user=mod, channel="general", channel_="theories-forum", allowed="ending"
         )
         assert "forum: the setting applies to every post in it" in reply.text
         shown = await discord_api.slash("spoilers show", channel="who-is-harry")
@@ -158,7 +160,7 @@ async def test_voice_forum_and_category_say_what_applies(discord_api: StandIn, s
             ("spoilers set", {"allowed": "ending"}),
             ("spoilers reset", {}),
         ]:
-            reply = await discord_api.slash(command, user=mod, channel="general", **{"channel": "film-talk"}, **options)
+            reply = await discord_api.slash(command, user=mod, channel="general", channel_="film-talk", **options)
             assert reply.ephemeral and "is a category" in reply.content, command
         assert await own_setting(bot, category) is None
 
@@ -168,8 +170,9 @@ async def test_a_channel_of_another_server_is_refused(discord_api: StandIn, sett
     foreign = other.channels[0]
     mod = discord_api.world.moderator
     async with running_bot(discord_api, settings) as bot:
-        for command, options in [("spoilers set", {"allowed": "ending"}), ("spoilers show", {}), ("spoilers reset", {})]:
-            reply = await discord_api.slash(command, user=mod, channel="general", **{"channel": str(foreign.id)}, **options)
+        commands = [("spoilers set", {"allowed": "ending"}), ("spoilers show", {}), ("spoilers reset", {})]
+        for command, options in commands:
+            reply = await discord_api.slash(command, user=mod, channel="general", channel_=str(foreign.id), **options)
             assert reply.ephemeral and "not in this server" in reply.content, command
         assert await own_setting(bot, foreign) is None
         assert await bot.store.recent_changes(discord_api.guild.id) == []
@@ -177,10 +180,10 @@ async def test_a_channel_of_another_server_is_refused(discord_api: StandIn, sett
 
 async def test_list_shows_own_settings_and_the_last_changes(bot, discord_api: StandIn) -> None:
     mod, mod2 = discord_api.world.moderator, second_moderator(discord_api)
-    await discord_api.slash("spoilers set", user=mod, channel="ending-talk", allowed="ending")
-    await discord_api.slash("spoilers set", user=mod2, channel="watch-party", allowed="plot", style="private")
+    await discord_api.slash("spoilers set", user=mod, channel_="ending-talk", allowed="ending")
+    await discord_api.slash("spoilers set", user=mod2, channel_="watch-party", allowed="plot", style="private")
     await discord_api.slash("spoilers default", user=mod2, channel="general", allowed="plot")
-    await discord_api.slash("spoilers reset", user=mod, channel="general", **{"channel": "watch-party"})
+    await discord_api.slash("spoilers reset", user=mod, channel="general", channel_="watch-party")
 
     reply = await discord_api.slash("spoilers list", user=mod, channel="general")
     assert reply.ephemeral
@@ -202,8 +205,8 @@ async def test_list_shows_own_settings_and_the_last_changes(bot, discord_api: St
 async def test_two_moderators_at_once_last_write_wins_and_both_are_logged(bot, discord_api: StandIn) -> None:
     mod, mod2 = discord_api.world.moderator, second_moderator(discord_api)
     first, second = await asyncio.gather(
-        discord_api.slash("spoilers set", user=mod, channel="spoilers", allowed="plot"),
-        discord_api.slash("spoilers set", user=mod2, channel="spoilers", allowed="ending", style="private"),
+        discord_api.slash("spoilers set", user=mod, channel_="spoilers", allowed="plot"),
+        discord_api.slash("spoilers set", user=mod2, channel_="spoilers", allowed="ending", style="private"),
     )
     assert not first.ephemeral and not second.ephemeral
     changes = list(reversed(await bot.store.recent_changes(discord_api.guild.id)))
@@ -218,8 +221,8 @@ async def test_two_moderators_at_once_last_write_wins_and_both_are_logged(bot, d
 
 async def test_settings_of_deleted_channels_and_threads_are_removed(bot, discord_api: StandIn) -> None:
     mod = discord_api.world.moderator
-    await discord_api.slash("spoilers set", user=mod, channel="ending-talk", allowed="ending")
-    await discord_api.slash("spoilers set", user=mod, channel="general-thread", **{"channel": "general-thread"}, allowed="plot")
+    await discord_api.slash("spoilers set", user=mod, channel_="ending-talk", allowed="ending")
+    await discord_api.slash("spoilers set", user=mod, channel_="general-thread", allowed="plot")
     for name in ("ending-talk", "general-thread"):
         channel = discord_api.channel(name)
         forgotten = asyncio.ensure_future(
@@ -240,8 +243,8 @@ async def test_settings_survive_a_restart_and_a_channel_gone_meanwhile_is_labell
 ) -> None:
     mod = discord_api.world.moderator
     async with running_bot(discord_api, settings):
-        await discord_api.slash("spoilers set", user=mod, channel="ending-talk", allowed="ending", style="private")
-        await discord_api.slash("spoilers set", user=mod, channel="spoilers", allowed="plot")
+        await discord_api.slash("spoilers set", user=mod, channel_="ending-talk", allowed="ending", style="private")
+        await discord_api.slash("spoilers set", user=mod, channel_="spoilers", allowed="plot")
         await discord_api.slash("spoilers default", user=mod, channel="general", allowed="plot", style="private")
     # Deleted while the bot was away: no event will ever say so.
     gone = discord_api.channel("spoilers")
@@ -260,7 +263,7 @@ async def test_settings_are_kept_while_the_bot_is_out_of_a_server(discord_api: S
     room = other.channels[0]
     mod = discord_api.world.moderator
     async with running_bot(discord_api, settings) as bot:
-        await discord_api.slash("spoilers set", user=mod, channel=room, allowed="ending")
+        await discord_api.slash("spoilers set", user=mod, channel=room, channel_=room, allowed="ending")
         removed = asyncio.ensure_future(bot.wait_for("guild_remove", timeout=10))
         await discord_api.remove_guild(other)
         await removed
@@ -268,7 +271,17 @@ async def test_settings_are_kept_while_the_bot_is_out_of_a_server(discord_api: S
         # Invited back: the setting applies again.
         joined = asyncio.ensure_future(bot.wait_for("guild_join", timeout=10))
         discord_api.world.guilds.append(other)
-        await discord_api.dispatch("GUILD_CREATE", other.create_payload())
+        payload = other.create_payload()
+        del payload["unavailable"]  # a join, not a server coming back from an outage
+        await discord_api.dispatch("GUILD_CREATE", payload)
         await joined
         shown = await discord_api.slash("spoilers show", user=mod, channel=room)
         assert "allows **ending**, wrap" in shown.text and "own setting" in shown.text
+
+
+async def test_the_playground_can_set_a_channel_option_named_channel(bot, discord_api: StandIn) -> None:
+    playground = Playground(discord_api)
+    await playground.execute("as moderator")
+    out = await playground.execute("/spoilers set channel: #ending-talk allowed: ending style: private")
+    assert "now allows" in out and "ending" in out
+    assert await own_setting(bot, discord_api.channel("ending-talk")) == Policy(Level.ENDING, Style.PRIVATE)
