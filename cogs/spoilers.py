@@ -57,7 +57,7 @@ THREADS = (discord.ChannelType.public_thread, discord.ChannelType.private_thread
 FORUMS = (discord.ChannelType.forum, discord.ChannelType.media)
 VOICE = (discord.ChannelType.voice, discord.ChannelType.stage_voice)
 CHATS = [discord.ChannelType.text, discord.ChannelType.news, *VOICE, *FORUMS, *THREADS]
-NOT_HERE = "That channel is not in this server, so its spoiler setting can't be shown or changed from here."
+NOT_HERE = "That channel is not in this server (or no longer exists), so its spoiler setting can't be used here."
 
 LEVELS = [app_commands.Choice(name=name, value=value) for value, name in LEVEL_CHOICES]
 STYLES = [app_commands.Choice(name=name, value=value) for value, name in STYLE_CHOICES]
@@ -67,19 +67,17 @@ def place_of(guild: discord.Guild, channel: Any, *, check_guild: bool = True) ->
     """Where a setting goes, from a channel option or the interaction's channel; refuses what can't have one.
 
     Discord resolves a channel option with the invoking server's id whatever channel it is, so the guard that a
-    channel belongs to this server is that this server's channel list (as the gateway told us) holds it, or, for
-    a thread the bot has not cached (an archived one), its parent.
+    channel belongs to this server (and still exists) is that this server's channels, as the gateway keeps them
+    up to date, include it. ``check_guild=False`` for a channel already known to be this server's.
     """
     ctype = getattr(channel, "type", None)
+    if check_guild and guild.get_channel_or_thread(channel.id) is None:
+        raise UserFacingError(NOT_HERE)
     if ctype in THREADS:
         parent_id = getattr(channel, "parent_id", None)
         parent = guild.get_channel(parent_id) if parent_id else None
-        if check_guild and guild.get_thread(channel.id) is None and parent is None:
-            raise UserFacingError(NOT_HERE)
         kind = Kind.POST if parent is not None and parent.type in FORUMS else Kind.THREAD
         return Place(channel.id, kind, parent_id)
-    if check_guild and guild.get_channel(channel.id) is None:
-        raise UserFacingError(NOT_HERE)
     if ctype is discord.ChannelType.category:
         raise UserFacingError(
             f"<#{channel.id}> is a category: it holds channels but has no chat of its own. "
@@ -104,7 +102,21 @@ class ChatChannel(app_commands.Transformer):
         return CHATS
 
     async def transform(self, interaction: discord.Interaction, value: Any, /) -> Place:
-        return place_of(_guild(interaction), value)
+        guild = _guild(interaction)
+        if value.type in THREADS and guild.get_thread(value.id) is None:
+            # Archived threads are not kept in the gateway's cache: ask Discord whether it exists, and where.
+            return place_of(guild, await _fetch_thread(interaction, guild, value.id), check_guild=False)
+        return place_of(guild, value)
+
+
+async def _fetch_thread(interaction: discord.Interaction, guild: discord.Guild, thread_id: int) -> Any:
+    try:
+        thread = await interaction.client.fetch_channel(thread_id)
+    except (discord.NotFound, discord.Forbidden):
+        raise UserFacingError(NOT_HERE) from None
+    if getattr(getattr(thread, "guild", None), "id", None) != guild.id:
+        raise UserFacingError(NOT_HERE)
+    return thread
 
 
 def _guild(interaction: discord.Interaction) -> discord.Guild:

@@ -170,12 +170,17 @@ async def test_a_channel_of_another_server_is_refused(discord_api: StandIn, sett
     foreign = other.channels[0]
     mod = discord_api.world.moderator
     async with running_bot(discord_api, settings) as bot:
+        # A thread there that the bot has not cached: Discord is asked, and says it belongs to the other server.
+        thread = Channel(snowflake(), "elsewhere", ChannelType.PUBLIC_THREAD, foreign.id, guild_id=other.id)
+        other.channels.append(thread)
         commands = [("spoilers set", {"allowed": "ending"}), ("spoilers show", {}), ("spoilers reset", {})]
-        for command, options in commands:
-            reply = await discord_api.slash(command, user=mod, channel="general", channel_=str(foreign.id), **options)
-            assert reply.ephemeral and "not in this server" in reply.content, command
-        assert await own_setting(bot, foreign) is None
+        for target in (foreign, thread):
+            for command, options in commands:
+                reply = await discord_api.slash(command, user=mod, channel_=str(target.id), **options)
+                assert reply.ephemeral and "not in this server" in reply.content, (command, target.name)
+            assert await own_setting(bot, target) is None
         assert await bot.store.recent_changes(discord_api.guild.id) == []
+        assert await bot.store.recent_changes(other.id) == []
 
 
 async def test_list_shows_own_settings_and_the_last_changes(bot, discord_api: StandIn) -> None:
@@ -231,6 +236,10 @@ async def test_settings_of_deleted_channels_and_threads_are_removed(bot, discord
         await discord_api.delete_channel(channel)
         await forgotten
         assert await own_setting(bot, channel) is None, name
+        # Picked just before it was deleted: Discord still sends what it resolved, the bot no longer knows it.
+        late = await discord_api.slash("spoilers set", user=mod, channel="general", channel_=channel, allowed="none")
+        assert late.ephemeral and "no longer exists" in late.content
+        assert await own_setting(bot, channel) is None, name
     changes = await bot.store.recent_changes(discord_api.guild.id)
     assert [(c.actor_id, c.new) for c in changes[:2]] == [(bot.user.id, None), (bot.user.id, None)]
     reply = await discord_api.slash("spoilers list", user=mod, channel="general")
@@ -285,3 +294,15 @@ async def test_the_playground_can_set_a_channel_option_named_channel(bot, discor
     out = await playground.execute("/spoilers set channel: #ending-talk allowed: ending style: private")
     assert "now allows" in out and "ending" in out
     assert await own_setting(bot, discord_api.channel("ending-talk")) == Policy(Level.ENDING, Style.PRIVATE)
+
+
+async def test_an_archived_thread_the_bot_has_not_cached_can_be_set(bot, discord_api: StandIn) -> None:
+    general = discord_api.channel("general")
+    # Added behind the bot's back, as an archived thread is: no event, not in the gateway's cache.
+    archived = Channel(snowflake(), "old-thread", ChannelType.PUBLIC_THREAD, general.id, guild_id=discord_api.guild.id)
+    discord_api.guild.channels.append(archived)
+    mod = discord_api.world.moderator
+    reply = await discord_api.slash("spoilers set", user=mod, channel="general", channel_=archived, allowed="plot")
+    assert not reply.ephemeral and f"<#{archived.id}> now allows **plot**" in reply.text
+    assert ("GET", f"/channels/{archived.id}") in discord_api.calls
+    assert await own_setting(bot, archived) == Policy(Level.PLOT)
