@@ -158,6 +158,7 @@ class StandIn:
         self.identifies = 0
         self.resumes = 0
         self.connected = asyncio.Event()
+        self._gateway_changed = asyncio.Condition()  # notified on every connect, identify, resume and disconnect
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
@@ -224,6 +225,7 @@ class StandIn:
                 self.sessions.remove(session)
             if not self.sessions:
                 self.connected.clear()
+            await self._gateway_news()
         return ws
 
     async def _gateway_op(self, session: GatewaySession, op: int, d: Any) -> None:
@@ -248,6 +250,7 @@ class StandIn:
             await session.send(0, {}, "RESUMED")
             session.identified.set()
             self.connected.set()
+            await self._gateway_news()
         elif op in (3, 4, 8, 31):  # presence, voice state, request members, request soundboard: ignore
             return
         else:
@@ -279,6 +282,16 @@ class StandIn:
             await session.send(0, guild.create_payload(), "GUILD_CREATE")
         session.identified.set()
         self.connected.set()
+        await self._gateway_news()
+
+    async def _gateway_news(self) -> None:
+        async with self._gateway_changed:
+            self._gateway_changed.notify_all()
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+        """Wait for the gateway to reach a state (e.g. ``lambda: standin.resumes == 1``), at most ``timeout`` s."""
+        async with self._gateway_changed:
+            await asyncio.wait_for(self._gateway_changed.wait_for(predicate), timeout)
 
     async def dispatch(self, event: str, data: dict) -> None:
         """Send an event to every connected gateway session."""
@@ -375,6 +388,7 @@ class StandIn:
             )
             resp.headers.update(
                 {
+                    "Via": "1.1 google",  # without it, discord.py takes a 429 for a Cloudflare ban and gives up
                     "Retry-After": str(fault.retry_after),
                     "X-RateLimit-Scope": "user",
                     "X-RateLimit-Limit": "5",

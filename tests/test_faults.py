@@ -1,0 +1,146 @@
+"""What survives: gateway drops, reconnect requests, invalid sessions, rate limits and server errors,
+and a database that cannot be written at start-up. Every wait is bounded."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import PROJECT_ROOT
+from bot.standin import StandIn
+
+LAUNCHER = Path(__file__).with_name("launch_bot.py")
+
+
+async def _answers_film(discord_api: StandIn) -> None:
+    reply = await discord_api.slash("film", timeout=30)
+    assert reply.embeds[0]["title"] == "All of Us Strangers (2023)"
+
+
+async def test_gateway_dropped_bot_resumes_and_answers(bot, discord_api: StandIn) -> None:
+    await discord_api.drop_gateway(code=4000)
+    await asyncio.wait_for(discord_api.connected.wait(), 30)
+    await _answers_film(discord_api)
+    assert discord_api.resumes >= 1
+
+
+async def test_reconnect_request_op7(bot, discord_api: StandIn) -> None:
+    await discord_api.request_reconnect()
+    await discord_api.wait_until(lambda: discord_api.resumes >= 1 and discord_api.connected.is_set())
+    await _answers_film(discord_api)
+
+
+async def test_invalid_session_op9_bot_identifies_again(bot, discord_api: StandIn) -> None:
+    assert discord_api.identifies == 1
+    await discord_api.invalidate_session(resumable=False)
+    await discord_api.wait_until(lambda: discord_api.identifies == 2 and discord_api.connected.is_set())
+    await _answers_film(discord_api)
+
+
+async def test_rate_limited_callback_is_retried(bot, discord_api: StandIn) -> None:
+    fault = discord_api.fail_next("POST", r"^/interactions/\d+/[^/]+/callback$", 429, retry_after=0.05)
+    await _answers_film(discord_api)
+    assert fault.hits == 1
+
+
+async def test_server_error_once_is_retried(bot, discord_api: StandIn) -> None:
+    fault = discord_api.fail_next("POST", r"^/interactions/\d+/[^/]+/callback$", 502)
+    await _answers_film(discord_api)
+    assert fault.hits == 1
+
+
+async def test_rate_limited_command_sync_is_retried(discord_api: StandIn, settings) -> None:
+    from bot.standin.harness import running_bot
+
+    fault = discord_api.fail_next("PUT", r"^/applications/\d+/commands$", 429, retry_after=0.05)
+    async with running_bot(discord_api, settings) as running:
+        assert running.synced is True
+    assert fault.hits == 1 and discord_api.global_commands
+
+
+# -- the database at start-up, in a child process (as a user would meet it) ---------------------------------------
+
+
+def _tiny_disk() -> None:
+    """Files may grow to 64 KiB: past that, writes fail as on a full disk (the signal is ignored)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+
+async def _start_bot(db: Path, standin: StandIn, preexec) -> tuple[int, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_", "LOG_"))}
+    env |= {
+        "DISCORD_TOKEN": standin.token,
+        "DATABASE_PATH": str(db),
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "STANDIN_API": standin.api_base,
+        "STANDIN_GATEWAY": standin.gateway_url,
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(LAUNCHER),
+        env=env,
+        cwd=db.parent,
+        preexec_fn=preexec,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        _, err = await asyncio.wait_for(proc.communicate(), 60)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode is not None
+    return proc.returncode, err.decode()
+
+
+def _prepared_database(folder: Path) -> Path:
+    """A database the bot made before, so the failure is about writing, not about a missing file."""
+    folder.mkdir(mode=0o755)
+    db = folder / "bot.db"
+    sqlite3.connect(db).execute("CREATE TABLE keep (x)").connection.commit()
+    return db
+
+
+def _chattr(flag: str, path: Path) -> bool:
+    """Set or clear the immutable attribute: read-only even for root, who ignores file permissions."""
+    return subprocess.run(["chattr", flag, str(path)], capture_output=True).returncode == 0
+
+
+async def test_read_only_database_is_one_clear_error(tmp_path: Path) -> None:
+    db = _prepared_database(tmp_path / "ro")
+    before = db.read_bytes()
+    if not _chattr("+i", db):
+        pytest.skip("this file system cannot make a file immutable (chattr +i)")
+    try:
+        async with StandIn() as standin:
+            code, err = await _start_bot(db, standin, None)
+    finally:
+        _chattr("-i", db)
+    assert code != 0
+    assert "Cannot start:" in err and "read-only" in err, err
+    assert "Traceback" not in err
+    assert db.read_bytes() == before
+
+
+async def test_full_disk_is_one_clear_error_and_no_corruption(tmp_path: Path) -> None:
+    db = _prepared_database(tmp_path / "full")
+    async with StandIn() as standin:
+        code, err = await _start_bot(db, standin, _tiny_disk)
+    assert code != 0
+    assert "Cannot start:" in err and "full" in err, err
+    assert "Traceback" not in err
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # The failed migration was rolled back whole: the old table is there, no half-made schema.
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "keep" in tables and conn.execute("PRAGMA user_version").fetchone()[0] in (0, 1)
