@@ -57,7 +57,7 @@ class StrangersBot(commands.Bot):
         if await self.store.replace_facts(loaded.data, loaded.digest, index_rows(loaded.data)):
             log.info("Loaded the film's facts from %s into the database", self.settings.facts_path)
         self.film = await self.store.load_film()
-        self.searcher = Searcher.build(index_rows(self.film))
+        self.searcher = Searcher.build(index_rows(self.film), film_title=self.film.film.title)
         self.add_dynamic_items(RevealButton)
         for module in sorted(m.name for m in pkgutil.iter_modules(cogs.__path__)):
             await self.load_extension(f"cogs.{module}")

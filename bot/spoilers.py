@@ -74,7 +74,7 @@ def resolve_policy(
 
 def needs_reveal(segments: Iterable[Segment], policy: Policy) -> bool:
     """True when the private style hides something here, so the answer needs a "Reveal to me" button."""
-    return policy.style is Style.PRIVATE and any(not policy.shows(s.level) for s in segments)
+    return policy.style is Style.PRIVATE and any(s.text.strip() and not policy.shows(s.level) for s in segments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +88,24 @@ class Atom:
         return wrap(self.text) if self.spoiler else self.text
 
 
-Block = Sequence[Segment]  # a line of an answer: its segments are joined by spaces, blocks by new lines
+Block = Sequence[Segment]  # a line of an answer: segments joined by spaces, blocks by new lines; [] = blank line
 
 
 def render_atoms(blocks: Sequence[Block], policy: Policy) -> list[list[Atom]]:
-    """Each segment as the channel may show it: plain, wrapped, or (private style) one note per hidden run."""
+    """Each segment as the channel may show it: plain, wrapped, or (private style) one note per hidden run.
+
+    An empty block stays empty (a paragraph break); a block whose every segment is hidden, or blank, is dropped.
+    """
     rendered: list[list[Atom]] = []
     hiding = False
     for block in blocks:
+        if not block:
+            rendered.append([])
+            continue
         atoms: list[Atom] = []
         for seg in block:
+            if not seg.text.strip():
+                continue
             text = escape(seg.text) if seg.escape else seg.text
             if policy.shows(seg.level):
                 atoms.append(Atom(text))

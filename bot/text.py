@@ -22,6 +22,7 @@ CHOICES_LIMIT = 25
 CUSTOM_ID_LIMIT = 100
 BUTTON_LABEL_LIMIT = 80
 ELLIPSIS = "…"
+MIN_PAGE = 8  # room for a spoiler-wrapped escape pair, with some to spare
 
 
 def shorten(text: str, limit: int) -> str:
@@ -36,16 +37,29 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.-") + ELLIPSIS
 
 
+def _cut_points(word: str) -> list[int]:
+    """Where a word may be cut: anywhere but between a backslash and the character it escapes."""
+    points: list[int] = []
+    i = 0
+    while i < len(word):
+        i += 2 if word[i] == "\\" and i + 1 < len(word) else 1
+        points.append(i)
+    return points
+
+
 def _hard_split(word: str, size: int) -> list[str]:
-    """Split one overlong word; never between a backslash and the character it escapes."""
+    """Split one overlong word into pieces of at most ``size`` characters, never inside an escape pair."""
+    if len(word) <= size:
+        return [word]
     pieces: list[str] = []
-    while len(word) > size:
-        cut = size
-        while cut > 1 and word[cut - 1] == "\\":
-            cut -= 1
-        pieces.append(word[:cut])
-        word = word[cut:]
-    pieces.append(word)
+    start = 0
+    last = 0
+    for point in _cut_points(word):
+        if point - start > size:
+            pieces.append(word[start:last])
+            start = last
+        last = point
+    pieces.append(word[start:])
     return pieces
 
 
@@ -72,23 +86,41 @@ def _chunks(atom: Atom, limit: int) -> list[Atom]:
 def paginate(blocks: Sequence[Sequence[Atom]], limit: int) -> list[str]:
     """Join atoms (spaces within a block, new lines between blocks) into pages of at most ``limit`` characters.
 
-    Pages break between blocks when they can, else between atoms, else between words, and spoiler markup is
-    closed and reopened around each piece, so no page ever holds half of a ``||...||`` pair.
+    An empty block is a paragraph break (a blank line, dropped at the top of a page). Pages break between blocks
+    when they can, else between atoms, else between words (inside a word only when the word alone is longer than
+    a page), and spoiler markup is closed and reopened around each piece, so no page ever holds half of a
+    ``||...||`` pair.
     """
+    if limit < MIN_PAGE:
+        raise ValueError(f"a page must hold at least {MIN_PAGE} characters, not {limit}")
     pages: list[str] = []
     current = ""
+    gap = False
     for block in blocks:
+        if not block:
+            gap = True
+            continue
+        whole = " ".join(a.markup() for a in block)
+        if current and len(current) + (2 if gap else 1) + len(whole) > limit and len(whole) <= limit:
+            pages.append(current)  # the block fits a page of its own: start one rather than split it
+            current = ""
         first_in_block = True
         for atom in block:
             for piece in _chunks(atom, limit):
                 text = piece.markup()
-                sep = ("\n" if first_in_block else " ") if current else ""
+                if not current:
+                    sep = ""
+                elif first_in_block:
+                    sep = "\n\n" if gap else "\n"
+                else:
+                    sep = " "
                 if len(current) + len(sep) + len(text) <= limit:
                     current += sep + text
                 else:
                     pages.append(current)
                     current = text
                 first_in_block = False
+        gap = False
     if current:
         pages.append(current)
     return pages

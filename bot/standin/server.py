@@ -158,7 +158,8 @@ class StandIn:
         self.identifies = 0
         self.resumes = 0
         self.connected = asyncio.Event()
-        self._gateway_changed = asyncio.Condition()  # notified on every connect, identify, resume and disconnect
+        # Notified after every REST request and every gateway connect, identify, resume and disconnect.
+        self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
@@ -225,7 +226,7 @@ class StandIn:
                 self.sessions.remove(session)
             if not self.sessions:
                 self.connected.clear()
-            await self._gateway_news()
+            await self._news()
         return ws
 
     async def _gateway_op(self, session: GatewaySession, op: int, d: Any) -> None:
@@ -250,7 +251,7 @@ class StandIn:
             await session.send(0, {}, "RESUMED")
             session.identified.set()
             self.connected.set()
-            await self._gateway_news()
+            await self._news()
         elif op in (3, 4, 8, 31):  # presence, voice state, request members, request soundboard: ignore
             return
         else:
@@ -282,16 +283,11 @@ class StandIn:
             await session.send(0, guild.create_payload(), "GUILD_CREATE")
         session.identified.set()
         self.connected.set()
-        await self._gateway_news()
+        await self._news()
 
-    async def _gateway_news(self) -> None:
-        async with self._gateway_changed:
-            self._gateway_changed.notify_all()
-
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-        """Wait for the gateway to reach a state (e.g. ``lambda: standin.resumes == 1``), at most ``timeout`` s."""
-        async with self._gateway_changed:
-            await asyncio.wait_for(self._gateway_changed.wait_for(predicate), timeout)
+    async def _news(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
 
     async def dispatch(self, event: str, data: dict) -> None:
         """Send an event to every connected gateway session."""
@@ -374,6 +370,8 @@ class StandIn:
                 except rules.RuleBroken as exc:
                     self.problem(f"{request.method} {path}: {exc}")
                     return error_response(400, 50035, "Invalid Form Body", errors={"_errors": [str(exc)]})
+                finally:
+                    await self._news()
         self.problem(f"unknown route: {request.method} {path}")
         return error_response(404, 0, f"The stand-in does not know {request.method} {path}")
 
@@ -548,6 +546,8 @@ class StandIn:
         return json_response(message) if message else error_response(404, 10008, "Unknown Message")
 
     async def _edit_message(self, request: web.Request, m: re.Match[str]) -> web.Response:
+        if self.world.find_channel(int(m["channel"])) is None:
+            return error_response(404, 10003, "Unknown Channel")
         message = self._stored(m)
         if message is None:
             return error_response(404, 10008, "Unknown Message")
@@ -910,3 +910,9 @@ class StandIn:
 
     def channel(self, name: str) -> Channel:
         return self.guild.channel_named(name)
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until ``predicate()`` holds, checked after each REST request and gateway change: for what the bot
+        does on its own (a background task editing a message, a reconnect), where there is no interaction to wait on."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
