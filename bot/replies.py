@@ -12,7 +12,7 @@ import discord
 
 from .answers import Answer
 from .spoilers import OPEN, STRICTEST, Policy, needs_reveal
-from .text import EmbedSpec, pack_pages, render
+from .text import CUSTOM_ID_LIMIT, EmbedSpec, pack_pages, render
 
 if TYPE_CHECKING:
     from .client import StrangersBot
@@ -56,7 +56,8 @@ async def send_answer(
         policy = await policy_for(interaction)
     pages = render(answer.blocks, policy)
     messages = pack_pages(answer.title, pages, answer.footer)
-    if answer.reveal_key and needs_reveal(answer.segments(), policy) and not ephemeral:
+    # Ephemeral answers too: the hidden-spoiler note points at the button, so the button must be there.
+    if answer.reveal_key and needs_reveal(answer.segments(), policy):
         view = view or discord.ui.View(timeout=None)
         view.add_item(RevealButton(answer.reveal_key))
     for index, specs in enumerate(messages):
@@ -75,7 +76,7 @@ class RevealButton(discord.ui.DynamicItem[discord.ui.Button], template=r"reveal:
     """Sends the whole answer, spoilers included, only to whoever presses it; works across restarts."""
 
     def __init__(self, key: str) -> None:
-        if not REVEAL_KEY.match(key):
+        if not REVEAL_KEY.match(key) or len(f"reveal:{key}") > CUSTOM_ID_LIMIT:
             raise ValueError(f"bad reveal key {key!r}")
         super().__init__(
             discord.ui.Button(

@@ -123,7 +123,9 @@ class Playground:
             if name not in schema:
                 raise PlaygroundError(f"/{' '.join(line.path)} has no option {name!r}; it has {', '.join(schema)}")
             values[name] = await self._value(line, schema[name], raw, values)
-        reply = await self.standin.slash(" ".join(line.path), user=self.here.user, channel=self.here.channel, **values)
+        # A trailing underscore keeps an option called "channel" apart from the channel the command runs in.
+        options = {f"{name}_": value for name, value in values.items()}
+        reply = await self.standin.slash(" ".join(line.path), user=self.here.user, channel=self.here.channel, **options)
         return self.screen.show(await self._settled(reply))
 
     async def _value(self, line: CommandLine, option: dict[str, Any], raw: str, so_far: dict[str, Any]) -> Any:
@@ -161,7 +163,12 @@ class Playground:
 
     async def suggest(self, path: tuple[str, ...], option: str, typed: str, so_far: dict[str, Any]) -> list[dict]:
         return await self.standin.autocomplete(
-            " ".join(path), option, typed, user=self.here.user, channel=self.here.channel, **so_far
+            " ".join(path),
+            option,
+            typed,
+            user=self.here.user,
+            channel=self.here.channel,
+            **{f"{name}_": value for name, value in so_far.items()},
         )
 
     async def _click(self, argument: str) -> str:

@@ -117,6 +117,11 @@ def message_text(message: dict) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def option_names(options: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments to option names: ``channel_`` is the option ``channel`` (clashing with a parameter)."""
+    return {name.removesuffix("_"): value for name, value in options.items()}
+
+
 def message_buttons(message: dict) -> list[dict]:
     return [c for row in message.get("components") or [] for c in row.get("components") or [] if c.get("type") == 2]
 
@@ -850,9 +855,14 @@ class StandIn:
         timeout: float = 10.0,
         **options: Any,
     ) -> Reply:
-        """Run ``/command`` (``"spoilers set"`` for a subcommand) as ``user`` in ``channel``; return the answer."""
+        """Run ``/command`` (``"spoilers set"`` for a subcommand) as ``user`` in ``channel``; return the answer.
+
+        An option whose name clashes with a parameter here takes a trailing underscore: ``channel_="ending-talk"``
+        is the command's ``channel`` option, while ``channel=`` stays the channel the command is run in.
+        """
         guild, chan, member = self._context(user, channel)
-        payload, reply = self._interaction(2, self._command_data(command, guild, options), guild, chan, member)
+        data = self._command_data(command, guild, option_names(options))
+        payload, reply = self._interaction(2, data, guild, chan, member)
         return await self._send(payload, reply, timeout)
 
     async def autocomplete(
@@ -866,9 +876,12 @@ class StandIn:
         timeout: float = 10.0,
         **options: Any,
     ) -> list[dict]:
-        """Type ``value`` into option ``focused`` of ``/command``; return the choices the bot offers."""
+        """Type ``value`` into option ``focused`` of ``/command``; return the choices the bot offers.
+
+        As with ``slash``, ``channel_=`` (any trailing underscore) names an option that clashes with a parameter.
+        """
         guild, chan, member = self._context(user, channel)
-        data = self._command_data(command, guild, {**options, focused: value}, focused=focused)
+        data = self._command_data(command, guild, {**option_names(options), focused: value}, focused=focused)
         payload, reply = self._interaction(4, data, guild, chan, member)
         await self._send(payload, reply, timeout)
         return reply.choices or []
