@@ -58,8 +58,7 @@ async def send_answer(
     messages = pack_pages(answer.title, pages, answer.footer)
     # Ephemeral answers too: the hidden-spoiler note points at the button, so the button must be there.
     if answer.reveal_key and needs_reveal(answer.segments(), policy):
-        view = view or discord.ui.View(timeout=None)
-        view.add_item(RevealButton(answer.reveal_key))
+        view = add_reveal(view or discord.ui.View(timeout=None), answer.reveal_key)
     for index, specs in enumerate(messages):
         embeds = [to_embed(spec) for spec in specs]
         last = index == len(messages) - 1
@@ -70,6 +69,16 @@ async def send_answer(
             await interaction.response.send_message(**kwargs)
         else:
             await interaction.followup.send(**kwargs)
+
+
+def add_reveal(view: discord.ui.View, key: str) -> discord.ui.View:
+    """Add a "Reveal to me" button on a row of its own, below the view's other buttons (a poll's numbers)."""
+    reveal = RevealButton(key)
+    if view.children:
+        rows = [item.row for item in view.children if item.row is not None]
+        reveal.row = min(max(rows, default=0) + 1, 4)
+    view.add_item(reveal)
+    return view
 
 
 class RevealButton(discord.ui.DynamicItem[discord.ui.Button], template=r"reveal:(?P<key>[a-z]+:[-\w:,.]{1,88})"):

@@ -48,7 +48,7 @@ from bot.polls import (
     rank_standings,
     stamp,
 )
-from bot.replies import RevealButton, policy_for, send_answer, to_embed
+from bot.replies import add_reveal, policy_for, send_answer, to_embed
 from bot.spoilers import Block, Policy, Segment, Style, needs_reveal
 from bot.store import Poll, Review, VoteOutcome
 from bot.text import CHOICE_NAME_LIMIT, CHOICES_LIMIT, CONTENT_LIMIT, pack_pages, render, shorten
@@ -563,7 +563,7 @@ class Theories(
                 style = discord.ButtonStyle.success if option.position in winners else discord.ButtonStyle.secondary
             view.add_item(VoteButton(poll.id, option.position, row=row, disabled=closed, style=style))
         if needs_reveal((s for b in blocks for s in b), policy):
-            view.add_item(RevealButton(f"poll:{poll.id}"))
+            add_reveal(view, f"poll:{poll.id}")
         return [to_embed(spec) for spec in specs], view
 
     def visible_counts(self, poll: Poll, counts: dict[int, int]) -> dict[int, int] | None:

@@ -49,7 +49,7 @@ class Playground:
     def __init__(self, standin: StandIn) -> None:
         self.standin = standin
         self.here = Where(standin.world.member, standin.channel("general"))
-        self.screen = Screen()
+        self.screen = Screen(names=_names(standin))
 
     @property
     def prompt(self) -> str:
@@ -191,6 +191,16 @@ class Playground:
             if (len(reply.followups), reply.edits) == seen:
                 break
         return [m for m in [reply.message, *reply.followups] if m and "modal" not in m]
+
+
+def _names(standin: StandIn) -> dict[int, str]:
+    """How mentions read in the terminal: every channel, member and role of the demo world by id."""
+    names: dict[int, str] = {}
+    for guild in standin.world.guilds:
+        names |= {c.id: f"#{c.name}" for c in guild.channels}
+        names |= {r.id: f"@{r.name}" for r in guild.roles}
+        names |= {m.user.id: f"@{m.user.name}" for m in guild.members}
+    return names
 
 
 async def prepare_demo(bot: Any, standin: StandIn) -> None:
