@@ -12,7 +12,7 @@ import discord
 
 from .answers import Answer
 from .spoilers import OPEN, STRICTEST, Policy, needs_reveal
-from .text import EmbedSpec, pack_pages, render
+from .text import CUSTOM_ID_LIMIT, EmbedSpec, pack_pages, render
 
 if TYPE_CHECKING:
     from .client import StrangersBot
@@ -56,9 +56,9 @@ async def send_answer(
         policy = await policy_for(interaction)
     pages = render(answer.blocks, policy)
     messages = pack_pages(answer.title, pages, answer.footer)
-    if answer.reveal_key and needs_reveal(answer.segments(), policy) and not ephemeral:
-        view = view or discord.ui.View(timeout=None)
-        view.add_item(RevealButton(answer.reveal_key))
+    # Ephemeral answers too: the hidden-spoiler note points at the button, so the button must be there.
+    if answer.reveal_key and needs_reveal(answer.segments(), policy):
+        view = add_reveal(view or discord.ui.View(timeout=None), answer.reveal_key)
     for index, specs in enumerate(messages):
         embeds = [to_embed(spec) for spec in specs]
         last = index == len(messages) - 1
@@ -71,11 +71,21 @@ async def send_answer(
             await interaction.followup.send(**kwargs)
 
 
+def add_reveal(view: discord.ui.View, key: str) -> discord.ui.View:
+    """Add a "Reveal to me" button on a row of its own, below the view's other buttons (a poll's numbers)."""
+    reveal = RevealButton(key)
+    if view.children:
+        rows = [item.row for item in view.children if item.row is not None]
+        reveal.row = min(max(rows, default=0) + 1, 4)
+    view.add_item(reveal)
+    return view
+
+
 class RevealButton(discord.ui.DynamicItem[discord.ui.Button], template=r"reveal:(?P<key>[a-z]+:[-\w:,.]{1,88})"):
     """Sends the whole answer, spoilers included, only to whoever presses it; works across restarts."""
 
     def __init__(self, key: str) -> None:
-        if not REVEAL_KEY.match(key):
+        if not REVEAL_KEY.match(key) or len(f"reveal:{key}") > CUSTOM_ID_LIMIT:
             raise ValueError(f"bad reveal key {key!r}")
         super().__init__(
             discord.ui.Button(

@@ -253,15 +253,20 @@ def moment_label(moment: Moment) -> str:
 
 
 def filter_moments(moments: Sequence[Moment], typed: str) -> list[Moment]:
-    """The moments whose label, id or keywords contain what was typed (case-insensitive), in film order."""
+    """The moments matching what was typed (case-insensitive), in film order.
+
+    A match starts a word of the label, id or keywords ("din" finds "The diner", not "building"); only when
+    nothing starts that way do matches inside words count.
+    """
     needle = _fold(typed)
     if not needle:
         return list(moments)
-    return [
-        m
-        for m in moments
-        if needle in _fold(moment_label(m)) or needle in m.id or any(needle in _fold(k) for k in m.keywords)
-    ]
+
+    def texts(m: Moment) -> list[str]:
+        return [_fold(moment_label(m)), m.id.replace("-", " "), *(_fold(k) for k in m.keywords)]
+
+    starts = [m for m in moments if any(t.startswith(needle) or f" {needle}" in t for t in texts(m))]
+    return starts or [m for m in moments if any(needle in t for t in texts(m))]
 
 
 def find_moment(moments: Sequence[Moment], text: str) -> Moment | None:

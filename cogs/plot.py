@@ -283,8 +283,9 @@ class Plot(commands.Cog):
         found = [e for e in entries if e is not None]
         blocks: list[Block] = []
         if question is not None:
-            # A question can give away as much as its answer, so it is shown at the level of what it matched.
-            echo_level = max(level for _, _, level in found)
+            # A question can give away as much as its answer ("is harry a ghost?"), so it is shown at the level
+            # of the best match: the related entries are extras and should not hide a harmless question.
+            echo_level = found[0][2]
             blocks += [[bold("You asked:"), Segment(shorten(question, ECHO_LIMIT), echo_level)], []]
         for index, (heading, text, level) in enumerate(found):
             label = "Best match" if index == 0 else "Related"

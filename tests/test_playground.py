@@ -63,9 +63,27 @@ def test_screen_hides_spoilers_until_revealed_and_numbers_buttons() -> None:
         screen.reveal(2)
 
 
+SCRIPT = """\
+# what a new visitor might try
+/film
+/plot moment: diner
+reveal 2
+as moderator
+in #spoilers
+/ending
+click 1
+/theory poll hours: 2
+click 2
+as member
+/spoilers set channel: #general allowed: ending
+/nope
+click 99
+"""
+
+
 async def test_a_script_runs_through_the_real_bot(tmp_path: Path) -> None:
     script = tmp_path / "demo.txt"
-    script.write_text("\n".join(["/film", "as moderator", "in #ending-talk", "/nope", "reveal", "click 3"]))
+    script.write_text(SCRIPT)
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -82,15 +100,53 @@ async def test_a_script_runs_through_the_real_bot(tmp_path: Path) -> None:
     out, err = await asyncio.wait_for(proc.communicate(), 120)
     transcript = out.decode()
     assert proc.returncode == 0, err.decode()
-    assert "member@#general> /film" in transcript
-    assert "┏━ All of Us Strangers (2023)" in transcript
-    assert "moderator@#ending-talk> /nope" in transcript
-    assert "(playground) /nope is not registered" in transcript
-    assert "(playground) nothing on screen is hidden" in transcript
-    assert "(playground) there is no button 3 on screen" in transcript
+    steps = dict(_steps(transcript))
+    assert "┏━ All of Us Strangers (2023)" in steps["member@#general> /film"]
+    diner = steps["member@#general> /plot moment: diner"]
+    assert "┏━ 15. The diner" in diner and "[spoiler 2]" in diner and "family special" not in diner
+    revealed = steps["member@#general> reveal 2"]
+    assert "‹" in revealed and "[spoiler 2]" not in revealed and "[spoiler 1]" in revealed
+    ending = steps["moderator@#spoilers> /ending"]
+    assert "(spoiler hidden here" in ending and "[1] 👁 Reveal to me" in ending and "overdose" not in ending
+    private = steps["moderator@#spoilers> click 1"]
+    assert private.startswith("(only you can see this)") and "overdose" in private
+    poll = steps["moderator@#spoilers> /theory poll hours: 2"]
+    assert "┏━ Theory poll #1" in poll and "[1] 1" in poll and "Reveal to me" in poll
+    vote = steps["moderator@#spoilers> click 2"]
+    assert "1 vote · 100%" in vote and "(only you can see this)" in vote
+    refused = steps["member@#spoilers> /spoilers set channel: #general allowed: ending"]
+    assert "(only you can see this)" in refused and "Manage Channels" in refused
+    assert "is not registered" in steps["member@#spoilers> /nope"]
+    assert "there is no button 99" in steps["member@#spoilers> click 99"]
     # Nothing written outside the configured database.
     assert all(name.startswith("pg.db") for name in _files(tmp_path) if name != "demo.txt")
 
 
+def _steps(transcript: str) -> list[tuple[str, str]]:
+    """The transcript as (prompt and line, what was printed after it)."""
+    blocks = transcript.split("\n\n")
+    return [(b.split("\n", 1)[0], b.split("\n", 1)[1] if "\n" in b else "") for b in blocks if "> " in b.split("\n")[0]]
+
+
 def _files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
+
+
+async def test_tab_completion_uses_the_registered_commands_and_the_bots_autocomplete(bot, discord_api) -> None:
+    from bot.playground.console import completions
+    from bot.playground.session import Playground
+
+    pg = Playground(discord_api)
+    diner = await pg.suggest(("plot",), "moment", "diner", {})
+    assert [c["value"] for c in diner] == ["the-diner"]
+
+    def ask(path: tuple[str, ...], option: str, typed: str) -> list[dict]:
+        assert (path, option, typed) == (("plot",), "moment", "the-d")  # what Tab passes on to the bot
+        return diner
+
+    assert completions(pg, "/pl", "/pl", ask) == ["/plot"]
+    assert completions(pg, "s", "/spoilers s", ask) == ["set", "show"]
+    assert completions(pg, "", "/spoilers set ", ask) == ["channel:", "allowed:", "style:"]
+    assert completions(pg, "e", "/spoilers set channel: #general allowed: e", ask) == ["ending"]
+    assert completions(pg, "the-d", "/plot moment: the-d", ask) == ["the-diner"]
+    assert completions(pg, "as m", "as m", ask) == ["as moderator", "as member"]

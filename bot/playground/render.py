@@ -4,17 +4,32 @@ numbered so they can be pressed (pure logic)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 _SPOILER = re.compile(r"(?<!\\)\|\|(.+?)(?<!\\)\|\|", re.DOTALL)
 _ESCAPE = re.compile(r"\\([\\*_~`|>#\[\]<:@])")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![\\*])\*(?!\s)(.+?)(?<![\s\\])\*(?!\*)")
+_MENTION = re.compile(r"<(#|@&|@!?)(\d+)>")
+_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::[tTdDfFR])?>")
 EPHEMERAL = 1 << 6
 
 
-def plain(text: str) -> str:
-    """Markdown a terminal cannot show: bold markers dropped, escapes undone."""
-    return _ESCAPE.sub(r"\1", _BOLD.sub(r"\1", text))
+def plain(text: str, names: Mapping[int, str] | None = None) -> str:
+    """Markdown a terminal cannot show: bold and italic markers dropped, mentions and timestamps written out
+    (``names`` maps ids to "#channel" / "@member"), escapes undone."""
+    names = names or {}
+
+    def mention(match: re.Match[str]) -> str:
+        return names.get(int(match.group(2)), f"{'#' if match.group(1) == '#' else '@'}unknown")
+
+    def timestamp(match: re.Match[str]) -> str:
+        return datetime.fromtimestamp(int(match.group(1)), UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+    text = _TIMESTAMP.sub(timestamp, _MENTION.sub(mention, text))
+    return _ESCAPE.sub(r"\1", _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text)))
 
 
 @dataclass
@@ -25,6 +40,7 @@ class Screen:
     spoilers: list[str] = field(default_factory=list)
     buttons: list[tuple[dict, dict]] = field(default_factory=list)  # (message, button)
     revealed: set[int] = field(default_factory=set)
+    names: Mapping[int, str] = field(default_factory=dict)  # ids of channels, members and roles -> "#x" / "@y"
 
     def show(self, messages: list[dict]) -> str:
         """Start a new screen with these messages."""
@@ -49,13 +65,13 @@ class Screen:
 
     def _hide(self, text: str) -> str:
         def bar(match: re.Match[str]) -> str:
-            self.spoilers.append(plain(match.group(1)))
+            self.spoilers.append(plain(match.group(1), self.names))
             number = len(self.spoilers)
             if number in self.revealed:
                 return f"‹{self.spoilers[-1]}›"
             return f"{'█' * min(max(len(match.group(1)) // 6, 3), 12)}[spoiler {number}]"
 
-        return plain(_SPOILER.sub(bar, text))
+        return plain(_SPOILER.sub(bar, text), self.names)
 
     def _message(self, message: dict) -> str:
         lines: list[str] = []
@@ -65,14 +81,14 @@ class Screen:
             lines += self._hide(message["content"]).splitlines()
         for embed in message.get("embeds") or []:
             if embed.get("title"):
-                lines.append(f"┏━ {plain(embed['title'])}")
+                lines.append(f"┏━ {plain(embed['title'], self.names)}")
             if embed.get("description"):
                 lines += [f"┃ {line}" for line in self._hide(embed["description"]).splitlines()]
             for f in embed.get("fields") or []:
-                lines.append(f"┃ {plain(f.get('name', ''))}:")
+                lines.append(f"┃ {plain(f.get('name', ''), self.names)}:")
                 lines += [f"┃   {line}" for line in self._hide(f.get("value", "")).splitlines()]
             if (embed.get("footer") or {}).get("text"):
-                lines.append(f"┗━ {plain(embed['footer']['text'])}")
+                lines.append(f"┗━ {plain(embed['footer']['text'], self.names)}")
         labels = []
         for row in message.get("components") or []:
             for comp in row.get("components") or []:

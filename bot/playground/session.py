@@ -49,7 +49,7 @@ class Playground:
     def __init__(self, standin: StandIn) -> None:
         self.standin = standin
         self.here = Where(standin.world.member, standin.channel("general"))
-        self.screen = Screen()
+        self.screen = Screen(names=_names(standin))
 
     @property
     def prompt(self) -> str:
@@ -123,7 +123,9 @@ class Playground:
             if name not in schema:
                 raise PlaygroundError(f"/{' '.join(line.path)} has no option {name!r}; it has {', '.join(schema)}")
             values[name] = await self._value(line, schema[name], raw, values)
-        reply = await self.standin.slash(" ".join(line.path), user=self.here.user, channel=self.here.channel, **values)
+        # A trailing underscore keeps an option called "channel" apart from the channel the command runs in.
+        options = {f"{name}_": value for name, value in values.items()}
+        reply = await self.standin.slash(" ".join(line.path), user=self.here.user, channel=self.here.channel, **options)
         return self.screen.show(await self._settled(reply))
 
     async def _value(self, line: CommandLine, option: dict[str, Any], raw: str, so_far: dict[str, Any]) -> Any:
@@ -161,7 +163,12 @@ class Playground:
 
     async def suggest(self, path: tuple[str, ...], option: str, typed: str, so_far: dict[str, Any]) -> list[dict]:
         return await self.standin.autocomplete(
-            " ".join(path), option, typed, user=self.here.user, channel=self.here.channel, **so_far
+            " ".join(path),
+            option,
+            typed,
+            user=self.here.user,
+            channel=self.here.channel,
+            **{f"{name}_": value for name, value in so_far.items()},
         )
 
     async def _click(self, argument: str) -> str:
@@ -184,6 +191,16 @@ class Playground:
             if (len(reply.followups), reply.edits) == seen:
                 break
         return [m for m in [reply.message, *reply.followups] if m and "modal" not in m]
+
+
+def _names(standin: StandIn) -> dict[int, str]:
+    """How mentions read in the terminal: every channel, member and role of the demo world by id."""
+    names: dict[int, str] = {}
+    for guild in standin.world.guilds:
+        names |= {c.id: f"#{c.name}" for c in guild.channels}
+        names |= {r.id: f"@{r.name}" for r in guild.roles}
+        names |= {m.user.id: f"@{m.user.name}" for m in guild.members}
+    return names
 
 
 async def prepare_demo(bot: Any, standin: StandIn) -> None:

@@ -121,6 +121,11 @@ def message_text(message: dict) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def option_names(options: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments to option names: ``channel_`` is the option ``channel`` (clashing with a parameter)."""
+    return {name.removesuffix("_"): value for name, value in options.items()}
+
+
 def message_buttons(message: dict) -> list[dict]:
     return [c for row in message.get("components") or [] for c in row.get("components") or [] if c.get("type") == 2]
 
@@ -157,7 +162,8 @@ class StandIn:
         self.identifies = 0
         self.resumes = 0
         self.connected = asyncio.Event()
-        self._gateway_changed = asyncio.Condition()  # notified on every connect, identify, resume and disconnect
+        # Notified after every REST request and every gateway connect, identify, resume and disconnect.
+        self._changed = asyncio.Condition()
         # time.perf_counter() of the last READY + GUILD_CREATEs sent and of the last command registration (PUT).
         self.ready_at: float | None = None
         self.synced_at: float | None = None
@@ -227,7 +233,7 @@ class StandIn:
                 self.sessions.remove(session)
             if not self.sessions:
                 self.connected.clear()
-            await self._gateway_news()
+            await self._news()
         return ws
 
     async def _gateway_op(self, session: GatewaySession, op: int, d: Any) -> None:
@@ -252,7 +258,7 @@ class StandIn:
             await session.send(0, {}, "RESUMED")
             session.identified.set()
             self.connected.set()
-            await self._gateway_news()
+            await self._news()
         elif op in (3, 4, 8, 31):  # presence, voice state, request members, request soundboard: ignore
             return
         else:
@@ -285,16 +291,11 @@ class StandIn:
         self.ready_at = time.perf_counter()
         session.identified.set()
         self.connected.set()
-        await self._gateway_news()
+        await self._news()
 
-    async def _gateway_news(self) -> None:
-        async with self._gateway_changed:
-            self._gateway_changed.notify_all()
-
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-        """Wait for the gateway to reach a state (e.g. ``lambda: standin.resumes == 1``), at most ``timeout`` s."""
-        async with self._gateway_changed:
-            await asyncio.wait_for(self._gateway_changed.wait_for(predicate), timeout)
+    async def _news(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
 
     async def dispatch(self, event: str, data: dict) -> None:
         """Send an event to every connected gateway session."""
@@ -377,6 +378,8 @@ class StandIn:
                 except rules.RuleBroken as exc:
                     self.problem(f"{request.method} {path}: {exc}")
                     return error_response(400, 50035, "Invalid Form Body", errors={"_errors": [str(exc)]})
+                finally:
+                    await self._news()
         self.problem(f"unknown route: {request.method} {path}")
         return error_response(404, 0, f"The stand-in does not know {request.method} {path}")
 
@@ -552,6 +555,8 @@ class StandIn:
         return json_response(message) if message else error_response(404, 10008, "Unknown Message")
 
     async def _edit_message(self, request: web.Request, m: re.Match[str]) -> web.Response:
+        if self.world.find_channel(int(m["channel"])) is None:
+            return error_response(404, 10003, "Unknown Channel")
         message = self._stored(m)
         if message is None:
             return error_response(404, 10008, "Unknown Message")
@@ -861,9 +866,14 @@ class StandIn:
         timeout: float = 10.0,
         **options: Any,
     ) -> Reply:
-        """Run ``/command`` (``"spoilers set"`` for a subcommand) as ``user`` in ``channel``; return the answer."""
+        """Run ``/command`` (``"spoilers set"`` for a subcommand) as ``user`` in ``channel``; return the answer.
+
+        An option whose name clashes with a parameter here takes a trailing underscore: ``channel_="ending-talk"``
+        is the command's ``channel`` option, while ``channel=`` stays the channel the command is run in.
+        """
         guild, chan, member = self._context(user, channel)
-        payload, reply = self._interaction(2, self._command_data(command, guild, options), guild, chan, member)
+        data = self._command_data(command, guild, option_names(options))
+        payload, reply = self._interaction(2, data, guild, chan, member)
         return await self._send(payload, reply, timeout)
 
     async def autocomplete(
@@ -877,9 +887,12 @@ class StandIn:
         timeout: float = 10.0,
         **options: Any,
     ) -> list[dict]:
-        """Type ``value`` into option ``focused`` of ``/command``; return the choices the bot offers."""
+        """Type ``value`` into option ``focused`` of ``/command``; return the choices the bot offers.
+
+        As with ``slash``, ``channel_=`` (any trailing underscore) names an option that clashes with a parameter.
+        """
         guild, chan, member = self._context(user, channel)
-        data = self._command_data(command, guild, {**options, focused: value}, focused=focused)
+        data = self._command_data(command, guild, {**option_names(options), focused: value}, focused=focused)
         payload, reply = self._interaction(4, data, guild, chan, member)
         await self._send(payload, reply, timeout)
         return reply.choices or []
@@ -908,3 +921,9 @@ class StandIn:
 
     def channel(self, name: str) -> Channel:
         return self.guild.channel_named(name)
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until ``predicate()`` holds, checked after each REST request and gateway change: for what the bot
+        does on its own (a background task editing a message, a reconnect), where there is no interaction to wait on."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(predicate), timeout)

@@ -6,10 +6,22 @@ from .base import StoreBase, StoreError
 from .film import FilmStore
 from .quotes import QuoteStore
 from .spoilers import ChannelSetting, SettingChange, SpoilerStore
+from .theories import MemberTheory, Poll, PollOption, PollSummary, Review, TheoryStore, VoteOutcome
 
 
-class Store(FilmStore, SpoilerStore, QuoteStore, StoreBase):
+class Store(FilmStore, SpoilerStore, QuoteStore, TheoryStore, StoreBase):
     """Everything the bot keeps: the film's facts and each server's data."""
 
 
-__all__ = ["ChannelSetting", "SettingChange", "Store", "StoreError"]
+__all__ = [
+    "ChannelSetting",
+    "MemberTheory",
+    "Poll",
+    "PollOption",
+    "PollSummary",
+    "Review",
+    "SettingChange",
+    "Store",
+    "StoreError",
+    "VoteOutcome",
+]

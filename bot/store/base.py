@@ -17,6 +17,7 @@ import aiosqlite
 from ..errors import ConfigError
 
 log = logging.getLogger(__name__)
+META_UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
@@ -118,10 +119,10 @@ class StoreBase:
         return None if value is None else str(value)
 
     async def set_meta(self, key: str, value: str) -> None:
-        await self._conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        # Under the write lock: on the shared connection, a write made while another coroutine's transaction is
+        # open would join that transaction (and be rolled back with it).
+        async with self._write_lock:
+            await self._conn.execute(META_UPSERT, (key, value))
 
     async def integrity_check(self) -> str:
         return str(await self._scalar("PRAGMA integrity_check"))

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from ..models import ArcStep, Character, Fact, Film, FilmData, Level, Moment, Quote, SearchHit, Theory
 from ..search import IndexRow
-from .base import StoreBase
+from .base import META_UPSERT, StoreBase
 
 FACTS_DIGEST_KEY = "facts_digest"
 
@@ -90,10 +90,7 @@ class FilmStore(StoreBase):
                 "INSERT INTO search_index (kind, ref, title, keywords, body) VALUES (?, ?, ?, ?, ?)",
                 [(r.kind, r.ref, r.title, r.keywords, r.body) for r in index],
             )
-            await db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (FACTS_DIGEST_KEY, digest),
-            )
+            await db.execute(META_UPSERT, (FACTS_DIGEST_KEY, digest))
         return True
 
     async def load_film(self) -> FilmData:

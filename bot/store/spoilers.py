@@ -32,6 +32,11 @@ def _policy(row: object) -> Policy | None:
     return Policy(Level(row["allowed"]), Style(row["style"]))  # type: ignore[index]
 
 
+def _bare(policy: Policy) -> Policy:
+    """The stored part of a policy (where a resolved policy came from is not stored)."""
+    return Policy(policy.allowed, policy.style)
+
+
 def _label(policy: Policy | None) -> str | None:
     return None if policy is None else f"{policy.allowed.label}/{policy.style.value}"
 
@@ -63,9 +68,17 @@ class SpoilerStore(StoreBase):
         return resolve_policy(found.get(2) or Policy(), found.get(0), found.get(1))
 
     async def set_channel(self, guild_id: int, channel_id: int, policy: Policy, actor_id: int) -> Policy | None:
-        """Give a channel its own setting; returns the setting it had before (None if it followed another)."""
+        """Give a channel its own setting; returns the setting it had before (None if it followed another).
+
+        Writes are serialised by the transaction lock, so of two moderators changing the same channel at once the
+        last one wins and both changes are logged, each with the value it replaced. Setting what is already there
+        changes nothing and logs nothing.
+        """
+        policy = _bare(policy)
         async with self.transaction() as db:
             old = await self.channel_setting(channel_id)
+            if old == policy:
+                return old
             await db.execute(
                 "INSERT INTO channel_settings (channel_id, guild_id, allowed, style) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (channel_id) DO UPDATE SET allowed = excluded.allowed, style = excluded.style",
@@ -84,8 +97,12 @@ class SpoilerStore(StoreBase):
         return old
 
     async def set_default(self, guild_id: int, policy: Policy, actor_id: int) -> Policy:
+        """Change the server default; returns the one before. Like ``set_channel``: logged, unless unchanged."""
+        policy = _bare(policy)
         async with self.transaction() as db:
             old = await self.guild_default(guild_id)
+            if old == policy:
+                return old
             await db.execute(
                 "INSERT INTO guild_settings (guild_id, allowed, style) VALUES (?, ?, ?) "
                 "ON CONFLICT (guild_id) DO UPDATE SET allowed = excluded.allowed, style = excluded.style",

@@ -1,0 +1,358 @@
+"""Theory polls as plain values: picking theories, checking suggestions, counting, ranking, bars and poll text.
+
+No discord, no SQL: the cog feeds this module rows from the store and sends what it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .models import Level
+from .spoilers import Block, Segment
+from .text import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
+
+MIN_OPTIONS = 2
+MAX_OPTIONS = 10
+MIN_HOURS = 1
+MAX_HOURS = 768  # 32 days, like Discord's own polls
+DEFAULT_HOURS = 24
+BUTTONS_PER_ROW = 5
+TITLE_MIN, TITLE_MAX = 3, 80
+CLAIM_MIN, CLAIM_MAX = 10, 400
+OPTION_TITLE_LIMIT = 100  # a poll's copy of a theory title; 10 of them and their bars fit one embed description
+BAR_WIDTH = 12
+MEMBER_PREFIX = "member:"
+# Members' theories carry no spoiler level of their own; they are about the ending, so they are hidden like it.
+MEMBER_THEORY_LEVEL = Level.ENDING
+
+
+class PollInputError(ValueError):
+    """A member's input the cog should refuse; the message is written for them."""
+
+
+@dataclass(frozen=True, slots=True)
+class TheoryEntry:
+    """A theory a server can vote on: a curated one from the facts file or an approved member's suggestion."""
+
+    key: str  # the curated theory's id, or 'member:<id>'
+    title: str
+    level: Level
+    claim: str = ""
+    evidence: tuple[str, ...] = ()  # moment ids
+    source: str = ""
+    author_id: int | None = None  # set for members' theories
+
+    @property
+    def curated(self) -> bool:
+        return self.author_id is None
+
+
+def member_key(theory_id: int) -> str:
+    return f"{MEMBER_PREFIX}{theory_id}"
+
+
+def member_id(key: str) -> int | None:
+    """The member theory id in a 'member:<id>' key, or None for a curated key."""
+    if key.startswith(MEMBER_PREFIX) and key[len(MEMBER_PREFIX) :].isdigit():
+        return int(key[len(MEMBER_PREFIX) :])
+    return None
+
+
+# -- choosing theories --------------------------------------------------------------------------------------------
+
+
+def split_items(text: str) -> list[str]:
+    """Comma-separated items, trimmed, empty ones dropped."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def find_theory(item: str, entries: Sequence[TheoryEntry]) -> TheoryEntry:
+    """The theory ``item`` names: its id or key, its exact title, or a piece of text only one title or id contains."""
+    wanted = _fold(item)
+    for entry in entries:
+        if wanted in (entry.key.casefold(), _fold(entry.title)):
+            return entry
+    matches = [e for e in entries if wanted in _fold(e.title) or wanted in e.key.casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    shown = shorten(item, 60)
+    if not matches:
+        raise PollInputError(
+            f"No theory here is called “{shown}”. Pick names from the suggestions, or see /theory list."
+        )
+    names = ", ".join(f"“{shorten(m.title, 40)}”" for m in matches[:5])
+    raise PollInputError(f"“{shown}” could mean several theories ({names}): type more of the name.")
+
+
+def choose_theories(text: str | None, entries: Sequence[TheoryEntry]) -> list[TheoryEntry]:
+    """The poll's theories: the ones ``text`` names (comma-separated), or by default every approved one up to 10."""
+    if text is None or not text.strip():
+        chosen = list(entries[:MAX_OPTIONS])
+        if len(chosen) < MIN_OPTIONS:
+            raise PollInputError(
+                f"A poll needs at least {MIN_OPTIONS} theories and this server has {len(chosen)}: "
+                "approve some suggestions with /theory review first."
+            )
+        return chosen
+    chosen = []
+    for item in split_items(text):
+        entry = find_theory(item, entries)
+        if entry in chosen:
+            raise PollInputError(f"“{shorten(entry.title, 60)}” is listed twice: each theory can appear once.")
+        chosen.append(entry)
+    if not MIN_OPTIONS <= len(chosen) <= MAX_OPTIONS:
+        raise PollInputError(
+            f"A poll holds {MIN_OPTIONS} to {MAX_OPTIONS} theories; you listed {len(chosen)}. "
+            "Separate their names with commas."
+        )
+    return chosen
+
+
+def complete_last(text: str, entries: Sequence[TheoryEntry]) -> list[tuple[str, str]]:
+    """Autocomplete for a comma-separated list: (name, value) pairs that complete its last item.
+
+    Items already chosen are kept as typed; the completed one is written as its key (short and exact).
+    Pairs whose value would pass Discord's 100-character limit are left out: the member can keep typing.
+    """
+    parts = text.split(",")
+    done, last = [p.strip() for p in parts[:-1] if p.strip()], _fold(parts[-1])
+    taken: set[str] = set()
+    for item in done:
+        try:
+            taken.add(find_theory(item, entries).key)
+        except PollInputError:
+            continue
+    out: list[tuple[str, str]] = []
+    for entry in entries:
+        if entry.key in taken or (last and last not in _fold(entry.title) and last not in entry.key.casefold()):
+            continue
+        value = ", ".join([*done, entry.key])
+        if len(value) > CHOICE_NAME_LIMIT:
+            continue
+        prefix = f"{len(done)} chosen + " if done else ""
+        out.append((shorten(prefix + entry.title, CHOICE_NAME_LIMIT), value))
+        if len(out) == CHOICES_LIMIT:
+            break
+    return out
+
+
+# -- suggestions ----------------------------------------------------------------------------------------------------
+
+
+def check_suggestion(title: str, claim: str, existing_titles: Iterable[str]) -> tuple[str, str]:
+    """A member's suggestion with its spacing tidied, or a polite refusal (lengths, duplicate titles)."""
+    title, claim = " ".join(title.split()), " ".join(claim.split())
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        raise PollInputError(f"A theory's title needs {TITLE_MIN} to {TITLE_MAX} characters; yours has {len(title)}.")
+    if not CLAIM_MIN <= len(claim) <= CLAIM_MAX:
+        raise PollInputError(
+            f"Say what the theory claims in {CLAIM_MIN} to {CLAIM_MAX} characters; yours has {len(claim)}."
+        )
+    if _fold(title) in {_fold(t) for t in existing_titles}:
+        raise PollInputError("A theory with that title already exists here: see /theory list, or pick another title.")
+    return title, claim
+
+
+# -- counting and ranking -------------------------------------------------------------------------------------------
+
+
+def competition_ranks(sort_keys: Sequence[object]) -> list[int]:
+    """Ranks for items already sorted best first: equal keys share a rank, and the next rank skips (1, 2, 2, 4)."""
+    ranks: list[int] = []
+    for index, key in enumerate(sort_keys):
+        ranks.append(ranks[-1] if index and key == sort_keys[index - 1] else index + 1)
+    return ranks
+
+
+def option_ranks(counts: Sequence[int]) -> list[int]:
+    """Each option's place in a poll (same order as ``counts``); options with equal votes share their place."""
+    return [1 + sum(1 for other in counts if other > count) for count in counts]
+
+
+def leaders(counts: Sequence[int]) -> list[int]:
+    """Indexes of the options with the most votes (all of them when tied); none when nobody voted."""
+    top = max(counts, default=0)
+    return [i for i, count in enumerate(counts) if top and count == top]
+
+
+def percentages(counts: Sequence[int]) -> list[int]:
+    """Whole percentages that add up to exactly 100 (largest remainders get the spare points); zeros if no votes."""
+    total = sum(counts)
+    if not total:
+        return [0] * len(counts)
+    exact = [count * 100 / total for count in counts]
+    whole = [int(x) for x in exact]
+    spare = 100 - sum(whole)
+    by_remainder = sorted(range(len(counts)), key=lambda i: (-(exact[i] - whole[i]), i))
+    for i in by_remainder[:spare]:
+        whole[i] += 1
+    return whole
+
+
+def bar(count: int, total: int, width: int = BAR_WIDTH) -> str:
+    """A fixed-width bar, filled in proportion to ``count`` of ``total`` (rounded; any vote shows at least one cell)."""
+    if total <= 0 or count <= 0:
+        filled = 0
+    else:
+        filled = max(1, min(width, round(width * count / total)))
+    return "█" * filled + "░" * (width - filled)
+
+
+@dataclass(frozen=True, slots=True)
+class OptionVotes:
+    """One theory's votes in one closed poll (what the standings are made of)."""
+
+    poll_id: int
+    theory_key: str
+    title: str
+    level: Level
+    votes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    rank: int
+    theory_key: str
+    title: str
+    level: Level  # the highest level any poll gave its title
+    votes: int
+    polls: int
+    wins: int  # polls it led outright or shared the lead of
+
+
+def rank_standings(rows: Iterable[OptionVotes]) -> list[Standing]:
+    """All-time standings across closed polls, by theory: most votes first, then most wins, then fewest polls.
+
+    Ties on all three share a rank; their order is then by title and key, so the same rows always give the same
+    list. A theory's title is the one its most recent poll used.
+    """
+    by_poll: dict[int, list[OptionVotes]] = {}
+    for row in rows:
+        by_poll.setdefault(row.poll_id, []).append(row)
+    votes: dict[str, int] = {}
+    polls: dict[str, set[int]] = {}
+    wins: dict[str, int] = {}
+    titles: dict[str, tuple[int, str]] = {}
+    levels: dict[str, Level] = {}
+    for poll_id, options in by_poll.items():
+        top = max(o.votes for o in options)
+        for option in options:
+            key = option.theory_key
+            votes[key] = votes.get(key, 0) + option.votes
+            polls.setdefault(key, set()).add(poll_id)
+            wins[key] = wins.get(key, 0) + (1 if top and option.votes == top else 0)
+            levels[key] = max(levels.get(key, Level.NONE), option.level)
+            if poll_id >= titles.get(key, (-1, ""))[0]:
+                titles[key] = (poll_id, option.title)
+    order = sorted(votes, key=lambda k: (-votes[k], -wins[k], len(polls[k]), titles[k][1].casefold(), k))
+    ranks = competition_ranks([(votes[k], wins[k], len(polls[k])) for k in order])
+    return [
+        Standing(r, k, titles[k][1], levels[k], votes[k], len(polls[k]), wins[k])
+        for r, k in zip(ranks, order, strict=True)
+    ]
+
+
+# -- poll text ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OptionView:
+    """What the poll text needs of one option: its number, its title and how much of the film the title gives away."""
+
+    position: int
+    title: str
+    level: Level
+
+
+@dataclass(frozen=True, slots=True)
+class PollView:
+    """A poll as its message shows it. ``counts`` is None when its results are hidden."""
+
+    poll_id: int
+    options: Sequence[OptionView]
+    closes_at: datetime
+    closed_at: datetime | None = None
+    hidden: bool = False
+    counts: Mapping[int, int] | None = field(default=None)
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def stamp(moment: datetime, style: str = "f") -> str:
+    """Discord's timestamp markup: every reader sees it in their own time zone (works in descriptions only)."""
+    return f"<t:{int(moment.timestamp())}:{style}>"
+
+
+def _raw(text: str) -> Segment:
+    return Segment(text, escape=False)
+
+
+def poll_title(view: PollView) -> str:
+    """The embed title: spoiler-free, no theory text."""
+    return f"Theory poll #{view.poll_id}: final results" if view.closed else f"Theory poll #{view.poll_id}"
+
+
+def poll_blocks(view: PollView, *, instructions: bool = True) -> list[Block]:
+    """The poll's text: each theory at its own spoiler level, with bars and counts when results are shown.
+
+    ``instructions`` (how to vote) is for the poll message itself, which carries the buttons.
+    """
+    blocks: list[Block] = []
+    if not view.closed and instructions:
+        blocks.append([Segment("Which reading of the film convinces you most? Press a number to vote.")])
+        blocks.append([])
+    counts = [view.counts.get(o.position, 0) for o in view.options] if view.counts is not None else None
+    total = sum(counts) if counts is not None else 0
+    shares = percentages(counts) if counts is not None else []
+    winners = set(leaders(counts)) if counts is not None and view.closed else set()
+    for index, option in enumerate(view.options):
+        mark = " \N{TROPHY}" if index in winners else ""
+        blocks.append([_raw(f"**{option.position}.**{mark}"), Segment(option.title, option.level)])
+        if counts is not None:
+            blocks.append([_raw(f"`{bar(counts[index], total)}` {plural(counts[index], 'vote')} · {shares[index]}%")])
+    blocks.append([])
+    if view.closed:
+        assert view.closed_at is not None
+        if counts is not None and not total:
+            blocks.append([Segment("Nobody voted in this poll.")])
+        elif counts is not None:
+            blocks.append([Segment(f"{plural(total, 'member')} voted.")])
+        blocks.append([_raw(f"Closed {stamp(view.closed_at)}.")])
+    else:
+        how = "Results are hidden until it closes." if view.hidden else "Results update as people vote."
+        blocks.append([_raw(f"Closes {stamp(view.closes_at, 'R')} ({stamp(view.closes_at)}). {how}")])
+        if instructions:
+            blocks.append(
+                [Segment("One vote each: press another number to move your vote, or the same one to withdraw it.")]
+            )
+    return blocks
+
+
+def poll_footer(view: PollView) -> str:
+    if view.closed:
+        return "This poll is closed. /theory results shows the server's all-time standings."
+    return "One vote per member. /theory show explains each theory."
+
+
+def button_rows(count: int, per_row: int = BUTTONS_PER_ROW) -> list[int]:
+    """Which row each of ``count`` buttons goes on: as few rows as possible, filled evenly (7 -> 4 + 3)."""
+    rows = max(1, -(-count // per_row))
+    size = -(-count // rows)
+    return [i // size for i in range(count)]

@@ -1,0 +1,401 @@
+"""/theory end to end through the stand-in: suggestions and review, polls, concurrent votes, restarts and deadlines."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import re
+from datetime import UTC, datetime, timedelta
+
+from bot.client import StrangersBot
+from bot.models import Level
+from bot.settings import Settings
+from bot.spoilers import Policy, Style
+from bot.standin import ChannelType, Reply, StandIn, message_buttons, message_text
+from bot.standin.harness import running_bot
+from bot.store import Review, Store
+
+THREE = "adams-screenplay, adam-conjured-everyone, the-ghosts-are-real"
+COUNT = re.compile(r"(\d+) votes? · \d+%")
+
+
+async def open_poll(api: StandIn, bot: StrangersBot, channel: str = "spoilers", **options: object) -> Reply:
+    """Open a poll as the moderator and wait until the bot has finished with it (message recorded, thread opened)."""
+    finished = asyncio.create_task(
+        bot.wait_for("app_command_completion", check=lambda i, c: c.qualified_name == "theory poll", timeout=10)
+    )
+    await asyncio.sleep(0)  # let wait_for register before the command runs
+    reply = await api.slash("theory poll", user=api.world.moderator, channel=channel, **options)
+    assert not reply.ephemeral, reply.text
+    await finished
+    return reply
+
+
+def poll_number(message: dict) -> int:
+    match = re.search(r"Theory poll #(\d+)", message_text(message))
+    assert match, message_text(message)
+    return int(match.group(1))
+
+
+def shown_counts(message: dict) -> list[int]:
+    return [int(n) for n in COUNT.findall(message_text(message))]
+
+
+def is_closed(message: dict) -> bool:
+    votes = [b for b in message_buttons(message) if b["custom_id"].startswith("poll:")]
+    return bool(votes) and all(b.get("disabled") for b in votes) and "final results" in message_text(message)
+
+
+async def click_and_confirm(api: StandIn, message: dict, label: str, user) -> Reply:
+    """Press a vote button with live results: the message is updated as the response, then a private note follows."""
+    reply = await api.click(message, label, user=user)
+    assert reply.callback_type == 7
+    await reply.wait(lambda r: len(r.followups) == 1)
+    assert reply.followups[0]["flags"] & 64  # ephemeral
+    return reply
+
+
+async def test_fifty_members_vote_move_and_withdraw_concurrently(bot, discord_api: StandIn) -> None:
+    poll = await open_poll(discord_api, bot, theories=THREE)
+    message = discord_api.messages[int(poll.message["id"])]
+    assert [b["label"] for b in poll.buttons] == ["1", "2", "3"]
+    assert shown_counts(message) == [0, 0, 0]
+    # a discussion thread was opened on the poll message
+    thread = discord_api.guild.channel(int(poll.message["id"]))
+    assert thread is not None and thread.type == ChannelType.PUBLIC_THREAD
+    assert thread.parent_id == discord_api.channel("spoilers").id
+
+    members = [discord_api.world.add_member(f"fan{i}") for i in range(50)]
+    first = {m.id: i % 3 + 1 for i, m in enumerate(members)}
+    await asyncio.gather(*(click_and_confirm(discord_api, message, str(first[m.id]), m) for m in members))
+    assert await bot.store.tallies(poll_number(message)) == {1: 17, 2: 17, 3: 16}
+
+    movers, leavers = members[:20], members[20:30]
+    moved = {m.id: first[m.id] % 3 + 1 for m in movers}
+    replies = await asyncio.gather(
+        *(click_and_confirm(discord_api, message, str(moved[m.id]), m) for m in movers),
+        *(click_and_confirm(discord_api, message, str(first[m.id]), m) for m in leavers),
+    )
+    assert all("withdrew" in r.followups[0]["content"] for r in replies[20:])
+    assert all("Your vote is on" in r.followups[0]["content"] for r in replies[:20])
+
+    expected = {1: 0, 2: 0, 3: 0}
+    for m in members[30:]:
+        expected[first[m.id]] += 1
+    for choice in moved.values():
+        expected[choice] += 1
+    assert await bot.store.tallies(poll_number(message)) == expected
+
+    # the next press shows the exact counts (each live update carries the counts as the database had them)
+    late = discord_api.world.add_member("late")
+    await click_and_confirm(discord_api, message, "1", late)
+    expected[1] += 1
+    assert shown_counts(message) == [expected[1], expected[2], expected[3]]
+
+    results = await discord_api.slash("theory results", poll=poll_number(message))
+    assert shown_counts(results.message) == [expected[1], expected[2], expected[3]]
+
+
+async def test_restart_mid_poll_keeps_buttons_working(discord_api: StandIn, settings: Settings) -> None:
+    alice, bob = discord_api.world.add_member("alice"), discord_api.world.add_member("bob")
+    async with running_bot(discord_api, settings) as bot:
+        poll = await open_poll(discord_api, bot, theories=THREE)
+        message = discord_api.messages[int(poll.message["id"])]
+        await click_and_confirm(discord_api, message, "2", alice)
+        assert shown_counts(message) == [0, 1, 0]
+    async with running_bot(discord_api, settings) as again:
+        await click_and_confirm(discord_api, message, "2", bob)
+        assert shown_counts(message) == [0, 2, 0]
+        reply = await click_and_confirm(discord_api, message, "2", alice)  # pressing her own vote withdraws it
+        assert "withdrew" in reply.followups[0]["content"]
+        assert shown_counts(message) == [0, 1, 0]
+        assert await again.store.tallies(poll_number(message)) == {2: 1}
+
+
+async def test_poll_past_its_deadline_during_downtime_is_closed_on_start(
+    discord_api: StandIn, settings: Settings
+) -> None:
+    fan = discord_api.world.add_member("fan")
+    async with running_bot(discord_api, settings) as bot:
+        poll = await open_poll(discord_api, bot, theories=THREE, hours=2)
+        message = discord_api.messages[int(poll.message["id"])]
+        await click_and_confirm(discord_api, message, "3", fan)
+    stale = copy.deepcopy(message)  # what a member's screen still shows
+    # while the bot is down, the deadline passes (set through the store: setup, not a change to the bot)
+    store = await Store.open(settings.database_path)
+    try:
+        assert await store.reschedule_poll(poll_number(message), datetime.now(UTC) - timedelta(minutes=5))
+    finally:
+        await store.close()
+    async with running_bot(discord_api, settings) as again:
+        await discord_api.wait_until(lambda: is_closed(message))
+        assert shown_counts(message) == [0, 0, 1]
+        assert "1 member voted." in message_text(message)
+        closed = await again.store.poll(poll_number(message))
+        assert closed is not None and closed.closed_at == closed.closes_at
+        # someone whose screen still shows the open poll presses a button: refused politely, nothing counted
+        reply = await discord_api.click(stale, "1", user=fan)
+        await reply.wait(lambda r: len(r.followups) == 1)
+        assert "no longer counted" in reply.followups[0]["content"]
+        assert reply.followups[0]["flags"] & 64
+        assert await again.store.tallies(poll_number(message)) == {3: 1}
+
+
+async def test_poll_closes_itself_at_its_deadline(bot, discord_api: StandIn) -> None:
+    poll = await open_poll(discord_api, bot, theories=THREE, hours=1)
+    message = discord_api.messages[int(poll.message["id"])]
+    fan = discord_api.world.add_member("fan")
+    await click_and_confirm(discord_api, message, "1", fan)
+    # bring the deadline close, then tell the closer deadlines changed (what the cog does when polls open or close)
+    assert await bot.store.reschedule_poll(poll_number(message), datetime.now(UTC) + timedelta(seconds=0.3))
+    bot.get_cog("Theories").closer.wake()
+    await discord_api.wait_until(lambda: is_closed(message), timeout=10)
+    assert shown_counts(message) == [1, 0, 0]
+    assert ("PATCH", f"/channels/{message['channel_id']}/messages/{message['id']}") in discord_api.calls
+
+
+async def test_click_after_the_deadline_is_refused_before_the_closer_runs(bot, discord_api: StandIn) -> None:
+    poll = await open_poll(discord_api, bot, theories=THREE, hours=3)
+    message = discord_api.messages[int(poll.message["id"])]
+    fan, late = discord_api.world.add_member("fan"), discord_api.world.add_member("late")
+    await click_and_confirm(discord_api, message, "2", fan)
+    # the deadline passes; the closer still sleeps towards the old one, so only the click can notice
+    await bot.store.reschedule_poll(poll_number(message), datetime.now(UTC) - timedelta(seconds=1))
+    reply = await discord_api.click(message, "1", user=late)
+    assert reply.callback_type == 7  # the refusal brings the message up to date: final results, buttons disabled
+    await reply.wait(lambda r: len(r.followups) == 1)
+    assert "no longer counted" in reply.followups[0]["content"]
+    assert is_closed(message) and shown_counts(message) == [0, 1, 0]
+    assert await bot.store.tallies(poll_number(message)) == {2: 1}
+    assert (await bot.store.poll(poll_number(message))).closed_at is not None
+
+
+async def test_hidden_results_stay_hidden_until_close(bot, discord_api: StandIn) -> None:
+    poll = await open_poll(discord_api, bot, theories=THREE, hidden_results=True)
+    message = discord_api.messages[int(poll.message["id"])]
+    number = poll_number(message)
+    assert shown_counts(message) == [] and "hidden until it closes" in message_text(message)
+    fans = [discord_api.world.add_member(f"fan{i}") for i in range(3)]
+    for fan, label in zip(fans, ["1", "1", "3"], strict=True):
+        reply = await discord_api.click(message, label, user=fan)
+        assert reply.callback_type == 4 and reply.ephemeral  # a private note; the poll message is not edited
+        assert "hidden until the poll closes" in reply.content
+    assert message["edited_timestamp"] is None and shown_counts(message) == []
+
+    for user in (discord_api.world.member, discord_api.world.moderator):
+        results = await discord_api.slash("theory results", poll=number, user=user)
+        assert results.ephemeral and "stay hidden" in results.content and shown_counts(results.message) == []
+    choices = await discord_api.autocomplete("theory results", "poll", "")
+    assert any(c["value"] == number and "results hidden" in c["name"] for c in choices)
+    history = await discord_api.slash("theory show", theory="adams-screenplay")
+    assert f"Poll #{number}" in history.text and "results hidden until it closes" in history.text
+    assert "2 votes" not in history.text
+
+    closing = await discord_api.slash("theory close", poll=number, user=discord_api.world.moderator)
+    assert closing.ephemeral and "final results" in closing.text
+    assert is_closed(message) and shown_counts(message) == [2, 0, 1]
+    results = await discord_api.slash("theory results", poll=number)
+    assert not results.ephemeral and shown_counts(results.message) == [2, 0, 1]
+
+
+async def test_plain_member_cannot_open_close_or_review(bot, discord_api: StandIn) -> None:
+    theory = discord_api.find_command("theory")
+    assert theory["contexts"] == [0] and theory["dm_permission"] is False  # server only
+    assert [o["name"] for o in theory["options"]] == ["list", "show", "suggest", "review", "poll", "close", "results"]
+    member = discord_api.world.member
+    before = dict(discord_api.messages)
+    refused = await discord_api.slash("theory poll", theories=THREE, user=member)
+    assert refused.ephemeral and "Only moderators" in refused.content
+    assert discord_api.messages == before
+    assert await bot.store.poll_summaries(discord_api.guild.id) == []
+
+    poll = await open_poll(discord_api, bot, theories=THREE)
+    number = poll_number(poll.message)
+    refused = await discord_api.slash("theory close", poll=number, user=member)
+    assert refused.ephemeral and "Only moderators" in refused.content
+    assert (await bot.store.poll(number)).closed_at is None
+
+    refused = await discord_api.slash("theory review", user=member)
+    assert refused.ephemeral and "Only moderators" in refused.content
+
+    suggested = await discord_api.slash(
+        "theory suggest", title="Harry is a memory", claim="Harry is a memory of someone Adam once knew.", user=member
+    )
+    assert suggested.ephemeral and "suggestion #" in suggested.content
+    queue = await discord_api.slash("theory review", user=discord_api.world.moderator)
+    assert queue.ephemeral and [b["label"] for b in queue.buttons] == ["Approve", "Reject"]
+    # the buttons check who presses them, too
+    press = await discord_api.click(queue.message, "Approve", user=member)
+    assert press.callback_type == 4 and press.ephemeral and "Only moderators" in press.content
+    assert await bot.store.count_member_theories(discord_api.guild.id, Review.PENDING) == 1
+
+
+async def test_suggest_review_and_poll_the_approved_theories(bot, discord_api: StandIn) -> None:
+    member, mod = discord_api.world.member, discord_api.world.moderator
+    empty = await discord_api.slash("theory review", user=mod)
+    assert empty.ephemeral and "No suggestions are waiting" in empty.content
+
+    too_short = await discord_api.slash("theory suggest", title="ok", claim="A claim that is long enough.")
+    assert too_short.ephemeral and "3 to 80" in too_short.content
+    taken = await discord_api.slash("theory suggest", title="the GHOSTS are real", claim="Copying a curated title.")
+    assert taken.ephemeral and "already exists" in taken.content
+    for title in ("Harry is a memory", "It is a dream of 1987", "Adam is the ghost"):
+        ok = await discord_api.slash("theory suggest", title=title, claim=f"{title}: a claim with enough words.")
+        assert ok.ephemeral and "suggestion #" in ok.content
+    again = await discord_api.slash("theory suggest", title="harry IS a memory", claim="The same title in capitals.")
+    assert again.ephemeral and "already exists" in again.content
+
+    queue = await discord_api.slash("theory review", user=mod)
+    assert "(3 waiting)" in queue.text and "Harry is a memory" in queue.text
+    second_screen = copy.deepcopy(queue.message)  # another moderator's view of the same queue
+    first = await discord_api.click(queue.message, "Approve", user=mod)
+    assert first.callback_type == 7 and "Approved suggestion" in first.content
+    assert "(2 waiting)" in first.text and "It is a dream of 1987" in first.text
+    second = await discord_api.click(first.message, "Reject", user=mod)
+    assert "Rejected suggestion" in second.content and "Adam is the ghost" in second.text
+    # the other moderator's screen still shows the first suggestion, already reviewed
+    stale = await discord_api.click(second_screen, "Reject", user=mod)
+    assert "already reviewed" in stale.content
+    last = await discord_api.click(stale.message, "Approve", user=mod)
+    assert "No more" not in last.content and "No suggestions are waiting" in last.content and last.buttons == []
+
+    listing = await discord_api.slash("theory list", user=member, channel="ending-talk")
+    assert "Harry is a memory" in listing.text and "Adam is the ghost" in listing.text
+    assert "It is a dream of 1987" not in listing.text  # rejected
+    names = [c["name"] for c in await discord_api.autocomplete("theory show", "theory", "memory")]
+    assert names == ["Harry is a memory"]
+
+    # the default poll: every approved theory (6 curated + 2 members'), numbered over two rows
+    poll = await open_poll(discord_api, bot)
+    assert [b["label"] for b in poll.buttons] == [str(i) for i in range(1, 9)]
+    assert len(poll.message["components"]) == 2
+    assert "Harry is a memory" in poll.text and "Adam is the ghost" in poll.text
+
+
+async def test_poll_input_is_checked(bot, discord_api: StandIn) -> None:
+    one = await open_poll_refused(discord_api, theories="adams-screenplay")
+    assert "2 to 10" in one
+    unknown = await open_poll_refused(discord_api, theories="adams-screenplay, aliens")
+    assert "No theory here" in unknown
+    twice = await open_poll_refused(discord_api, theories="adams-screenplay, It was all Adam's screenplay")
+    assert "listed twice" in twice
+    assert await bot.store.poll_summaries(discord_api.guild.id) == []
+
+    choices = await discord_api.autocomplete("theory poll", "theories", "adams-screenplay, ghos")
+    assert {"name": "1 chosen + The ghosts are real", "value": "adams-screenplay, the-ghosts-are-real"} in choices
+    assert all(not c["value"].endswith(", adams-screenplay") for c in choices)
+
+
+async def open_poll_refused(api: StandIn, **options: object) -> str:
+    reply = await api.slash("theory poll", user=api.world.moderator, **options)
+    assert reply.ephemeral
+    return reply.content
+
+
+async def test_spoiler_policy_applies_to_theory_text(bot, discord_api: StandIn) -> None:
+    guild = discord_api.guild.id
+    # general: the server default (nothing allowed, spoilers wrapped)
+    shown = await discord_api.slash("theory show", theory="adam-conjured-everyone", channel="general")
+    assert "||Adam conjured everyone||" in shown.text
+    assert shown.embeds[0]["title"] == "A theory about the film"
+    assert "Andrew Haigh's first reading" in shown.text  # the source is spoiler-free
+    poll = await open_poll(discord_api, bot, channel="general", theories=THREE)
+    assert "||Adam conjured everyone||" in poll.text and "Adam conjured everyone" not in poll.embeds[0]["title"]
+    assert all(b["label"].isdigit() for b in poll.buttons)
+
+    # ending-talk allows the ending: plain text
+    await bot.store.set_channel(guild, discord_api.channel("ending-talk").id, Policy(Level.ENDING), 1)
+    plain = await discord_api.slash("theory show", theory="adam-conjured-everyone", channel="ending-talk")
+    assert "Adam conjured everyone" in plain.text and "||" not in plain.text
+
+    # spoilers: private style, so the public message leaves the theories out and offers "Reveal to me"
+    await bot.store.set_channel(guild, discord_api.channel("spoilers").id, Policy(Level.NONE, Style.PRIVATE), 1)
+    private = await open_poll(discord_api, bot, channel="spoilers", theories=THREE)
+    assert "Adam conjured everyone" not in private.text
+    assert "Reveal to me" in [b["label"] for b in private.buttons]
+    revealed = await discord_api.click(private.message, "Reveal to me")
+    assert revealed.ephemeral and "Adam conjured everyone" in revealed.text and "||" not in revealed.text
+    shown = await discord_api.slash("theory show", theory="ghosts", channel="spoilers")
+    revealed = await discord_api.click(shown.message, "Reveal to me")
+    assert revealed.ephemeral and "The ghosts are real" in revealed.text and "Polls here" in revealed.text
+    # the voter's private note hides the title as the channel would, inside spoiler bars
+    fan = discord_api.world.add_member("fan")
+    vote = await click_and_confirm(discord_api, private.message, "2", fan)
+    assert "||Adam conjured everyone||" in vote.followups[0]["content"]
+
+
+async def test_standings_list_and_history(bot, discord_api: StandIn) -> None:
+    mod = discord_api.world.moderator
+    fans = [discord_api.world.add_member(f"fan{i}") for i in range(4)]
+    first = await open_poll(discord_api, bot, theories=THREE)
+    for fan, label in zip(fans, ["1", "1", "1", "2"], strict=True):
+        await click_and_confirm(discord_api, first.message, label, fan)
+    second = await open_poll(discord_api, bot, theories="adam-conjured-everyone, the-ghosts-are-real")
+    for fan, label in zip(fans, ["1", "1", "2", "2"], strict=True):
+        await click_and_confirm(discord_api, second.message, label, fan)
+    assert "No poll has closed" in (await discord_api.slash("theory results")).text
+
+    for reply in (first, second):
+        await discord_api.slash("theory close", poll=poll_number(reply.message), user=mod)
+    again = await discord_api.slash("theory close", poll=poll_number(first.message), user=mod)
+    assert again.ephemeral and "already closed" in again.content
+    assert await discord_api.autocomplete("theory close", "poll", "", user=mod) == []
+
+    await bot.store.set_channel(discord_api.guild.id, discord_api.channel("ending-talk").id, Policy(Level.ENDING), 1)
+    standings = await discord_api.slash("theory results", channel="ending-talk")
+    lines = standings.embeds[0]["description"].splitlines()
+    # screenplay 3 votes (1 win); conjured everyone 1 + 2 = 3 votes (1 shared win) in 2 polls; ghosts 2 (1 shared)
+    assert lines[0].startswith("**1st** It was all Adam's screenplay — 3 votes in 1 poll, 1 win")
+    assert lines[1].startswith("**2nd** Adam conjured everyone — 3 votes in 2 polls, 1 win")
+    assert lines[2].startswith("**3rd** The ghosts are real — 2 votes in 2 polls, 1 win")
+
+    listing = await discord_api.slash("theory list", channel="ending-talk")
+    assert "It was all Adam's screenplay — 1st of 3 all-time" in listing.text
+    assert "not in a closed poll yet" in listing.text
+
+    shown = await discord_api.slash("theory show", theory="Adam conjured everyone", channel="ending-talk")
+    assert f"Poll #{poll_number(first.message)}" in shown.text and "2nd of 3 with 1 vote of 4" in shown.text
+    assert f"Poll #{poll_number(second.message)}" in shown.text and "1st of 2 with 2 votes of 4" in shown.text
+
+    choices = await discord_api.autocomplete("theory results", "poll", "")
+    assert [c["value"] for c in choices] == [poll_number(second.message), poll_number(first.message)]
+    assert all("closed" in c["name"] and "Adam" not in c["name"] for c in choices)
+
+
+async def test_polls_belong_to_their_server(bot, discord_api: StandIn) -> None:
+    poll = await open_poll(discord_api, bot, theories=THREE)
+    number = poll_number(poll.message)
+    other = discord_api.world.add_guild("Another server")
+    mod = discord_api.world.moderator
+    for command in ("theory results", "theory close"):
+        reply = await discord_api.slash(command, poll=number, channel=other.channels[0], user=mod)
+        assert reply.ephemeral and f"no poll #{number}" in reply.content
+    assert await discord_api.autocomplete("theory results", "poll", "", channel=other.channels[0], user=mod) == []
+    assert (await bot.store.poll(number)).closed_at is None
+
+
+async def test_closing_a_poll_whose_message_is_gone_does_not_break(bot, discord_api: StandIn) -> None:
+    gone = await open_poll(discord_api, bot, channel="ending-talk", theories=THREE)
+    await discord_api.delete_channel(discord_api.channel("ending-talk"))
+    closing = await discord_api.slash("theory close", poll=poll_number(gone.message), user=discord_api.world.moderator)
+    assert closing.ephemeral and "could not be updated" in closing.content
+    assert (await bot.store.poll(poll_number(gone.message))).closed_at is not None
+
+    # the closer meets a vanished message too, logs it, and goes on closing the others
+    vanished = await open_poll(discord_api, bot, theories=THREE)
+    other = await open_poll(discord_api, bot, theories=THREE)
+    del discord_api.messages[int(vanished.message["id"])]
+    soon = datetime.now(UTC) + timedelta(seconds=0.2)
+    for reply in (vanished, other):
+        await bot.store.reschedule_poll(poll_number(reply.message), soon)
+    bot.get_cog("Theories").closer.wake()
+    other_message = discord_api.messages[int(other.message["id"])]
+    await discord_api.wait_until(lambda: is_closed(other_message))
+    assert (await bot.store.poll(poll_number(vanished.message))).closed_at is not None
+
+
+async def test_no_thread_where_the_channel_cannot_have_one(bot, discord_api: StandIn) -> None:
+    in_thread = await open_poll(discord_api, bot, channel="general-thread", theories=THREE)
+    in_voice = await open_poll(discord_api, bot, channel="watch-party", theories=THREE)
+    assert poll_number(in_thread.message) and poll_number(in_voice.message)
+    assert not any(path.endswith("/threads") for _, path in discord_api.calls)
