@@ -1,8 +1,8 @@
 """The framework's floor: a bare discord.py ``Client`` + ``CommandTree`` that answers everything with a constant.
 
 Its commands mirror the real bot's, read from the command payload the real bot registered (a JSON file named by
-``BENCH_COMMANDS``): the same names, subcommands and options (types, required, choices, ranges, autocomplete), each
-answering ``ANSWER``; autocomplete answers one constant choice, and any button press (one catch-all
+``BENCH_COMMANDS``): the same names, subcommands and options (types, required, choices, ranges, channel types,
+autocomplete), each answering ``ANSWER``; autocomplete answers one constant choice, and any button press (one catch-all
 ``DynamicItem``) answers ``ANSWER`` privately. Whatever the real bot spends above this bot is our own code.
 """
 
@@ -17,7 +17,7 @@ import re
 import signal
 import sys
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -26,43 +26,46 @@ log = logging.getLogger("bench.noop")
 
 ANSWER = "ok"
 SUBCOMMAND, GROUP = 1, 2
-# Discord option type -> the annotation discord.py turns back into that type.
-ANNOTATIONS: dict[int, Any] = {
-    3: str,
-    4: int,
-    5: bool,
-    6: discord.User,
-    8: discord.Role,
-    9: Union[discord.Member, discord.Role],  # noqa: UP007 - discord.py needs a typing.Union here
-    10: float,
-    11: discord.Attachment,
-}
-CHANNEL_CLASSES: dict[int, type] = {
-    0: discord.TextChannel,
-    2: discord.VoiceChannel,
-    4: discord.CategoryChannel,
-    5: discord.TextChannel,
-    10: discord.Thread,
-    11: discord.Thread,
-    12: discord.Thread,
-    13: discord.StageChannel,
-    15: discord.ForumChannel,
-}
-VALUE_TYPES: dict[int, type] = {3: str, 4: int, 10: float}
 
 
-def annotation_for(option: dict[str, Any]) -> Any:
-    kind = option["type"]
-    if kind == 7:
-        classes = tuple(dict.fromkeys(CHANNEL_CLASSES[t] for t in option.get("channel_types") or [0]))
-        return Union[classes] if len(classes) > 1 else classes[0]  # noqa: UP007
-    base = ANNOTATIONS[kind]
-    low, high = (option.get("min_length"), option.get("max_length")) if kind == 3 else (None, None)
-    if kind in (4, 10):
-        low, high = option.get("min_value"), option.get("max_value")
-    if low is None and high is None:
-        return base
-    return app_commands.Range[base, low, high]
+class Mirrored(app_commands.Transformer):
+    """An option exactly as the real bot registered it (type, choices, range, channel types); values pass through."""
+
+    def __init__(self, option: dict[str, Any]) -> None:
+        self.option = option
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType(self.option["type"])
+
+    @property
+    def choices(self) -> list[app_commands.Choice[Any]] | None:
+        listed = self.option.get("choices")
+        return [app_commands.Choice(name=c["name"], value=c["value"]) for c in listed] if listed else None
+
+    @property
+    def min_value(self) -> int | float | None:
+        return self.option.get("min_length", self.option.get("min_value"))
+
+    @property
+    def max_value(self) -> int | float | None:
+        return self.option.get("max_length", self.option.get("max_value"))
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return [discord.ChannelType(t) for t in self.option.get("channel_types") or []]
+
+    async def transform(self, interaction: discord.Interaction, value: Any, /) -> Any:
+        return value
+
+
+class MirroredWithAutocomplete(Mirrored):
+    """An option with autocomplete: one constant choice of the option's type."""
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: int | float | str, /
+    ) -> list[app_commands.Choice[int | float | str]]:
+        return [app_commands.Choice(name=ANSWER, value=ANSWER if self.type.value == 3 else 1)]
 
 
 def mirror_command(spec: dict[str, Any]) -> app_commands.Command[Any, ..., None]:
@@ -74,37 +77,19 @@ def mirror_command(spec: dict[str, Any]) -> app_commands.Command[Any, ..., None]
 
     parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     for option in options:
-        default = inspect.Parameter.empty if option.get("required") else None
+        kind = MirroredWithAutocomplete if option.get("autocomplete") else Mirrored
         parameters.append(
             inspect.Parameter(
-                option["name"], inspect.Parameter.KEYWORD_ONLY, annotation=annotation_for(option), default=default
+                option["name"],
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=app_commands.Transform[Any, kind(option)],
+                default=inspect.Parameter.empty if option.get("required") else None,
             )
         )
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     if options:
         app_commands.describe(**{o["name"]: o["description"] for o in options})(callback)
-    with_choices = {o["name"]: o["choices"] for o in options if o.get("choices")}
-    if with_choices:
-        app_commands.choices(
-            **{
-                name: [app_commands.Choice(name=c["name"], value=c["value"]) for c in choices]
-                for name, choices in with_choices.items()
-            }
-        )(callback)
-    command = app_commands.Command(name=spec["name"], description=spec["description"], callback=callback)
-    for option in options:
-        if option.get("autocomplete"):
-            command.autocomplete(option["name"])(constant_choices(VALUE_TYPES[option["type"]]))
-    return command
-
-
-def constant_choices(value_type: type) -> Any:
-    choice = app_commands.Choice(name=ANSWER, value=value_type(1) if value_type is not str else ANSWER)
-
-    async def complete(interaction: discord.Interaction, current: Any) -> list[app_commands.Choice[Any]]:
-        return [choice]
-
-    return complete
+    return app_commands.Command(name=spec["name"], description=spec["description"], callback=callback)
 
 
 def mirror(spec: dict[str, Any]) -> app_commands.Command[Any, ..., None] | app_commands.Group:

@@ -157,11 +157,19 @@ async def count_votes(database: Path, bursts: Sequence[Burst]) -> None:
         await store.close()
 
 
-def signature(commands: Sequence[dict[str, Any]]) -> list[Any]:
-    """Names, types and flags of commands and their options, recursively: what the no-op mirror must match."""
+MIRRORED_KEYS = ("name", "type", "required", "autocomplete", "choices", "channel_types")
+MIRRORED_KEYS += ("min_value", "max_value", "min_length", "max_length")
+
+
+def signature(commands: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Commands and their options, recursively, as far as the no-op mirror must match them (not descriptions)."""
     return sorted(
-        (o["name"], o["type"], bool(o.get("required")), bool(o.get("autocomplete")), signature(o.get("options") or []))
-        for o in commands
+        (
+            {k: o[k] for k in MIRRORED_KEYS if o.get(k) not in (None, False)}
+            | {"options": signature(o.get("options") or [])}
+            for o in commands
+        ),
+        key=lambda o: o["name"],
     )
 
 
