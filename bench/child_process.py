@@ -77,12 +77,12 @@ class Child:
     def _proc_file(self, name: str) -> str:
         return Path(f"/proc/{self.proc.pid}/{name}").read_text()
 
-    def rss_mb(self) -> float:
-        """Resident memory (VmRSS) of the child, in MiB."""
+    def rss_mb(self, field: str = "VmRSS") -> float:
+        """Resident memory of the child in MiB: now (VmRSS), or the most it has had so far (VmHWM)."""
         for line in self._proc_file("status").splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmRSS in /proc status")
+        raise RuntimeError(f"no {field} in /proc status")
 
     def cpu_seconds(self) -> float:
         """User + system CPU time the child has used so far."""

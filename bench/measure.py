@@ -66,7 +66,6 @@ class Probe:
     options: Mapping[str, Any] = field(default_factory=dict)
     focused: str = ""  # autocomplete: the option being typed into
     typed: str = ""  # autocomplete: what the member has typed so far
-    moderator: bool = False
 
     def available(self, standin: StandIn) -> bool:
         if self.kind == "autocomplete":
@@ -129,7 +128,7 @@ class Runner:
 
     async def _once(self) -> Reply:
         standin, probe, members = self.subject.standin, self.probe, self.subject.members
-        user = standin.world.moderator if probe.moderator else members[self.count % len(members)]
+        user = members[self.count % len(members)]
         self.count += 1
         if probe.kind == "slash":
             return await standin.slash(probe.command, user=user, timeout=ANSWER_TIMEOUT, **self.options)

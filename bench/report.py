@@ -100,9 +100,10 @@ def start_table(report: Report) -> list[str]:
 
 def memory_table(report: Report) -> list[str]:
     rows = [
-        [run.name, f"{run.rss_after_start_mb:g}", f"{run.rss_after_load_mb:g}"] for run in (report.ours, report.floor)
+        [run.name, f"{run.rss_after_start_mb:.1f}", f"{run.rss_after_load_mb:.1f}", f"{run.rss_peak_mb:.1f}"]
+        for run in (report.ours, report.floor)
     ]
-    return table(["Resident memory (MiB)", "after start", "after the load"], rows)
+    return table(["Resident memory (MiB)", "after start", "after the load (VmRSS)", "peak (VmHWM)"], rows)
 
 
 Target = tuple[str, bool | None, str]  # what, met (None: nothing to measure yet), what was measured
@@ -152,7 +153,12 @@ def targets(report: Report) -> list[Target]:
             f"first answer at {cold.first_answer_ms:.0f} ms (empty database); "
             f"on_ready at {number(cold.on_ready_ms, digits=0)} ms",
         ),
-        (f"memory under {MEMORY_MAX_MB:g} MB", rss < MEMORY_MAX_MB * 1e6 / 2**20, f"{rss:.1f} MiB VmRSS at most"),
+        (
+            f"memory under {MEMORY_MAX_MB:g} MB",
+            rss * 2**20 < MEMORY_MAX_MB * 1e6,
+            f"{rss:.1f} MiB = {rss * 2**20 / 1e6:.1f} MB VmRSS after the load (no-op bot: "
+            f"{report.floor.rss_after_load_mb:.1f} MiB); peak {report.ours.rss_peak_mb:.1f} MiB",
+        ),
     ]
 
 

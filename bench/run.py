@@ -67,6 +67,7 @@ class BotRun:
     bursts: list[Burst] = field(default_factory=list)
     rss_after_start_mb: float = 0.0
     rss_after_load_mb: float = 0.0
+    rss_peak_mb: float = 0.0
     commands: Commands = field(default_factory=list, repr=False)
     problems: list[str] = field(default_factory=list)
 
@@ -144,6 +145,7 @@ async def measure(runs: Sequence[BotRun], subjects: Sequence[Subject], config: C
                 run.bursts.append(await vote_burst(subject, subject.polls[index], voters))
     for run, subject in zip(runs, subjects, strict=True):
         run.rss_after_load_mb = round(subject.child.rss_mb(), 1)
+        run.rss_peak_mb = round(subject.child.rss_mb("VmHWM"), 1)
 
 
 async def count_votes(database: Path, bursts: Sequence[Burst]) -> None:
