@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot_process import BotProcess, bot_env, run_to_end
 
+from bot.settings import DEFAULT_FACTS
 from bot.standin import StandIn
 
 
@@ -56,3 +57,17 @@ async def test_sigint_shuts_down_cleanly(tmp_path: Path) -> None:
             code, _out, err = await bot.finish(30)
     assert code == 0, err
     assert "Traceback" not in err and "Unclosed" not in err
+
+
+async def test_bad_facts_file_is_one_clear_sentence_naming_the_entry(tmp_path: Path) -> None:
+    facts = tmp_path / "film.toml"
+    facts.write_text(DEFAULT_FACTS.read_text(encoding="utf-8").replace('spoiler = "ending"', 'spoiler = "finale"', 1))
+    async with StandIn() as standin:
+        env = bot_env(tmp_path / "bot.db", standin, FACTS_PATH=str(facts))
+        code, _out, err = await run_to_end(env, tmp_path)
+        assert standin.global_commands == []  # it stopped before syncing anything
+    assert code != 0
+    assert "Traceback" not in err
+    line = err.strip().splitlines()[-1]
+    assert line.startswith(f"Cannot start: {facts}: ")
+    assert "(id '" in line and "field 'spoiler': must be one of none, plot, ending (got 'finale')" in line
