@@ -17,3 +17,8 @@ class Answer:
 
     def segments(self) -> list[Segment]:
         return [seg for block in self.blocks for seg in block]
+
+
+def bold(label: str) -> Segment:
+    """One of our own labels in bold; the markup is kept as is, so never pass a member's text unescaped."""
+    return Segment(f"**{label}**", escape=False)

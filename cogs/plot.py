@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answers import Answer
+from bot.answers import Answer, bold
 from bot.errors import UserFacingError
 from bot.models import Character, FilmData, Level, Moment
 from bot.replies import send_answer
@@ -39,10 +39,6 @@ REVEAL_ARG_LIMIT = 88
 KIND_CODES = {"fact": "f", "character": "c", "moment": "m", "theory": "t", "quote": "q"}
 CODE_KINDS = {code: kind for kind, code in KIND_CODES.items()}
 SUGGESTIONS = 3
-
-
-def bold(label: str) -> Segment:
-    return Segment(f"**{label}**", escape=False)
 
 
 def quoted(text: str, limit: int) -> str:

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answers import Answer
+from bot.answers import Answer, bold
 from bot.errors import UserFacingError
 from bot.models import Quote
 from bot.quotes import (
@@ -38,10 +38,6 @@ log = logging.getLogger(__name__)
 
 ECHO_LIMIT = 100  # how much of a member's text is repeated back in an error message
 TOPICS_IN_ERRORS = 25
-
-
-def bold(label: str) -> Segment:
-    return Segment(f"**{label}**", escape=False)
 
 
 def attribution(quote: Quote) -> str:

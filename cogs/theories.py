@@ -20,7 +20,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answers import Answer
+from bot.answers import Answer, bold
 from bot.errors import UserFacingError
 from bot.polls import (
     DEFAULT_HOURS,
@@ -66,10 +66,6 @@ MAX_SLEEP = 3600.0  # the closer re-checks at least hourly, in case the clock ju
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def bold(label: str) -> Segment:
-    return Segment(f"**{label}**", escape=False)
 
 
 def raw(text: str) -> Segment:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import discord
+
 from bot.settings import Settings
 from bot.standin import StandIn
 from bot.standin.harness import running_bot
@@ -25,3 +29,18 @@ async def test_commands_sync_only_when_changed(discord_api: StandIn, settings: S
     async with running_bot(discord_api, settings) as second:
         assert second.synced is False
     assert [c for c in discord_api.calls if c[0] == "PUT"] == puts
+
+
+async def test_dev_guild_gets_the_commands_at_once(discord_api: StandIn, settings: Settings) -> None:
+    guild = discord_api.guild.id
+    async with running_bot(discord_api, replace(settings, dev_guild_id=guild)) as running:
+        assert running.synced is True
+        assert discord_api.global_commands == []
+        assert {c["name"] for c in discord_api.guild_commands[guild]} >= {"film", "plot", "ask", "theory", "spoilers"}
+        reply = await discord_api.slash("film")
+        assert reply.embeds[0]["title"] == "All of Us Strangers (2023)"
+
+
+async def test_only_the_guilds_intent_is_asked_for(bot, discord_api: StandIn) -> None:
+    assert bot.intents.value == discord.Intents(guilds=True).value
+    assert not (bot.intents.members or bot.intents.presences or bot.intents.message_content)

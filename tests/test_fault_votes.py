@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import sqlite3
-import sys
 from dataclasses import replace
 from pathlib import Path
 
-from bot import PROJECT_ROOT
+from bot_process import BotProcess, bot_env
+
 from bot.standin import StandIn, message_text
 from bot.standin.harness import running_bot
 
-LAUNCHER = Path(__file__).with_name("launch_bot.py")
 VOTERS = 60
 
 
@@ -26,24 +24,8 @@ async def test_kill_9_while_voting_keeps_every_acknowledged_vote(tmp_path: Path,
     db = tmp_path / "votes.db"
     async with StandIn() as standin:
         voters = [standin.world.add_member(f"voter{i}") for i in range(VOTERS)]
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_", "LOG_"))}
-        env |= {
-            "DISCORD_TOKEN": standin.token,
-            "DATABASE_PATH": str(db),
-            "PYTHONPATH": str(PROJECT_ROOT),
-            "STANDIN_API": standin.api_base,
-            "STANDIN_GATEWAY": standin.gateway_url,
-            "LOG_LEVEL": "WARNING",
-        }
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            str(LAUNCHER),
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        try:
+        env = bot_env(db, standin, LOG_LEVEL="WARNING")
+        async with BotProcess(env, tmp_path) as child:
             await asyncio.wait_for(standin.connected.wait(), 60)
             poll = await standin.slash("theory poll", user=standin.world.moderator, channel="spoilers", timeout=30)
             poll_id = int(re.search(r"Theory poll #(\d+)", message_text(poll.message)).group(1))
@@ -57,13 +39,9 @@ async def test_kill_9_while_voting_keeps_every_acknowledged_vote(tmp_path: Path,
 
             clicks = [asyncio.create_task(vote(i)) for i in range(VOTERS)]
             await standin.wait_until(lambda: _answered_clicks(standin) >= VOTERS // 3, timeout=60)
-            proc.kill()  # SIGKILL: no clean-up of any kind
-            await proc.wait()
+            child.kill()
+            await child.finish()
             await asyncio.gather(*clicks, return_exceptions=True)  # the unanswered ones time out
-        finally:
-            if proc.returncode is None:
-                proc.kill()
-                await proc.wait()
 
         assert len(acknowledged) >= VOTERS // 3
         # The bot comes back on the same file; the poll and its buttons still work.

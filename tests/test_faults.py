@@ -4,20 +4,17 @@ and a database that cannot be written at start-up. Every wait is bounded."""
 from __future__ import annotations
 
 import asyncio
-import os
 import resource
 import signal
 import sqlite3
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from bot_process import bot_env, run_to_end
 
-from bot import PROJECT_ROOT
 from bot.standin import StandIn
-
-LAUNCHER = Path(__file__).with_name("launch_bot.py")
 
 
 async def _answers_film(discord_api: StandIn) -> None:
@@ -75,32 +72,9 @@ def _tiny_disk() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
 
 
-async def _start_bot(db: Path, standin: StandIn, preexec) -> tuple[int, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_", "LOG_"))}
-    env |= {
-        "DISCORD_TOKEN": standin.token,
-        "DATABASE_PATH": str(db),
-        "PYTHONPATH": str(PROJECT_ROOT),
-        "STANDIN_API": standin.api_base,
-        "STANDIN_GATEWAY": standin.gateway_url,
-    }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(LAUNCHER),
-        env=env,
-        cwd=db.parent,
-        preexec_fn=preexec,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        _, err = await asyncio.wait_for(proc.communicate(), 60)
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-    assert proc.returncode is not None
-    return proc.returncode, err.decode()
+async def _start_bot(db: Path, standin: StandIn, preexec: Callable[[], None] | None) -> tuple[int, str]:
+    code, _out, err = await run_to_end(bot_env(db, standin), db.parent, preexec=preexec)
+    return code, err
 
 
 def _prepared_database(folder: Path) -> Path:
