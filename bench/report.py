@@ -174,6 +174,10 @@ def markdown(report: Report) -> str:
         "",
         "## Throughput: members voting at once on one poll",
         "",
+        "Votes per second from the first press sent to the last answer received; counted = read back from the bot's "
+        "database after it stopped. The stand-in, which sends every press, shares the same cores: the no-op bot's "
+        "figure is the most this set-up can measure.",
+        "",
         *burst_table(report),
         "",
         "## Start-up",
