@@ -246,7 +246,7 @@ def chart(report: Report, path: Path) -> None:
         ("no-op p99", [f.p99_ms or 0 for _, f in pairs], "#93b7be"),
     ]
     width = 0.2
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.5 * len(labels) + 2), 4.5), layout="constrained")
+    fig, ax = plt.subplots(figsize=(min(11.0, max(6.0, 1.2 * len(labels) + 2)), 4.5), layout="constrained")
     for i, (name, values, colour) in enumerate(series):
         ax.bar([x + (i - 1.5) * width for x in range(len(labels))], values, width, label=name, color=colour)
     ax.axhline(P99_MAX_MS, color="#888888", linestyle="--", linewidth=1, label=f"p99 target ({P99_MAX_MS:g} ms)")
