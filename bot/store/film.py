@@ -95,9 +95,7 @@ class FilmStore(StoreBase):
 
     async def load_film(self) -> FilmData:
         """Read every fact back as rows: SQLite is the source of truth the commands serve from."""
-        db = self._conn
-        async with db.execute("SELECT * FROM film WHERE id = 1") as cur:
-            f = await cur.fetchone()
+        f = await self._row("SELECT * FROM film WHERE id = 1")
         if f is None:
             raise LookupError("the film's facts have not been loaded into the database")
         film = Film(
@@ -115,38 +113,34 @@ class FilmStore(StoreBase):
             recognition=_load(f["recognition"]),
         )
         arcs: dict[str, list[ArcStep]] = {}
-        async with db.execute("SELECT * FROM character_arc ORDER BY character_id, position") as cur:
-            async for row in cur:
-                arcs.setdefault(row["character_id"], []).append(ArcStep(row["text"], Level(row["spoiler"])))
-        async with db.execute("SELECT * FROM characters ORDER BY position") as cur:
-            characters = tuple(
-                Character(
-                    r["id"], r["name"], r["actor"], _load(r["aliases"]), r["summary"], tuple(arcs.get(r["id"], ()))
-                )
-                for r in await cur.fetchall()
-            )
-        async with db.execute("SELECT * FROM moments ORDER BY position") as cur:
-            moments = tuple(
-                Moment(r["id"], r["position"], r["title"], r["summary"], Level(r["spoiler"]), _load(r["keywords"]))
-                for r in await cur.fetchall()
-            )
-        async with db.execute("SELECT * FROM facts ORDER BY position") as cur:
-            facts = tuple(
-                Fact(r["id"], r["topic"], r["question"], _load(r["keywords"]), r["answer"], Level(r["spoiler"]))
-                for r in await cur.fetchall()
-            )
-        async with db.execute("SELECT * FROM theories ORDER BY position") as cur:
-            theories = tuple(
-                Theory(r["id"], r["title"], r["claim"], _load(r["evidence"]), r["source"], Level(r["spoiler"]))
-                for r in await cur.fetchall()
-            )
-        async with db.execute("SELECT * FROM quotes ORDER BY position") as cur:
-            quotes = tuple(
-                Quote(
-                    r["id"], r["speaker"], r["outlet"], r["text"], r["context"], _load(r["topics"]), Level(r["spoiler"])
-                )
-                for r in await cur.fetchall()
-            )
+        rows = await self._rows("SELECT * FROM character_arc ORDER BY character_id, position")
+        for row in rows:
+            arcs.setdefault(row["character_id"], []).append(ArcStep(row["text"], Level(row["spoiler"])))
+        rows = await self._rows("SELECT * FROM characters ORDER BY position")
+        characters = tuple(
+            Character(r["id"], r["name"], r["actor"], _load(r["aliases"]), r["summary"], tuple(arcs.get(r["id"], ())))
+            for r in rows
+        )
+        rows = await self._rows("SELECT * FROM moments ORDER BY position")
+        moments = tuple(
+            Moment(r["id"], r["position"], r["title"], r["summary"], Level(r["spoiler"]), _load(r["keywords"]))
+            for r in rows
+        )
+        rows = await self._rows("SELECT * FROM facts ORDER BY position")
+        facts = tuple(
+            Fact(r["id"], r["topic"], r["question"], _load(r["keywords"]), r["answer"], Level(r["spoiler"]))
+            for r in rows
+        )
+        rows = await self._rows("SELECT * FROM theories ORDER BY position")
+        theories = tuple(
+            Theory(r["id"], r["title"], r["claim"], _load(r["evidence"]), r["source"], Level(r["spoiler"]))
+            for r in rows
+        )
+        rows = await self._rows("SELECT * FROM quotes ORDER BY position")
+        quotes = tuple(
+            Quote(r["id"], r["speaker"], r["outlet"], r["text"], r["context"], _load(r["topics"]), Level(r["spoiler"]))
+            for r in rows
+        )
         return FilmData(film, characters, moments, facts, theories, quotes)
 
     async def search(self, match: str, limit: int = 8) -> list[SearchHit]:
@@ -157,5 +151,5 @@ class FilmStore(StoreBase):
             "SELECT kind, ref, bm25(search_index, 0, 0, 8.0, 5.0, 1.0) AS score FROM search_index "
             "WHERE search_index MATCH ? ORDER BY score LIMIT ?"
         )
-        async with self._conn.execute(sql, (match, limit)) as cur:
-            return [SearchHit(r["kind"], r["ref"], r["score"]) for r in await cur.fetchall()]
+        rows = await self._rows(sql, (match, limit))
+        return [SearchHit(r["kind"], r["ref"], r["score"]) for r in rows]

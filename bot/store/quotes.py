@@ -15,10 +15,8 @@ _TICK = timedelta(microseconds=1)
 class QuoteStore(StoreBase):
     async def quotes_shown(self, channel_id: int) -> dict[str, datetime]:
         """The quotes of the channel's current round, with when each was last shown."""
-        async with self._conn.execute(
-            "SELECT quote_id, shown_at FROM quote_rotation WHERE channel_id = ?", (channel_id,)
-        ) as cur:
-            return {r["quote_id"]: datetime.fromisoformat(r["shown_at"]) for r in await cur.fetchall()}
+        rows = await self._rows("SELECT quote_id, shown_at FROM quote_rotation WHERE channel_id = ?", (channel_id,))
+        return {r["quote_id"]: datetime.fromisoformat(r["shown_at"]) for r in rows}
 
     async def take_next_quote(self, channel_id: int, choose: Chooser) -> Pick:
         """Pick the channel's next quote with ``choose`` (given the current round) and record it, atomically.

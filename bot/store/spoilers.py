@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from ..models import Level
 from ..spoilers import Policy, Style, resolve_policy
@@ -42,30 +43,35 @@ def _label(policy: Policy | None) -> str | None:
 
 
 class SpoilerStore(StoreBase):
+    """Every answer asks for its channel's policy, so settings are cached in memory after their first read.
+
+    This store is the only writer of the settings tables and updates the cache after each committed write. A read
+    that raced a write only fills the cache where the write has not (``setdefault``), so it can never put back
+    a value older than the write.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._own_settings: dict[int, Policy | None] = {}  # channel id -> its own setting (None: it has none)
+        self._defaults: dict[int, Policy] = {}  # guild id -> its default
+
     async def guild_default(self, guild_id: int) -> Policy:
-        async with self._conn.execute(
-            "SELECT allowed, style FROM guild_settings WHERE guild_id = ?", (guild_id,)
-        ) as cur:
-            return _policy(await cur.fetchone()) or Policy()
+        if guild_id not in self._defaults:
+            row = await self._row("SELECT allowed, style FROM guild_settings WHERE guild_id = ?", (guild_id,))
+            self._defaults.setdefault(guild_id, _policy(row) or Policy())
+        return self._defaults[guild_id]
 
     async def channel_setting(self, channel_id: int) -> Policy | None:
-        async with self._conn.execute(
-            "SELECT allowed, style FROM channel_settings WHERE channel_id = ?", (channel_id,)
-        ) as cur:
-            return _policy(await cur.fetchone())
+        if channel_id not in self._own_settings:
+            row = await self._row("SELECT allowed, style FROM channel_settings WHERE channel_id = ?", (channel_id,))
+            self._own_settings.setdefault(channel_id, _policy(row))
+        return self._own_settings[channel_id]
 
     async def policy(self, guild_id: int, channel_id: int, parent_id: int | None = None) -> Policy:
         """What a channel may show: its own setting, else its parent's (threads), else the server default."""
-        sql = (
-            "SELECT 0 AS rank, allowed, style FROM channel_settings WHERE channel_id = ? "
-            "UNION ALL SELECT 1, allowed, style FROM channel_settings WHERE channel_id = ? "
-            "UNION ALL SELECT 2, allowed, style FROM guild_settings WHERE guild_id = ?"
-        )
-        found: dict[int, Policy | None] = {}
-        async with self._conn.execute(sql, (channel_id, parent_id or -1, guild_id)) as cur:
-            for row in await cur.fetchall():
-                found[row["rank"]] = _policy(row)
-        return resolve_policy(found.get(2) or Policy(), found.get(0), found.get(1))
+        own = await self.channel_setting(channel_id)
+        parent = await self.channel_setting(parent_id) if parent_id and own is None else None
+        return resolve_policy(await self.guild_default(guild_id), own, parent)
 
     async def set_channel(self, guild_id: int, channel_id: int, policy: Policy, actor_id: int) -> Policy | None:
         """Give a channel its own setting; returns the setting it had before (None if it followed another).
@@ -85,6 +91,7 @@ class SpoilerStore(StoreBase):
                 (channel_id, guild_id, int(policy.allowed), policy.style.value),
             )
             await self._log(guild_id, channel_id, actor_id, _label(old), _label(policy))
+        self._own_settings[channel_id] = policy
         return old
 
     async def reset_channel(self, guild_id: int, channel_id: int, actor_id: int) -> Policy | None:
@@ -94,6 +101,7 @@ class SpoilerStore(StoreBase):
             if old is not None:
                 await db.execute("DELETE FROM channel_settings WHERE channel_id = ?", (channel_id,))
                 await self._log(guild_id, channel_id, actor_id, _label(old), None)
+        self._own_settings[channel_id] = None
         return old
 
     async def set_default(self, guild_id: int, policy: Policy, actor_id: int) -> Policy:
@@ -109,29 +117,26 @@ class SpoilerStore(StoreBase):
                 (guild_id, int(policy.allowed), policy.style.value),
             )
             await self._log(guild_id, None, actor_id, _label(old), _label(policy))
+        self._defaults[guild_id] = policy
         return old
 
     async def channel_settings(self, guild_id: int) -> list[ChannelSetting]:
-        async with self._conn.execute(
+        rows = await self._rows(
             "SELECT channel_id, allowed, style FROM channel_settings WHERE guild_id = ? ORDER BY channel_id",
             (guild_id,),
-        ) as cur:
-            return [
-                ChannelSetting(r["channel_id"], Level(r["allowed"]), Style(r["style"])) for r in await cur.fetchall()
-            ]
+        )
+        return [ChannelSetting(r["channel_id"], Level(r["allowed"]), Style(r["style"])) for r in rows]
 
     async def recent_changes(self, guild_id: int, limit: int = 10) -> list[SettingChange]:
-        async with self._conn.execute(
+        rows = await self._rows(
             "SELECT channel_id, actor_id, old, new, changed_at FROM settings_log WHERE guild_id = ? "
             "ORDER BY id DESC LIMIT ?",
             (guild_id, limit),
-        ) as cur:
-            return [
-                SettingChange(
-                    r["channel_id"], r["actor_id"], r["old"], r["new"], datetime.fromisoformat(r["changed_at"])
-                )
-                for r in await cur.fetchall()
-            ]
+        )
+        return [
+            SettingChange(r["channel_id"], r["actor_id"], r["old"], r["new"], datetime.fromisoformat(r["changed_at"]))
+            for r in rows
+        ]
 
     async def _log(
         self, guild_id: int, channel_id: int | None, actor_id: int, old: str | None, new: str | None

@@ -131,21 +131,20 @@ class TheoryStore(StoreBase):
         return MemberTheory(cursor.lastrowid, guild_id, title, claim, author_id, Review.PENDING, now)
 
     async def member_theory(self, guild_id: int, theory_id: int) -> MemberTheory | None:
-        async with self._conn.execute(
+        row = await self._row(
             f"SELECT {_MEMBER_THEORY_COLUMNS} FROM member_theories WHERE guild_id = ? AND id = ?",
             (guild_id, theory_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return None if row is None else _member_theory(row)
 
     async def member_theories(self, guild_id: int, status: Review, limit: int = -1) -> list[MemberTheory]:
         """A server's suggestions in one state, oldest first."""
-        async with self._conn.execute(
+        rows = await self._rows(
             f"SELECT {_MEMBER_THEORY_COLUMNS} FROM member_theories WHERE guild_id = ? AND status = ? "
             "ORDER BY id LIMIT ?",
             (guild_id, status.value, limit),
-        ) as cur:
-            return [_member_theory(row) for row in await cur.fetchall()]
+        )
+        return [_member_theory(row) for row in rows]
 
     async def count_member_theories(self, guild_id: int, status: Review) -> int:
         value = await self._scalar(
@@ -155,8 +154,8 @@ class TheoryStore(StoreBase):
 
     async def member_theory_titles(self, guild_id: int) -> list[str]:
         """Every title this server holds, whatever its review state (titles are unique per server)."""
-        async with self._conn.execute("SELECT title FROM member_theories WHERE guild_id = ?", (guild_id,)) as cur:
-            return [row["title"] for row in await cur.fetchall()]
+        rows = await self._rows("SELECT title FROM member_theories WHERE guild_id = ?", (guild_id,))
+        return [row["title"] for row in rows]
 
     async def review_member_theory(
         self, guild_id: int, theory_id: int, decision: Review, reviewer_id: int, now: datetime
@@ -231,10 +230,9 @@ class TheoryStore(StoreBase):
             "p.closed_at, o.position, o.theory_key, o.title, o.spoiler "
             f"FROM polls p JOIN poll_options o ON o.poll_id = p.id WHERE {where} ORDER BY p.id, o.position"
         )
-        rows: dict[int, list[sqlite3.Row]] = {}
-        async with self._conn.execute(sql, params) as cur:
-            for row in await cur.fetchall():
-                rows.setdefault(row["id"], []).append(row)
+        by_poll: dict[int, list[sqlite3.Row]] = {}
+        for row in await self._rows(sql, params):
+            by_poll.setdefault(row["id"], []).append(row)
         return [
             Poll(
                 r[0]["id"],
@@ -248,7 +246,7 @@ class TheoryStore(StoreBase):
                 _time(r[0]["closed_at"]),
                 tuple(PollOption(o["position"], o["theory_key"], o["title"], Level(o["spoiler"])) for o in r),
             )
-            for r in rows.values()
+            for r in by_poll.values()
         ]
 
     async def poll_summaries(self, guild_id: int, *, open_only: bool = False, limit: int = 25) -> list[PollSummary]:
@@ -260,18 +258,18 @@ class TheoryStore(StoreBase):
             "(SELECT COUNT(*) FROM votes v WHERE v.poll_id = polls.id) AS voters "
             f"FROM polls WHERE {where} ORDER BY id DESC LIMIT ?"
         )
-        async with self._conn.execute(sql, (guild_id, limit)) as cur:
-            return [
-                PollSummary(
-                    r["id"],
-                    datetime.fromisoformat(r["closes_at"]),
-                    _time(r["closed_at"]),
-                    bool(r["hidden"]),
-                    r["options"],
-                    r["voters"],
-                )
-                for r in await cur.fetchall()
-            ]
+        rows = await self._rows(sql, (guild_id, limit))
+        return [
+            PollSummary(
+                r["id"],
+                datetime.fromisoformat(r["closes_at"]),
+                _time(r["closed_at"]),
+                bool(r["hidden"]),
+                r["options"],
+                r["voters"],
+            )
+            for r in rows
+        ]
 
     async def close_poll(self, poll_id: int, now: datetime) -> bool:
         """Mark a poll closed; False if it already was (so only one closer shows its final results)."""
@@ -329,10 +327,10 @@ class TheoryStore(StoreBase):
 
     async def tallies(self, poll_id: int) -> dict[int, int]:
         """Votes per option position (options nobody chose are absent)."""
-        async with self._conn.execute(
+        rows = await self._rows(
             "SELECT position, COUNT(*) AS n FROM votes WHERE poll_id = ? GROUP BY position", (poll_id,)
-        ) as cur:
-            return {row["position"]: row["n"] for row in await cur.fetchall()}
+        )
+        return {row["position"]: row["n"] for row in rows}
 
     async def voter_count(self, poll_id: int) -> int:
         return int(await self._scalar("SELECT COUNT(*) FROM votes WHERE poll_id = ?", (poll_id,)) or 0)
@@ -350,9 +348,9 @@ class TheoryStore(StoreBase):
             "SELECT v.poll_id, v.position, COUNT(*) AS n FROM votes v JOIN polls p ON p.id = v.poll_id "
             f"WHERE {where} GROUP BY v.poll_id, v.position"
         )
-        async with self._conn.execute(sql, params) as cur:
-            for row in await cur.fetchall():
-                counts[row["poll_id"]][row["position"]] = row["n"]
+        rows = await self._rows(sql, params)
+        for row in rows:
+            counts[row["poll_id"]][row["position"]] = row["n"]
         return [(poll, counts[poll.id]) for poll in polls]
 
     async def closed_option_votes(self, guild_id: int) -> list[OptionVotes]:
@@ -363,8 +361,5 @@ class TheoryStore(StoreBase):
             "FROM poll_options o JOIN polls p ON p.id = o.poll_id "
             "WHERE p.guild_id = ? AND p.closed_at IS NOT NULL ORDER BY o.poll_id, o.position"
         )
-        async with self._conn.execute(sql, (guild_id,)) as cur:
-            return [
-                OptionVotes(r["poll_id"], r["theory_key"], r["title"], Level(r["spoiler"]), r["n"])
-                for r in await cur.fetchall()
-            ]
+        rows = await self._rows(sql, (guild_id,))
+        return [OptionVotes(r["poll_id"], r["theory_key"], r["title"], Level(r["spoiler"]), r["n"]) for r in rows]
