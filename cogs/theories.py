@@ -539,8 +539,11 @@ class Theories(
     def poll_message(
         self, poll: Poll, counts: dict[int, int] | None, policy: Policy
     ) -> tuple[list[discord.Embed], discord.ui.View]:
-        """The poll's embeds (theories under the channel's policy) and its buttons (disabled once it is closed)."""
-        view_model = PollView(
+        """The poll's embeds and its buttons (disabled once it is closed)."""
+        return self.poll_embeds(poll, counts, policy), self.poll_view(poll, counts, policy)
+
+    def poll_model(self, poll: Poll, counts: dict[int, int] | None) -> PollView:
+        return PollView(
             poll.id,
             [OptionView(o.position, o.title, o.spoiler) for o in poll.options],
             poll.closes_at,
@@ -548,8 +551,16 @@ class Theories(
             poll.hidden,
             counts,
         )
+
+    def poll_embeds(self, poll: Poll, counts: dict[int, int] | None, policy: Policy) -> list[discord.Embed]:
+        """The poll's text, theories under the channel's policy; a vote needs only this (its buttons stay)."""
+        view_model = self.poll_model(poll, counts)
         blocks = poll_blocks(view_model)
         specs = pack_pages(poll_title(view_model), render(blocks, policy), poll_footer(view_model))[0]
+        return [to_embed(spec) for spec in specs]
+
+    def poll_view(self, poll: Poll, counts: dict[int, int] | None, policy: Policy) -> discord.ui.View:
+        """The numbered vote buttons, and "Reveal to me" where the channel keeps theory text private."""
         view = discord.ui.View(timeout=None)
         closed = poll.closed_at is not None
         winners = {poll.options[i].position for i in leaders([(counts or {}).get(o.position, 0) for o in poll.options])}
@@ -558,9 +569,9 @@ class Theories(
             if closed:
                 style = discord.ButtonStyle.success if option.position in winners else discord.ButtonStyle.secondary
             view.add_item(VoteButton(poll.id, option.position, row=row, disabled=closed, style=style))
-        if needs_reveal((s for b in blocks for s in b), policy):
+        if needs_reveal((s for b in poll_blocks(self.poll_model(poll, counts)) for s in b), policy):
             add_reveal(view, f"poll:{poll.id}")
-        return [to_embed(spec) for spec in specs], view
+        return view
 
     def visible_counts(self, poll: Poll, counts: dict[int, int]) -> dict[int, int] | None:
         return None if poll.hidden and poll.closed_at is None else counts
@@ -635,8 +646,7 @@ class Theories(
             await interaction.response.send_message(inline(blocks, policy), ephemeral=True)
             return
         counts = await self.bot.store.tallies(poll.id)
-        embeds, _ = self.poll_message(poll, counts, policy)
-        await interaction.response.edit_message(embeds=embeds)
+        await interaction.response.edit_message(embeds=self.poll_embeds(poll, counts, policy))
         await interaction.followup.send(inline(blocks, policy), ephemeral=True)
 
     async def settle_quietly(self, poll: Poll) -> Poll:
@@ -743,14 +753,7 @@ class Theories(
 
     async def poll_answer(self, poll: Poll) -> Answer:
         counts = await self.bot.store.tallies(poll.id)
-        view_model = PollView(
-            poll.id,
-            [OptionView(o.position, o.title, o.spoiler) for o in poll.options],
-            poll.closes_at,
-            poll.closed_at,
-            poll.hidden,
-            self.visible_counts(poll, counts),
-        )
+        view_model = self.poll_model(poll, self.visible_counts(poll, counts))
         title = poll_title(view_model) if poll.closed_at else f"Theory poll #{poll.id}: votes so far"
         return Answer(
             title=title,

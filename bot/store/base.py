@@ -99,15 +99,20 @@ class StoreBase:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Run several statements atomically; other writers wait for the lock instead of interleaving."""
-        async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            else:
-                await self._conn.execute("COMMIT")
+        async with self._write_lock, self._atomic() as db:
+            yield db
+
+    @asynccontextmanager
+    async def _atomic(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN ... COMMIT (ROLLBACK on error), for a caller that already holds the write lock."""
+        await self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            await self._conn.execute("ROLLBACK")
+            raise
+        else:
+            await self._conn.execute("COMMIT")
 
     async def _rows(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         """Every row of a query, in one trip to aiosqlite's thread (a cursor would take three)."""
