@@ -73,6 +73,13 @@ CASES: list[tuple[str, dict[str, object], bool]] = [
     ("theory close", {"poll": "1"}, False),
     ("theory results", {"poll": "999999"}, False),
     ("theory results", {"poll": MENTIONS}, False),
+    ("spoilers set", {"channel_": "ending-talk", "allowed": "ending"}, False),
+    ("spoilers set", {"channel_": "film-talk", "allowed": "plot"}, True),
+    ("spoilers show", {"channel_": "film-talk"}, False),
+    ("spoilers reset", {"channel_": "general"}, False),
+    ("spoilers reset", {"channel_": "general"}, True),
+    ("spoilers default", {"allowed": "ending"}, False),
+    ("spoilers list", {}, False),
 ]
 
 
