@@ -73,12 +73,12 @@ class StrangersBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
         payload = self.command_payload(guild)
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-        key = f"commands_hash:{guild.id if guild else 'global'}"
-        if await self.store.get_meta(key) == digest:
+        target = str(guild.id) if guild else "global"
+        if await self.store.synced_commands(target) == digest:
             log.info("Application commands unchanged since the last sync; not syncing")
             return False
         synced = await self.tree.sync(guild=guild)
-        await self.store.set_meta(key, digest)
+        await self.store.remember_synced_commands(target, digest)
         log.info("Synced %d application commands %s", len(synced), f"to guild {guild.id}" if guild else "globally")
         return True
 

@@ -263,7 +263,7 @@ def filter_moments(moments: Sequence[Moment], typed: str) -> list[Moment]:
         return list(moments)
 
     def texts(m: Moment) -> list[str]:
-        return [_fold(moment_label(m)), m.id.replace("-", " "), *(_fold(k) for k in m.keywords)]
+        return [_fold(moment_label(m)), m.id, m.id.replace("-", " "), *(_fold(k) for k in m.keywords)]
 
     starts = [m for m in moments if any(t.startswith(needle) or f" {needle}" in t for t in texts(m))]
     return starts or [m for m in moments if any(needle in t for t in texts(m))]

@@ -122,6 +122,32 @@ async def test_a_script_runs_through_the_real_bot(tmp_path: Path) -> None:
     assert all(name.startswith("pg.db") for name in _files(tmp_path) if name != "demo.txt")
 
 
+async def test_a_second_run_on_the_same_database_still_has_every_command(tmp_path: Path) -> None:
+    """The stand-in is a new Discord each run: the bot must register its commands again, though its database
+    remembers syncing them to the previous run's stand-in."""
+    script = tmp_path / "again.txt"
+    script.write_text("/plot moment: the-d\nas moderator\n/spoilers show\n")
+    for _ in range(2):
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "playground",
+            "--script",
+            str(script),
+            "--database",
+            str(tmp_path / "pg.db"),
+            cwd=PROJECT_ROOT,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(proc.communicate(), 120)
+        assert proc.returncode == 0, err.decode()
+        steps = dict(_steps(out.decode()))
+        assert "┏━ 15. The diner" in steps["member@#general> /plot moment: the-d"]
+        assert "not registered" not in out.decode()
+
+
 def _steps(transcript: str) -> list[tuple[str, str]]:
     """The transcript as (prompt and line, what was printed after it)."""
     blocks = transcript.split("\n\n")

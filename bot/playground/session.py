@@ -15,6 +15,7 @@ from ..spoilers import Policy, Style
 from ..standin import Channel, ChannelType, Reply, StandIn, User, World
 from ..standin.harness import running_bot
 from ..standin.world import fixed_ids
+from ..store import Store
 from .parse import Action, CommandLine, parse_line
 from .render import Screen
 
@@ -215,6 +216,13 @@ async def prepare_demo(bot: Any, standin: StandIn) -> None:
 @asynccontextmanager
 async def playground(database: Path, facts: Path) -> AsyncIterator[Playground]:
     """The stand-in with the demo server (same ids every run), the real bot against it, and a Playground."""
+    # The stand-in is a new Discord on every run, with no commands registered: the bot must sync again, though
+    # its database remembers syncing them to the last run's stand-in.
+    store = await Store.open(database)
+    try:
+        await store.forget_command_syncs()
+    finally:
+        await store.close()
     async with StandIn(World.demo(fixed_ids())) as standin:
         settings = Settings(token=standin.token, database_path=database, facts_path=facts)
         async with running_bot(standin, settings) as bot:

@@ -17,6 +17,7 @@ import aiosqlite
 from ..errors import ConfigError
 
 log = logging.getLogger(__name__)
+COMMANDS_KEY = "commands_hash:"
 META_UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -135,6 +136,18 @@ class StoreBase:
         # open would join that transaction (and be rolled back with it).
         async with self._write_lock:
             await self._conn.execute(META_UPSERT, (key, value))
+
+    async def synced_commands(self, target: str) -> str | None:
+        """The hash of the command set last synced to ``target`` ("global" or a guild id)."""
+        return await self.get_meta(COMMANDS_KEY + target)
+
+    async def remember_synced_commands(self, target: str, digest: str) -> None:
+        await self.set_meta(COMMANDS_KEY + target, digest)
+
+    async def forget_command_syncs(self) -> None:
+        """Forget every sync, so the next start syncs again (for a Discord that has forgotten the commands)."""
+        async with self._write_lock:
+            await self._conn.execute("DELETE FROM meta WHERE key LIKE ?", (COMMANDS_KEY + "%",))
 
     async def integrity_check(self) -> str:
         return str(await self._scalar("PRAGMA integrity_check"))
