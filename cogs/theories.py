@@ -202,15 +202,18 @@ class PollCloser:
     async def close_due(self) -> float | None:
         """Close every poll past its deadline; return how long to sleep until the next one (None: no open poll)."""
         store = self.cog.bot.store
+        failed = False
         for poll in await store.due_polls(now()):
             try:
                 await self.cog.close_and_show(poll, poll.closes_at)
             except Exception:
-                log.exception("Could not close theory poll #%d", poll.id)
+                log.exception("Could not close theory poll #%d; trying again in a minute", poll.id)
+                failed = True
         deadline = await store.next_deadline()
         if deadline is None:
             return None
-        return min(MAX_SLEEP, max(0.0, (deadline - now()).total_seconds()))
+        # A poll that could not be closed keeps the earliest deadline: wait a minute rather than spin on it.
+        return min(MAX_SLEEP, max(60.0 if failed else 0.0, (deadline - now()).total_seconds()))
 
 
 @app_commands.guild_only()
