@@ -84,22 +84,7 @@ click 99
 async def test_a_script_runs_through_the_real_bot(tmp_path: Path) -> None:
     script = tmp_path / "demo.txt"
     script.write_text(SCRIPT)
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "playground",
-        "--script",
-        str(script),
-        "--database",
-        str(tmp_path / "pg.db"),
-        cwd=PROJECT_ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(proc.communicate(), 120)
-    transcript = out.decode()
-    assert proc.returncode == 0, err.decode()
+    transcript = await _run_script(script, tmp_path / "pg.db")
     steps = dict(_steps(transcript))
     assert "┏━ All of Us Strangers (2023)" in steps["member@#general> /film"]
     diner = steps["member@#general> /plot moment: diner"]
@@ -128,24 +113,30 @@ async def test_a_second_run_on_the_same_database_still_has_every_command(tmp_pat
     script = tmp_path / "again.txt"
     script.write_text("/plot moment: the-d\nas moderator\n/spoilers show\n")
     for _ in range(2):
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "playground",
-            "--script",
-            str(script),
-            "--database",
-            str(tmp_path / "pg.db"),
-            cwd=PROJECT_ROOT,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await asyncio.wait_for(proc.communicate(), 120)
-        assert proc.returncode == 0, err.decode()
-        steps = dict(_steps(out.decode()))
+        transcript = await _run_script(script, tmp_path / "pg.db")
+        steps = dict(_steps(transcript))
         assert "┏━ 15. The diner" in steps["member@#general> /plot moment: the-d"]
-        assert "not registered" not in out.decode()
+        assert "not registered" not in transcript
+
+
+async def _run_script(script: Path, database: Path) -> str:
+    """``python -m bot playground --script`` in a child process; its transcript, once it exited cleanly."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "playground",
+        "--script",
+        str(script),
+        "--database",
+        str(database),
+        cwd=PROJECT_ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    assert proc.returncode == 0, err.decode()
+    return out.decode()
 
 
 def _steps(transcript: str) -> list[tuple[str, str]]:

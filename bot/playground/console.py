@@ -19,11 +19,8 @@ async def run_script(lines: list[str], database: Path, facts: Path) -> int:
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             print(f"\n{pg.prompt}{line}")
-            if line.strip().lower() in ("quit", "exit"):
+            if not await _answer(pg, line):
                 break
-            output = await pg.execute(line)
-            if output:
-                print(output)
     return 0
 
 
@@ -38,12 +35,19 @@ async def interact(database: Path, facts: Path) -> int:
             except (EOFError, KeyboardInterrupt):
                 print()
                 break
-            if line.strip().lower() in ("quit", "exit"):
+            if not await _answer(pg, line):
                 break
-            output = await pg.execute(line)
-            if output:
-                print(output)
     return 0
+
+
+async def _answer(pg: Playground, line: str) -> bool:
+    """Run a typed line and print what it gave; False when the line asks to leave."""
+    if line.strip().lower() in ("quit", "exit"):
+        return False
+    output = await pg.execute(line)
+    if output:
+        print(output)
+    return True
 
 
 def completions(
