@@ -33,8 +33,13 @@ async def run(settings: Settings, **options: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["playground"]:
-        from .playground import main as playground_main
-
+        try:  # a consumer of the bot, not part of it: found beside the bot in a clone of the repository
+            from playground import main as playground_main
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("playground", "standin"):
+                raise
+            print("The playground runs from a clone of the repository: start it there.", file=sys.stderr)
+            return 2
         return playground_main(argv[1:])
     load_dotenv(find_dotenv(usecwd=True))  # the .env of the folder the bot is started from
     try:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot import PROJECT_ROOT
-from bot.playground.parse import Action, CommandLine, parse_line
-from bot.playground.render import Screen
+from playground.parse import Action, CommandLine, parse_line
+from playground.render import Screen
 
 
 def test_parsing_commands_and_actions() -> None:
@@ -150,8 +150,8 @@ def _files(folder: Path) -> list[str]:
 
 
 async def test_tab_completion_uses_the_registered_commands_and_the_bots_autocomplete(bot, discord_api) -> None:
-    from bot.playground.console import completions
-    from bot.playground.session import Playground
+    from playground.console import completions
+    from playground.session import Playground
 
     pg = Playground(discord_api)
     diner = await pg.suggest(("plot",), "moment", "diner", {})

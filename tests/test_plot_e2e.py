@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from bot_under_test import running_bot
 
 from bot.models import Level
 from bot.settings import DEFAULT_FACTS, Settings
 from bot.spoilers import HIDDEN_NOTE, Policy, Style, escape
-from bot.standin import StandIn, message_text
-from bot.standin.harness import running_bot
+from standin import StandIn, message_text
 
 MODERATOR_ID = 1
 # One stand-in and one bot for the whole module (starting them is most of an end-to-end test's cost); each test

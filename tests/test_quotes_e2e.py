@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+from bot_under_test import running_bot
+
 from bot.models import Level, Quote
 from bot.settings import Settings
 from bot.spoilers import HIDDEN_NOTE, Policy, Style, escape
-from bot.standin import StandIn
-from bot.standin.harness import running_bot
+from standin import StandIn
 
 SPOILER_SPANS = re.compile(r"\|\|.*?\|\|", re.DOTALL)
 

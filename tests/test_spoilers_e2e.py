@@ -6,15 +6,15 @@ import asyncio
 import re
 
 import pytest
+from bot_under_test import running_bot
 
 from bot.models import Level
-from bot.playground.session import Playground
 from bot.replies import RevealButton
 from bot.settings import Settings
 from bot.spoilers import Policy, Source, Style
-from bot.standin import Channel, ChannelType, StandIn, User
-from bot.standin.harness import running_bot
-from bot.standin.world import snowflake
+from playground.session import Playground
+from standin import Channel, ChannelType, StandIn, User
+from standin.world import snowflake
 
 MODERATOR_ONLY = "Only members who can Manage Channels can use this command."
 

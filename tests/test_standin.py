@@ -5,8 +5,8 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from bot.standin import StandIn
-from bot.standin.rules import RuleBroken, validate_command, validate_commands, validate_message
+from standin import StandIn
+from standin.rules import RuleBroken, validate_command, validate_commands, validate_message
 
 
 def cmd(**over) -> dict:

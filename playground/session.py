@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..models import Level
-from ..settings import Settings
-from ..spoilers import Policy, Style
-from ..standin import Channel, ChannelType, Reply, StandIn, User, World
-from ..standin.harness import running_bot
-from ..standin.world import fixed_ids
-from ..store import Store
+from bot.client import StrangersBot
+from bot.models import Level
+from bot.settings import Settings
+from bot.spoilers import Policy, Style
+from bot.store import Store
+from standin import Channel, ChannelType, Reply, StandIn, User, World
+from standin.harness import running_client
+from standin.world import fixed_ids
+
 from .parse import Action, CommandLine, parse_line
 from .render import Screen
 
@@ -204,7 +206,7 @@ def _names(standin: StandIn) -> dict[int, str]:
     return names
 
 
-async def prepare_demo(bot: Any, standin: StandIn) -> None:
+async def prepare_demo(bot: StrangersBot, standin: StandIn) -> None:
     """Give the demo server its spoiler settings the first time it is used; later runs keep what people changed."""
     guild = standin.guild
     for name, policy in DEMO_CHANNELS.items():
@@ -225,7 +227,8 @@ async def playground(database: Path, facts: Path) -> AsyncIterator[Playground]:
         await store.close()
     async with StandIn(World.demo(fixed_ids())) as standin:
         settings = Settings(token=standin.token, database_path=database, facts_path=facts)
-        async with running_bot(standin, settings) as bot:
+        # The stand-in sends every GUILD_CREATE at once: no need for discord.py's 2 s wait after them.
+        async with running_client(standin, lambda: StrangersBot(settings, guild_ready_timeout=0.01)) as bot:
             await prepare_demo(bot, standin)
             yield Playground(standin)
         if standin.problems:
