@@ -42,9 +42,10 @@ def command_schema(standin: StandIn, command: str) -> dict[str, Any] | None:
     except LookupError:
         return None
     for part in path[1:]:
-        schema = next((o for o in schema.get("options") or [] if o["name"] == part and o["type"] in (1, 2)), None)
-        if schema is None:
+        sub = next((o for o in schema.get("options") or [] if o["name"] == part and o["type"] in (1, 2)), None)
+        if sub is None:
             return None
+        schema = sub
     return schema
 
 

@@ -111,7 +111,7 @@ class AnyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?P<c
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> AnyButton:
         return cls(match["custom_id"])
 

@@ -160,7 +160,7 @@ async def count_votes(database: Path, bursts: Sequence[Burst]) -> None:
         await store.close()
 
 
-MIRRORED_KEYS = ("name", "type", "required", "autocomplete", "choices", "channel_types")
+MIRRORED_KEYS: tuple[str, ...] = ("name", "type", "required", "autocomplete", "choices", "channel_types")
 MIRRORED_KEYS += ("min_value", "max_value", "min_length", "max_length")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,10 +190,14 @@ class Playground:
         while True:
             seen = (len(reply.followups), reply.edits)
             with contextlib.suppress(TimeoutError):
-                await reply.wait(lambda r, seen=seen: (len(r.followups), r.edits) != seen, QUIET_AFTER_ANSWER)
+                await reply.wait(_changed_since(seen), QUIET_AFTER_ANSWER)
             if (len(reply.followups), reply.edits) == seen:
                 break
         return [m for m in [reply.message, *reply.followups] if m and "modal" not in m]
+
+
+def _changed_since(seen: tuple[int, int]) -> Callable[[Reply], bool]:
+    return lambda r: (len(r.followups), r.edits) != seen
 
 
 def _names(standin: StandIn) -> dict[int, str]:

@@ -21,7 +21,10 @@ API_PREFIX = "/api/v10"
 
 
 class Core:
-    """The state shared by the gateway, the REST routes and the driver, and the waits on it."""
+    """The state shared by the gateway, the REST routes and the driver, and the waits on it.
+
+    The stand-in is built in layers, each a subclass in its own module: ``Core`` -> ``Gateway`` -> ``Rest`` (which
+    sends gateway events) -> ``Driver`` (which uses both) -> ``StandIn`` (the server's lifecycle)."""
 
     def __init__(self, world: World | None = None, *, token: str | None = None) -> None:
         self.world = world or World.demo()

@@ -18,6 +18,8 @@ def option_names(options: dict[str, Any]) -> dict[str, Any]:
 
 
 class Driver(Rest):
+    """What a member does in Discord's client, refused where the client would refuse it, then awaited."""
+
     def _context(self, user: User | None, channel: Channel | str | None) -> tuple[Guild, Channel, dict]:
         user = user or self.world.member
         if isinstance(channel, str) or channel is None:
@@ -196,9 +198,10 @@ class Driver(Rest):
         if isinstance(button, int):
             target = buttons[button]
         else:
-            target = next((b for b in buttons if button in (b.get("custom_id"), b.get("label"))), None)
-            if target is None:
+            named = next((b for b in buttons if button in (b.get("custom_id"), b.get("label"))), None)
+            if named is None:
                 raise LookupError(f"no button {button!r} on the message; it has {[b.get('label') for b in buttons]}")
+            target = named
         if target.get("disabled"):
             raise LookupError(f"button {target.get('label')!r} is disabled: Discord would not let anyone press it")
         found = self.world.find_channel(int(message["channel_id"]))

@@ -33,6 +33,8 @@ class GatewaySession:
 
 
 class Gateway(Core):
+    """The websocket side of the stand-in, and the events and connection troubles it can send."""
+
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
         await ws.prepare(request)

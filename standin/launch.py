@@ -37,7 +37,8 @@ def profiled(main: Main, args: list[str], report: Path) -> int:
     with Profiler(interval=0.0005) as profiler:
         code = main(args)
     report.write_text(profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
-    profiler.last_session.save(str(report.with_suffix(".pyisession")))  # pyinstrument --load=... to explore
+    if profiler.last_session is not None:
+        profiler.last_session.save(str(report.with_suffix(".pyisession")))  # pyinstrument --load=... to explore
     return int(code or 0)
 
 

@@ -23,6 +23,8 @@ Handler = Callable[[web.Request, re.Match[str]], Awaitable[web.Response]]
 
 
 class Rest(Gateway):
+    """The HTTP side: every request authorised, matched to a route, checked, or failed on purpose (``fail_next``)."""
+
     def __init__(self, world: World | None = None, *, token: str | None = None) -> None:
         super().__init__(world, token=token)
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
@@ -168,7 +170,7 @@ class Rest(Gateway):
     def _new_message(self, channel_id: int, data: dict, *, interaction: dict | None = None) -> dict:
         rules.validate_message(data)
         found = self.world.find_channel(channel_id)
-        message = {
+        message: dict[str, Any] = {
             "id": str(snowflake()),
             "channel_id": str(channel_id),
             "author": self.world.bot.payload(),
@@ -297,12 +299,13 @@ class Rest(Gateway):
             }
             result["resource"] = {"type": 4, "message": reply.message}
         elif kind == 5:
-            placeholder = {"flags": (data.get("flags") or 0) | 128, "content": ""}
+            flags = (data.get("flags") or 0) | 128  # 128: loading, "The bot is thinking..."
+            placeholder = {"flags": flags, "content": ""}
             reply.message = self._placeholder(reply, placeholder)
             result["interaction"] |= {
                 "response_message_id": reply.message["id"],
                 "response_message_loading": True,
-                "response_message_ephemeral": bool(placeholder["flags"] & EPHEMERAL),
+                "response_message_ephemeral": bool(flags & EPHEMERAL),
             }
             result["resource"] = {"type": 5, "message": reply.message}
         elif kind in (6, 7):
