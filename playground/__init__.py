@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
                 print(f"Cannot read {args.script}: {exc.strerror}", file=sys.stderr)
                 return 2
             return asyncio.run(run_script(lines, args.database, facts))
-        return asyncio.run(interact(args.database, facts))
+        return interact(args.database, facts)
     except ConfigError as exc:
         print(f"Cannot start the playground: {exc}", file=sys.stderr)
         return 2

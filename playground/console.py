@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .parse import parse_command
 from .session import Playground, describe_demo, playground
+
+T = TypeVar("T")
 
 
 async def run_script(lines: list[str], database: Path, facts: Path) -> int:
@@ -24,20 +29,121 @@ async def run_script(lines: list[str], database: Path, facts: Path) -> int:
     return 0
 
 
-async def interact(database: Path, facts: Path) -> int:
-    loop = asyncio.get_running_loop()
-    async with playground(database, facts) as pg:
+class Background:
+    """The bot and the stand-in on an event loop in a thread of their own, so that the prompt owns the main thread,
+    where Ctrl-C arrives: the terminal behaves as any prompt does, whatever the bot is doing."""
+
+    def __init__(self, database: Path, facts: Path) -> None:
+        self.database, self.facts = database, facts
+        self.loop = asyncio.new_event_loop()
+        self.pg: Playground | None = None
+        self.error: BaseException | None = None
+        self._ready = threading.Event()
+        self._leave: asyncio.Event | None = None
+        self._main: asyncio.Task[None] | None = None
+        self._thread = threading.Thread(target=self._run, name="playground-loop", daemon=True)
+
+    def _run(self) -> None:
+        # Ctrl-C must wake the prompt: with SIGINT blocked here (and in every thread started from here, such as the
+        # database's), the kernel delivers it to the main thread, interrupting the read of the line at once.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        asyncio.set_event_loop(self.loop)
+        try:
+            self._main = self.loop.create_task(self._serve())
+            self.loop.run_until_complete(self._main)
+        except asyncio.CancelledError:
+            pass  # left before it was ready
+        except BaseException as exc:  # handed to the main thread, which reports it
+            self.error = exc
+        finally:
+            self._ready.set()
+            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+            self.loop.run_until_complete(self.loop.shutdown_default_executor())
+            self.loop.close()
+
+    async def _serve(self) -> None:
+        self._leave = asyncio.Event()
+        async with playground(self.database, self.facts) as pg:
+            self.pg = pg
+            self._ready.set()
+            await self._leave.wait()
+
+    def start(self) -> Playground:
+        """Start the stand-in and the bot; the playground once the bot is ready (its start-up error if it failed)."""
+        self._thread.start()
+        self._ready.wait()
+        if self.pg is None:
+            self._thread.join()
+            raise self.error or RuntimeError("the playground stopped before it was ready")
+        return self.pg
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run ``coroutine`` on the playground's loop and wait for it; Ctrl-C stops waiting and cancels it."""
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        try:
+            return future.result()
+        except KeyboardInterrupt:
+            future.cancel()
+            raise
+
+    def stop(self) -> None:
+        """Close the bot and the stand-in cleanly and wait for them; raise what went wrong, if anything did."""
+        if self._thread.is_alive():
+            if self._leave is not None and self.pg is not None:
+                self.loop.call_soon_threadsafe(self._leave.set)
+            elif self._main is not None:
+                self.loop.call_soon_threadsafe(self._main.cancel)
+            self._thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+LEAVE_HINT = "(Ctrl-C again or Ctrl-D to leave)"
+
+
+def interact(database: Path, facts: Path) -> int:
+    """The prompt, as in a shell: Ctrl-C clears the line (twice in a row leaves), Ctrl-D or quit leaves."""
+    background = Background(database, facts)
+    try:
+        pg = background.start()
+    except KeyboardInterrupt:
+        print()
+        background.stop()
+        return 130
+    try:
         print(describe_demo())
-        _install_completion(pg, loop)
-        while True:
-            try:
-                line = await loop.run_in_executor(None, input, f"\n{pg.prompt}")
-            except (EOFError, KeyboardInterrupt):
-                print()
-                break
-            if not await _answer(pg, line):
-                break
+        _install_completion(pg, background.loop)
+        _prompt(pg, background)
+    finally:
+        background.stop()
     return 0
+
+
+def _prompt(pg: Playground, background: Background) -> None:
+    interrupted = False  # the last key was Ctrl-C at the prompt
+    while True:
+        try:
+            line = input(f"\n{pg.prompt}")
+        except EOFError:
+            print()
+            return
+        except KeyboardInterrupt:
+            if interrupted:
+                print()
+                return
+            interrupted = True
+            print(f"\n{LEAVE_HINT}")
+            continue
+        interrupted = False
+        if line.strip().lower() in ("quit", "exit"):
+            return
+        try:
+            output = background.run(pg.execute(line))
+        except KeyboardInterrupt:
+            print("\n(stopped waiting for the bot)")
+            continue
+        if output:
+            print(output)
 
 
 async def _answer(pg: Playground, line: str) -> bool:
