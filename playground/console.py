@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .parse import parse_command
+from .completion import Completion, completions
 from .session import Playground, describe_demo, playground
 
 T = TypeVar("T")
@@ -98,6 +97,7 @@ class Background:
             raise self.error
 
 
+MENU_LINES = 25  # Discord shows at most 25 choices
 LEAVE_HINT = "(Ctrl-C again or Ctrl-D to leave)"
 
 
@@ -156,46 +156,17 @@ async def _answer(pg: Playground, line: str) -> bool:
     return True
 
 
-def completions(
-    pg: Playground, text: str, buffer: str, ask: Callable[[tuple[str, ...], str, str], list[dict]]
-) -> list[str]:
-    """What Tab may put in place of ``text`` (the word being typed), given the whole line in ``buffer``."""
-    if not buffer.startswith("/"):
-        words = ["as moderator", "as member", "in #", "click ", "reveal", "help", "commands", "quit"]
-        return [w for w in words if w.startswith(buffer)]
-    before = buffer[: len(buffer) - len(text)]
-    words = before[1:].split()
-    if ":" not in before:
-        # Still naming the command or its subcommand.
-        pool = pg.standin.global_commands
-        options: list[dict] = []
-        for word in words:
-            found = next((c for c in (pool if not options else options) if c["name"] == word), None)
-            if found is None:
-                return []
-            options = [o for o in found.get("options") or [] if o["type"] in (1, 2)]
-            pool = options
-        names = [c["name"] for c in (options if words else pg.standin.global_commands)]
-        if words and not options:
-            # A complete command: offer its option names.
-            with contextlib.suppress(Exception):
-                names = [o["name"] + ":" for o in pg.schema(tuple(words))]
-        prefix = text.lstrip("/")
-        return [("/" if not words else "") + n for n in names if n.startswith(prefix)]
-    try:
-        line = parse_command(before + "x")  # a stand-in value marks where the current option's value starts
-    except ValueError:
-        return []
-    schema = {o["name"]: o for o in pg.schema(line.path)}
-    current = next(reversed(line.options), None)
-    if before.rstrip().endswith(":") and current and current in schema:
-        option = schema[current]
-        if option.get("choices"):
-            return [c["value"] for c in option["choices"] if str(c["value"]).startswith(text)]
-        if option.get("autocomplete"):
-            return [c["value"] for c in ask(line.path, current, text) if str(c["value"]).startswith(text)]
-        return []
-    return [n + ":" for n in schema if n.startswith(text) and n not in line.options]
+def readline_matches(line: str, found: list[Completion]) -> list[str]:
+    """What readline is given for the line typed so far (it puts in their longest common start).
+
+    A single candidate is taken whole, with a space after it, ready for what comes next. Several that all go on from
+    what is typed are given as they are; several matched elsewhere than at the start (a name with "mes" in it) would
+    make readline cut the line back to what they share, so then the line is left as typed and the menu shows them."""
+    if len(found) == 1:
+        return [found[0].line + " "]
+    if all(c.line.startswith(line) for c in found):
+        return [c.line for c in found]
+    return [line, line + " "] if found else []
 
 
 def _install_completion(pg: Playground, loop: asyncio.AbstractEventLoop) -> None:
@@ -211,14 +182,27 @@ def _install_completion(pg: Playground, loop: asyncio.AbstractEventLoop) -> None
         except Exception:
             return []
 
+    found: list[Completion] = []
     matches: list[str] = []
 
     def complete(text: str, state: int) -> str | None:
-        nonlocal matches
+        nonlocal found, matches
         if state == 0:
-            matches = completions(pg, text, readline.get_line_buffer()[: readline.get_endidx()], ask)
+            found = completions(pg, text, ask)
+            matches = readline_matches(text, found)
         return matches[state] if state < len(matches) else None
 
-    readline.set_completer_delims(" ")
+    def show(substitution: str, offered: Sequence[str], longest: int) -> None:
+        """The menu, as Discord's: what each candidate is called, one a line; then the prompt and line again."""
+        print()
+        for completion in found[:MENU_LINES]:
+            print(f"  {completion.label}")
+        if len(found) > MENU_LINES:
+            print(f"  ... and {len(found) - MENU_LINES} more: type more of it")
+        print(pg.prompt + readline.get_line_buffer(), end="", flush=True)
+
+    readline.set_completer_delims("")  # the whole line is completed: names and values may hold spaces
     readline.set_completer(complete)
+    readline.set_completion_display_matches_hook(show)
     readline.parse_and_bind("tab: complete")
+    readline.parse_and_bind("set show-all-if-ambiguous on")  # the menu at the first Tab, as in Discord

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 _OPTION = re.compile(r"(?:^|\s)([a-z0-9_-]{1,32}):(?=\s|$|\S)")
@@ -33,8 +34,14 @@ def _unquote(value: str) -> str:
     return value
 
 
-def parse_command(line: str) -> CommandLine:
-    """``/plot moment: diner`` -> path ("plot",), options {"moment": "diner"}; values run to the next ``name:``."""
+OptionNames = Callable[[tuple[str, ...]], Collection[str]]
+
+
+def parse_command(line: str, known: OptionNames | None = None) -> CommandLine:
+    """``/plot moment: diner`` -> path ("plot",), options {"moment": "diner"}; values run to the next ``name:``.
+
+    With ``known`` (the option names of a command path), only those names start an option, as in Discord's prompt:
+    a value may then hold words with colons, such as a choice called "A hopeful ending: love remains"."""
     text = line.strip()
     if not text.startswith("/"):
         raise ValueError("a slash command starts with /")
@@ -44,6 +51,13 @@ def parse_command(line: str) -> CommandLine:
     path = tuple(head.split())
     if not path:
         raise ValueError("type a command name after the /")
+    names = sorted(known(path), key=len, reverse=True) if known else []
+    if names:
+        option = re.compile(r"(?:^|\s)(" + "|".join(map(re.escape, names)) + r"):")
+        named = list(option.finditer(text, len(head)))
+        # An unknown ``name:`` before the first known one is kept as an option, to be refused with the real ones.
+        first = named[0].start() if named else len(text)
+        matches = [m for m in matches if m.start() < first and m.group(1) not in names] + named
     options: dict[str, str] = {}
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
@@ -57,13 +71,13 @@ def parse_command(line: str) -> CommandLine:
 VERBS = {"as", "in", "click", "reveal", "help", "commands", "quit", "exit"}
 
 
-def parse_line(line: str) -> CommandLine | Action | None:
+def parse_line(line: str, known: OptionNames | None = None) -> CommandLine | Action | None:
     """A slash command, a playground action, or None for a blank line or a # comment."""
     text = line.strip()
     if not text or (text.startswith("#") and not text.startswith("#!")):
         return None
     if text.startswith("/"):
-        return parse_command(text)
+        return parse_command(text, known)
     verb, _, rest = text.partition(" ")
     verb = verb.lower()
     if verb not in VERBS:

@@ -53,6 +53,9 @@ class Playground:
         self.standin = standin
         self.here = Where(standin.world.member, standin.channel("general"))
         self.screen = Screen(names=_names(standin))
+        # Choices picked with Tab, by (command path, option, the choice's name): like Discord's client, the
+        # playground sends the value of the choice picked, while the line shows its name.
+        self.picked: dict[tuple[tuple[str, ...], str, str], Any] = {}
 
     @property
     def prompt(self) -> str:
@@ -61,7 +64,7 @@ class Playground:
     async def execute(self, line: str) -> str:
         """Run one typed line and return what to print."""
         try:
-            parsed = parse_line(line)
+            parsed = parse_line(line, self.option_names)
         except ValueError as exc:
             return f"(playground) {exc}"
         if parsed is None:
@@ -119,6 +122,18 @@ class Playground:
             raise PlaygroundError(f"/{' '.join(path)} needs a subcommand: {', '.join(names)}")
         return options
 
+    def option_names(self, path: tuple[str, ...]) -> list[str]:
+        """The option names of a command path, or none if the path names no command."""
+        try:
+            return [o["name"] for o in self.schema(path)]
+        except (PlaygroundError, LookupError):
+            return []
+
+    def remember(self, path: tuple[str, ...], option: str, choices: list[dict[str, Any]]) -> None:
+        """Choices offered for an option: when the line carries one's name, its value is what is sent."""
+        for choice in choices:
+            self.picked[(path, option, choice["name"])] = choice["value"]
+
     async def _command(self, line: CommandLine) -> str:
         schema = {o["name"]: o for o in self.schema(line.path)}
         values: dict[str, Any] = {}
@@ -132,6 +147,8 @@ class Playground:
         return self.screen.show(await self._settled(reply))
 
     async def _value(self, line: CommandLine, option: dict[str, Any], raw: str, so_far: dict[str, Any]) -> Any:
+        if (line.path, option["name"], raw) in self.picked:
+            return self.picked[(line.path, option["name"], raw)]
         kind = option["type"]
         if kind == 4:
             if not raw.lstrip("-").isdigit():

@@ -166,21 +166,50 @@ def _files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-async def test_tab_completion_uses_the_registered_commands_and_the_bots_autocomplete(bot, discord_api) -> None:
-    from playground.console import completions
+async def _tab(pg, line: str) -> list[str]:
+    """What Tab puts on the line (one candidate) or shows in its menu (several), asking the bot from a thread."""
+    from playground.completion import completions
+    from playground.console import readline_matches
+
+    loop = asyncio.get_running_loop()
+
+    def ask(path: tuple[str, ...], option: str, typed: str) -> list[dict]:
+        return asyncio.run_coroutine_threadsafe(pg.suggest(path, option, typed, {}), loop).result(10)
+
+    found = await asyncio.to_thread(completions, pg, line, ask)
+    matches = readline_matches(line, found)
+    return matches if len(matches) == 1 else [c.label for c in found]
+
+
+async def test_tab_completes_like_discord(bot, discord_api) -> None:
     from playground.session import Playground
 
     pg = Playground(discord_api)
-    diner = await pg.suggest(("plot",), "moment", "diner", {})
-    assert [c["value"] for c in diner] == ["the-diner"]
+    assert await _tab(pg, "/pl") == ["/plot "]  # a unique completion ends with a space
+    assert await _tab(pg, "/plot m") == ["/plot moment: "]
+    assert [label.split()[0] for label in await _tab(pg, "/spoilers s")] == ["set", "show"]
+    assert [label.split()[0] for label in await _tab(pg, "/spoilers set ")] == ["channel:", "allowed:", "style:"]
+    # Choices by their names, matched anywhere in the name.
+    assert await _tab(pg, "/spoilers set channel: #general allowed: every") == [
+        "/spoilers set channel: #general allowed: Ending: everything, the ending included "
+    ]
+    assert await _tab(pg, "/spoilers set channel: #gen") == ["#general", "#general-thread"]
+    assert await _tab(pg, "/spoilers set channel: #general al") == ["/spoilers set channel: #general allowed: "]
+    # The bot's autocomplete, as it answers: "mes" finds Harry through the actor's name.
+    assert await _tab(pg, "/character name: mes") == ["/character name: Harry (Paul Mescal) "]
+    assert await _tab(pg, "/plot moment: diner") == ["/plot moment: 15. The diner "]
+    topics = await _tab(pg, "/quote topic: ")
+    assert "harry (3 quotes)" in topics and "love (3 quotes)" in topics  # the topic counts stay
+    assert await _tab(pg, "as m") == ["as moderator", "as member"]
 
-    def ask(path: tuple[str, ...], option: str, typed: str) -> list[dict]:
-        assert (path, option, typed) == (("plot",), "moment", "the-d")  # what Tab passes on to the bot
-        return diner
-
-    assert completions(pg, "/pl", "/pl", ask) == ["/plot"]
-    assert completions(pg, "s", "/spoilers s", ask) == ["set", "show"]
-    assert completions(pg, "", "/spoilers set ", ask) == ["channel:", "allowed:", "style:"]
-    assert completions(pg, "e", "/spoilers set channel: #general allowed: e", ask) == ["ending"]
-    assert completions(pg, "the-d", "/plot moment: the-d", ask) == ["the-diner"]
-    assert completions(pg, "as m", "as m", ask) == ["as moderator", "as member"]
+    # The line reads the names; what is sent is the picked choice's value, as Discord's client sends it.
+    harry = await pg.execute("/character name: Harry (Paul Mescal)")
+    assert "┏━ Harry" in harry
+    await _tab(pg, "/theory show theory: hopeful")
+    await pg.execute("/theory show theory: A hopeful ending: love remains")
+    assert "A hopeful ending: love remains" in await pg.execute("reveal")  # the title is a spoiler in #general
+    await pg.execute("as moderator")
+    changed = await pg.execute(
+        "/spoilers set channel: #ending-talk allowed: Ending: everything, the ending included style: wrap"
+    )
+    assert "(playground)" not in changed and "#ending-talk" in changed and "ending" in changed

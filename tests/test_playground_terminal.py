@@ -142,3 +142,26 @@ def test_typing_after_ctrl_c_starts_again_and_quit_leaves(terminal: Terminal) ->
     terminal.type("quit\r")
     assert terminal.exit_code() == 0
     assert "Traceback" not in terminal.seen
+
+
+def test_tab_puts_in_names_as_discord_shows_them_and_the_bot_gets_their_values(terminal: Terminal) -> None:
+    terminal.type("/pl\t")
+    terminal.until("ot ")
+    terminal.type("m\t")
+    terminal.until("oment: ")
+    terminal.type("diner\t")
+    terminal.until("15. The diner ")
+    terminal.type("\r")
+    assert "┏━ 15. The diner" in terminal.until(PROMPT)
+    terminal.type("/character name: mes\t")
+    terminal.until("Harry (Paul Mescal) ")
+    terminal.type("\r")
+    assert "┏━ Harry" in terminal.until(PROMPT)
+    terminal.type("/quote topic: \t")
+    menu = terminal.until(f"{PROMPT}/quote topic: ")  # the menu, then the prompt and the line as it was
+    assert "harry (3 quotes)" in menu and "love (3 quotes)" in menu
+    terminal.type("lon\t\r")
+    assert "Traceback" not in terminal.until(PROMPT)
+    terminal.type(CTRL_D)
+    assert terminal.exit_code() == 0
+    assert "Traceback" not in terminal.seen
