@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import signal
 import threading
 from collections.abc import Coroutine, Sequence
@@ -19,6 +20,7 @@ async def run_script(lines: list[str], database: Path, facts: Path) -> int:
     """Each line after the prompt it was typed at, then what the bot answered."""
     async with playground(database, facts) as pg:
         print(describe_demo())
+        pg.screen.width = _width()
         for line in lines:
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
@@ -97,6 +99,11 @@ class Background:
             raise self.error
 
 
+def _width() -> int:
+    """The terminal's width (or COLUMNS), less one column so a full line does not wrap on its own."""
+    return max(shutil.get_terminal_size((100, 24)).columns - 1, 40)
+
+
 MENU_LINES = 25  # Discord shows at most 25 choices
 LEAVE_HINT = "(Ctrl-C again or Ctrl-D to leave)"
 
@@ -112,6 +119,7 @@ def interact(database: Path, facts: Path) -> int:
         return 130
     try:
         print(describe_demo())
+        pg.screen.width = _width()
         _install_completion(pg, background.loop)
         _prompt(pg, background)
     finally:

@@ -4,7 +4,9 @@ numbered so they can be pressed (pure logic)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import textwrap
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -13,39 +15,109 @@ _ESCAPE = re.compile(r"\\([\\*_~`|>#\[\]<:@])")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![\\*])\*(?!\s)(.+?)(?<![\s\\])\*(?!\*)")
 _MENTION = re.compile(r"<(#|@&|@!?)(\d+)>")
-_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::[tTdDfFR])?>")
+_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
+_CODE = re.compile(r"(?<!\\)```(?:[a-z]*\n)?(.*?)```|(?<!\\)`([^`\n]+)`", re.DOTALL)
 EPHEMERAL = 1 << 6
+# Discord's timestamp styles (shown in UTC here, and said so, where Discord shows the reader's own time).
+_STYLES = {
+    "t": "%H:%M UTC",
+    "T": "%H:%M:%S UTC",
+    "d": "%d/%m/%Y",
+    "D": "%-d %B %Y",
+    "f": "%-d %B %Y %H:%M UTC",
+    "F": "%A, %-d %B %Y %H:%M UTC",
+}
+# How Discord words a relative time (<t:...:R>), counting whole units down as a countdown does: below this many
+# seconds, these words ({n}: whole units of that many seconds).
+_RELATIVE = (
+    (60, "a few seconds", 1),
+    (2 * 60, "a minute", 60),
+    (3600, "{n} minutes", 60),
+    (2 * 3600, "an hour", 3600),
+    (86400, "{n} hours", 3600),
+    (2 * 86400, "a day", 86400),
+    (30 * 86400, "{n} days", 86400),
+    (60 * 86400, "a month", 30 * 86400),
+    (365 * 86400, "{n} months", 30 * 86400),
+    (2 * 365 * 86400, "a year", 365 * 86400),
+)
 
 
-def plain(text: str, names: Mapping[int, str] | None = None) -> str:
-    """Markdown a terminal cannot show: bold and italic markers dropped, mentions and timestamps written out
-    (``names`` maps ids to "#channel" / "@member"), escapes undone."""
+def relative(seconds: float) -> str:
+    """``seconds`` from now as Discord says it: "in 23 hours", "2 hours ago", "in a few seconds"."""
+    span = abs(seconds)
+    words, unit = next(((w, u) for limit, w, u in _RELATIVE if span < limit), ("{n} years", 365 * 86400))
+    said = words.format(n=int(span // unit))
+    return f"in {said}" if seconds >= 0 else f"{said} ago"
+
+
+def when(stamp: int, style: str | None, now: float) -> str:
+    """Discord's timestamp markup ``<t:stamp:style>`` as a reader sees it."""
+    if style == "R":
+        return relative(stamp - now)
+    return datetime.fromtimestamp(stamp, UTC).strftime(_STYLES[style or "f"])
+
+
+def plain(text: str, names: Mapping[int, str] | None = None, now: float | None = None) -> str:
+    """Markdown a terminal cannot show: bold, italic and code markers dropped, mentions and timestamps written out
+    (``names`` maps ids to "#channel" / "@member"; relative times are from ``now``), escapes undone."""
     names = names or {}
+    moment = time.time() if now is None else now
 
     def mention(match: re.Match[str]) -> str:
         return names.get(int(match.group(2)), f"{'#' if match.group(1) == '#' else '@'}unknown")
 
     def timestamp(match: re.Match[str]) -> str:
-        return datetime.fromtimestamp(int(match.group(1)), UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return when(int(match.group(1)), match.group(2), moment)
 
+    text = _CODE.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
     text = _TIMESTAMP.sub(timestamp, _MENTION.sub(mention, text))
     return _ESCAPE.sub(r"\1", _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text)))
 
 
+_GUTTERS = (("┏━ ", "┃  "), ("┗━ ", "   "), ("┃   ", "┃   "), ("┃ ", "┃ "), ("  ", "  "))
+_BULLET = re.compile(r"(?:[•\-*]|\d+\.) ")
+
+
+def wrap(line: str, width: int) -> list[str]:
+    """A line of the screen broken at spaces to fit ``width`` columns, its gutter (and a list item's indent) kept."""
+    if len(line) <= width:
+        return [line]
+    first, after = next(((g, rest) for g, rest in _GUTTERS if line.startswith(g)), ("", ""))
+    body = line[len(first) :]
+    bullet = _BULLET.match(body)
+    indent = after + " " * (bullet.end() if bullet else 0)
+    pieces = textwrap.wrap(
+        body, max(width - len(indent), 20), break_long_words=False, break_on_hyphens=False, drop_whitespace=True
+    )
+    return [first + pieces[0], *(indent + piece for piece in pieces[1:])] if pieces else [line]
+
+
 @dataclass
 class Screen:
-    """The last answer shown: its spoilers (numbered from 1) and its buttons (numbered from 1)."""
+    """The last answer shown (and any private answers to its buttons below it): its spoilers and its buttons,
+    each numbered from 1, lines wrapped at ``width`` columns, relative times counted from ``now()``."""
 
     messages: list[dict] = field(default_factory=list)
     spoilers: list[str] = field(default_factory=list)
     buttons: list[tuple[dict, dict]] = field(default_factory=list)  # (message, button)
     revealed: set[int] = field(default_factory=set)
     names: Mapping[int, str] = field(default_factory=dict)  # ids of channels, members and roles -> "#x" / "@y"
+    width: int = 100
+    now: Callable[[], float] = time.time
+    _moment: float = 0.0
 
     def show(self, messages: list[dict]) -> str:
         """Start a new screen with these messages."""
         self.messages, self.revealed = list(messages), set()
         return self.redraw()
+
+    def add(self, messages: list[dict]) -> str:
+        """Messages that come below those on screen, as a private answer to a button press does: the earlier ones
+        stay, their buttons and spoilers numbered as before; only the new ones are printed."""
+        first = len(self.messages)
+        self.messages += messages
+        return self._join(self._draw()[first:])
 
     def reveal(self, number: int | None = None) -> str:
         if number is None:
@@ -57,21 +129,31 @@ class Screen:
         return self.redraw()
 
     def redraw(self) -> str:
-        self.spoilers, self.buttons = [], []
-        blocks = [self._message(m) for m in self.messages]
+        return self._join(self._draw())
+
+    def _draw(self) -> list[str]:
+        """Every message on screen, numbering spoilers and buttons afresh."""
+        self.spoilers, self.buttons, self._moment = [], [], self.now()
+        return [self._message(m) for m in self.messages]
+
+    def _join(self, blocks: list[str]) -> str:
         if len(self.revealed) < len(self.spoilers):
-            blocks.append("  (type `reveal` to show the spoilers, or `reveal N` for one)")
+            blocks = [*blocks, "  (type `reveal` to show the spoilers, or `reveal N` for one)"]
         return "\n".join(b for b in blocks if b)
+
+    def _plain(self, text: str) -> str:
+        return plain(text, self.names, self._moment)
 
     def _hide(self, text: str) -> str:
         def bar(match: re.Match[str]) -> str:
-            self.spoilers.append(plain(match.group(1), self.names))
+            self.spoilers.append(self._plain(match.group(1)))
             number = len(self.spoilers)
             if number in self.revealed:
                 return f"‹{self.spoilers[-1]}›"
-            return f"{'█' * min(max(len(match.group(1)) // 6, 3), 12)}[spoiler {number}]"
+            # Shaded, not solid: a vote bar at 100% is solid blocks, and must not look hidden.
+            return f"{'▒' * min(max(len(match.group(1)) // 6, 3), 12)}[spoiler {number}]"
 
-        return plain(_SPOILER.sub(bar, text), self.names)
+        return self._plain(_SPOILER.sub(bar, text))
 
     def _message(self, message: dict) -> str:
         lines: list[str] = []
@@ -81,14 +163,14 @@ class Screen:
             lines += self._hide(message["content"]).splitlines()
         for embed in message.get("embeds") or []:
             if embed.get("title"):
-                lines.append(f"┏━ {plain(embed['title'], self.names)}")
+                lines.append(f"┏━ {self._plain(embed['title'])}")
             if embed.get("description"):
                 lines += [f"┃ {line}" for line in self._hide(embed["description"]).splitlines()]
             for f in embed.get("fields") or []:
-                lines.append(f"┃ {plain(f.get('name', ''), self.names)}:")
+                lines.append(f"┃ {self._plain(f.get('name', ''))}:")
                 lines += [f"┃   {line}" for line in self._hide(f.get("value", "")).splitlines()]
             if (embed.get("footer") or {}).get("text"):
-                lines.append(f"┗━ {plain(embed['footer']['text'], self.names)}")
+                lines.append(f"┗━ {self._plain(embed['footer']['text'])}")
         labels = []
         for row in message.get("components") or []:
             for comp in row.get("components") or []:
@@ -101,4 +183,4 @@ class Screen:
                 labels.append(f"[{len(self.buttons)}] {label}{state}")
         if labels:
             lines.append("  " + "   ".join(labels))
-        return "\n".join(lines)
+        return "\n".join(piece for line in lines for piece in wrap(line, self.width))

@@ -53,6 +53,7 @@ class Playground:
         self.standin = standin
         self.here = Where(standin.world.member, standin.channel("general"))
         self.screen = Screen(names=_names(standin))
+        self._threads = {t.id for t in _threads(standin)}  # threads known so far: one the bot starts is announced
         # Choices picked with Tab, by (command path, option, the choice's name): like Discord's client, the
         # playground sends the value of the choice picked, while the line shows its name.
         self.picked: dict[tuple[tuple[str, ...], str, str], Any] = {}
@@ -144,7 +145,7 @@ class Playground:
         # A trailing underscore keeps an option called "channel" apart from the channel the command runs in.
         options = {f"{name}_": value for name, value in values.items()}
         reply = await self.standin.slash(" ".join(line.path), user=self.here.user, channel=self.here.channel, **options)
-        return self.screen.show(await self._settled(reply))
+        return self._shown(self.screen.show, await self._settled(reply))
 
     async def _value(self, line: CommandLine, option: dict[str, Any], raw: str, so_far: dict[str, Any]) -> Any:
         if (line.path, option["name"], raw) in self.picked:
@@ -200,7 +201,20 @@ class Playground:
         message, button = self.screen.buttons[number - 1]
         current = self.standin.messages.get(int(message["id"]), message)
         reply = await self.standin.click(current, button["custom_id"], user=self.here.user)
-        return self.screen.show(await self._settled(reply))
+        messages = await self._settled(reply)
+        if reply.callback_type in (6, 7):  # the pressed message itself changed: the screen starts again from it
+            return self._shown(self.screen.show, messages)
+        return self._shown(self.screen.add, messages)  # a new (private) answer below, the pressed message stays
+
+    def _shown(self, show: Callable[[list[dict]], str], messages: list[dict]) -> str:
+        """Messages put on screen, then any thread the bot started meanwhile, announced as Discord does."""
+        self.screen.names = _names(self.standin)
+        text = show(messages)
+        started = [t for t in _threads(self.standin) if t.id not in self._threads]
+        self._threads |= {t.id for t in started}
+        bot = self.standin.world.bot.name
+        notes = [f"{bot} started a thread: #{t.name}. Type `in #{t.name}` to go there." for t in started]
+        return "\n".join([text, *notes]) if notes else text
 
     async def _settled(self, reply: Reply) -> list[dict]:
         """The answer and any follow-ups that arrive right after it."""
@@ -215,6 +229,10 @@ class Playground:
 
 def _changed_since(seen: tuple[int, int]) -> Callable[[Reply], bool]:
     return lambda r: (len(r.followups), r.edits) != seen
+
+
+def _threads(standin: StandIn) -> list[Channel]:
+    return [c for g in standin.world.guilds for c in g.channels if c.type == ChannelType.PUBLIC_THREAD]
 
 
 def _names(standin: StandIn) -> dict[int, str]:

@@ -213,3 +213,70 @@ async def test_tab_completes_like_discord(bot, discord_api) -> None:
         "/spoilers set channel: #ending-talk allowed: Ending: everything, the ending included style: wrap"
     )
     assert "(playground)" not in changed and "#ending-talk" in changed and "ending" in changed
+
+
+def test_timestamps_read_as_discord_shows_them() -> None:
+    from playground.render import plain
+
+    now = 1_800_000_000  # 15 January 2027 08:00 UTC
+    assert plain(f"<t:{now + 23 * 3600}:R>", now=now) == "in 23 hours"
+    assert plain(f"<t:{now - 2 * 3600}:R>", now=now) == "2 hours ago"
+    assert plain(f"<t:{now + 20}:R>", now=now) == "in a few seconds"
+    assert plain(f"<t:{now - 5 * 60}:R>", now=now) == "5 minutes ago"
+    assert plain(f"<t:{now + 3 * 86400}:R>", now=now) == "in 3 days"
+    assert plain(f"<t:{now + 40 * 86400}:R>", now=now) == "in a month"
+    assert plain(f"Closes <t:{now}:R> (<t:{now}:f>)", now=now - 3600) == "Closes in an hour (15 January 2027 08:00 UTC)"
+    assert plain(f"<t:{now}>", now=now) == "15 January 2027 08:00 UTC"  # no style: Discord's default, f
+    assert plain(f"<t:{now}:D> <t:{now}:t>", now=now) == "15 January 2027 08:00 UTC"
+
+
+def test_long_lines_wrap_at_spaces_keeping_their_gutter() -> None:
+    from playground.render import wrap
+
+    line = "┃ • " + " ".join(["word"] * 30)
+    lines = wrap(line, 40)
+    assert all(len(piece) <= 40 for piece in lines) and len(lines) > 2
+    assert lines[0].startswith("┃ • word") and all(piece.startswith("┃   word") for piece in lines[1:])
+    assert " ".join(piece.removeprefix("┃ • ").strip("┃ ") for piece in lines) == " ".join(["word"] * 30)
+    assert wrap("┃ short", 40) == ["┃ short"]
+    assert wrap("┃ " + "x" * 60, 40) == ["┃ " + "x" * 60]  # a word longer than the line is never cut
+
+
+def test_a_full_vote_bar_does_not_look_like_a_hidden_spoiler() -> None:
+    screen = Screen()
+    text = screen.show([{"content": "`████████████` 1 vote · 100%\n||Harry is a ghost||"}])
+    bar, hidden = text.splitlines()[:2]
+    assert bar == "████████████ 1 vote · 100%"  # inline code shows without its backticks
+    assert hidden.endswith("[spoiler 1]") and "█" not in hidden
+
+
+def test_a_private_answer_to_a_button_leaves_the_message_and_its_buttons_on_screen() -> None:
+    def buttons(*labels: str) -> list[dict]:
+        return [{"type": 1, "components": [{"type": 2, "label": x, "custom_id": x} for x in labels]}]
+
+    screen = Screen()
+    screen.show([{"content": "Poll ||one||", "components": buttons("1", "2")}])
+    shown = screen.add([{"content": "Your vote is on ||one||", "flags": 64}])
+    assert shown.startswith("(only you can see this)\nYour vote is on ▒▒▒[spoiler 2]") and "Poll" not in shown
+    assert [b["label"] for _, b in screen.buttons] == ["1", "2"]
+    screen.add([{"content": "More", "components": buttons("Reveal")}])
+    assert [b["label"] for _, b in screen.buttons] == ["1", "2", "Reveal"]  # numbered after those above
+
+
+async def test_a_hidden_results_poll_keeps_its_buttons_and_its_thread_is_announced(bot, discord_api) -> None:
+    from playground.session import Playground
+
+    pg = Playground(discord_api)
+    await pg.execute("as moderator")
+    await pg.execute("in #spoilers")
+    poll = await pg.execute("/theory poll hours: 24 hidden_results: true")
+    closes = next(line for line in poll.splitlines() if "Closes" in line)
+    assert "in 23 hours (" in closes and closes.count("UTC") == 1  # relative, then the absolute time once
+    thread = discord_api.guild.channels[-1]
+    assert f"started a thread: #{thread.name}." in poll
+    assert not (await pg.execute("click 1")).startswith("(playground)")
+    assert not (await pg.execute("click 2")).startswith("(playground)")  # the poll's buttons are still there
+    assert await bot.store.tallies(1) == {2: 1}  # the vote moved to 2
+    assert (await pg.execute(f"in #{thread.name}")).startswith("You are now in")
+    settings = await pg.execute("/spoilers show")
+    assert f"#{thread.name}" in settings and "#unknown" not in settings
