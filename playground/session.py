@@ -14,7 +14,7 @@ from bot.models import Level
 from bot.settings import Settings
 from bot.spoilers import Policy, Style
 from bot.store import Store
-from standin import Channel, ChannelType, Reply, StandIn, User, World
+from standin import Channel, ChannelType, Refused, Reply, StandIn, User, World
 from standin.harness import running_client
 from standin.world import fixed_ids
 
@@ -74,6 +74,8 @@ class Playground:
             if isinstance(parsed, CommandLine):
                 return await self._command(parsed)
             return await self._action(parsed)
+        except Refused as exc:  # shown under the option, as Discord's client shows it; nothing is sent
+            return f"{exc.option}: {exc.words} (Discord does not send the command like this.)"
         except (PlaygroundError, LookupError, ValueError) as exc:
             return f"(playground) {exc}"
 
@@ -140,7 +142,10 @@ class Playground:
         values: dict[str, Any] = {}
         for name, raw in line.options.items():
             if name not in schema:
-                raise PlaygroundError(f"/{' '.join(line.path)} has no option {name!r}; it has {', '.join(schema)}")
+                command = "/" + " ".join(line.path)
+                if not schema:
+                    raise PlaygroundError(f"{command} has no options: type {command} alone.")
+                raise PlaygroundError(f"{command} has no option {name!r}; its options are {', '.join(schema)}.")
             values[name] = await self._value(line, schema[name], raw, values)
         # A trailing underscore keeps an option called "channel" apart from the channel the command runs in.
         options = {f"{name}_": value for name, value in values.items()}
@@ -151,14 +156,17 @@ class Playground:
         if (line.path, option["name"], raw) in self.picked:
             return self.picked[(line.path, option["name"], raw)]
         kind = option["type"]
+        # A value the option cannot take goes to the stand-in as typed: it refuses it as Discord's client would.
         if kind == 4:
-            if not raw.lstrip("-").isdigit():
-                raise PlaygroundError(f"{option['name']} must be a whole number")
-            return int(raw)
+            return int(raw) if raw.lstrip("-").isdigit() else raw
         if kind == 10:
-            return float(raw)
+            try:
+                return float(raw)
+            except ValueError:
+                return raw
         if kind == 5:
-            return raw.lower() in ("true", "yes", "y", "1", "on")
+            yes_no = {word: True for word in ("true", "yes", "y", "1", "on")}
+            return (yes_no | {word: False for word in ("false", "no", "n", "0", "off")}).get(raw.lower(), raw)
         if kind == 7:
             return raw.lstrip("#")
         if kind == 6:
@@ -171,7 +179,7 @@ class Playground:
             for choice in option["choices"]:
                 if raw.lower() in (str(choice["value"]).lower(), choice["name"].lower()):
                     return choice["value"]
-            raise PlaygroundError(f"{option['name']} must be one of {', '.join(c['value'] for c in option['choices'])}")
+            return raw
         if option.get("autocomplete"):
             # Like picking the first suggestion in Discord's menu, unless the text is already a suggestion.
             choices = await self.suggest(line.path, option["name"], raw, so_far)

@@ -3,7 +3,8 @@
 The real discord.py client talks to it over HTTP and a websocket on 127.0.0.1. It imports nothing of the bot:
 
 - ``server``: ``StandIn``, started with ``async with StandIn() as discord:``; built in layers, one module each:
-  ``core`` (the state), ``gateway``, ``rest`` (with ``faults`` and ``rules``), ``driver`` (playing a member);
+  ``core`` (the state), ``gateway``, ``rest`` (with ``faults`` and ``rules``), ``driver`` (playing a member, with
+  ``client_rules``: what Discord's client refuses to send);
 - ``world``: the servers, channels, members and roles it pretends exist;
 - ``pointing``: the one place that aims discord.py at it (``pointed_at``, ``point_from_env``);
 - ``harness``: any discord.py client running in this process against it (``running_client``);
@@ -12,6 +13,7 @@ The real discord.py client talks to it over HTTP and a websocket on 127.0.0.1. I
 
 from __future__ import annotations
 
+from .client_rules import Refused
 from .messages import message_buttons, message_text
 from .pointing import address_env, point_from_env, pointed_at
 from .reply import Reply
@@ -23,6 +25,7 @@ __all__ = [
     "ChannelType",
     "Guild",
     "Perm",
+    "Refused",
     "Reply",
     "StandIn",
     "User",

@@ -6,6 +6,7 @@ import secrets
 import time
 from typing import Any
 
+from . import client_rules
 from .messages import message_buttons
 from .reply import Reply
 from .rest import Rest
@@ -76,6 +77,7 @@ class Driver(Rest):
         guild: Guild,
         resolved: dict[str, dict],
         focused: str | None = None,
+        checked: bool = True,
     ) -> list[dict]:
         known = {o["name"]: o for o in schema}
         unknown = set(values) - set(known)
@@ -85,15 +87,19 @@ class Driver(Rest):
         for opt in schema:
             name = opt["name"]
             if name not in values:
-                if opt.get("required") and name != focused:
-                    raise LookupError(f"option {name!r} is required (Discord would not let a member send this)")
+                if name != focused and checked:
+                    client_rules.check_required(opt)
                 continue
             value = values[name]
+            if name != focused and checked and opt["type"] not in (client_rules.USER, client_rules.CHANNEL):
+                client_rules.check_value(opt, value)
             if opt["type"] == 7:
                 channel = value if isinstance(value, Channel) else None
                 if channel is None:
                     found = self.world.find_channel(int(value)) if str(value).isdigit() else None
                     channel = found[1] if found else guild.channel_named(str(value))
+                if checked:
+                    client_rules.check_channel_kind(opt, channel.type)
                 resolved.setdefault("channels", {})[str(channel.id)] = channel.payload() | {
                     "permissions": str((1 << 51) - 1)
                 }
@@ -107,10 +113,6 @@ class Driver(Rest):
                         member, with_permissions=True
                     )
                 value = str(user.id)
-            elif name != focused and opt.get("choices"):
-                allowed = [c["value"] for c in opt["choices"]]
-                if value not in allowed:
-                    raise LookupError(f"{value!r} is not one of the choices of {name!r}: {allowed}")
             entry: dict[str, Any] = {"name": name, "type": opt["type"], "value": value}
             if name == focused:
                 entry["focused"] = True
@@ -118,7 +120,9 @@ class Driver(Rest):
             options.append(entry)
         return options
 
-    def _command_data(self, command: str, guild: Guild, options: dict[str, Any], focused: str | None = None) -> dict:
+    def _command_data(
+        self, command: str, guild: Guild, options: dict[str, Any], focused: str | None = None, checked: bool = True
+    ) -> dict:
         path = command.lstrip("/").split()
         cmd = self.find_command(path[0], guild)
         resolved: dict[str, dict] = {}
@@ -129,7 +133,7 @@ class Driver(Rest):
                 raise LookupError(f"/{command}: {path[0]} has no subcommand {part!r}")
             nest.append(sub)
             schema = sub.get("options") or []
-        leaf = self._options(schema, options, guild, resolved, focused)
+        leaf = self._options(schema, options, guild, resolved, focused, checked)
         for sub in reversed(nest):
             leaf = [{"name": sub["name"], "type": sub["type"], "options": leaf}]
         data = {"id": cmd["id"], "name": cmd["name"], "type": 1, "options": leaf}
@@ -157,15 +161,19 @@ class Driver(Rest):
         user: User | None = None,
         channel: Channel | str | None = None,
         timeout: float = 10.0,
+        past_the_client: bool = False,
         **options: Any,
     ) -> Reply:
         """Run ``/command`` (``"spoilers set"`` for a subcommand) as ``user`` in ``channel``; return the answer.
 
-        An option whose name clashes with a parameter here takes a trailing underscore: ``channel_="ending-talk"``
-        is the command's ``channel`` option, while ``channel=`` stays the channel the command is run in.
+        Values Discord's client would refuse to send (too long, out of range, not a choice, a required option
+        missing) raise ``Refused``; ``past_the_client=True`` sends them anyway, as a modified client might, to test
+        a bot's own checks. An option whose name clashes with a parameter here takes a trailing underscore:
+        ``channel_="ending-talk"`` is the command's ``channel`` option, while ``channel=`` stays the channel the
+        command is run in.
         """
         guild, chan, member = self._context(user, channel)
-        data = self._command_data(command, guild, option_names(options))
+        data = self._command_data(command, guild, option_names(options), checked=not past_the_client)
         payload, reply = self._interaction(2, data, guild, chan, member)
         return await self._send(payload, reply, timeout)
 

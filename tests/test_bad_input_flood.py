@@ -1,8 +1,8 @@
 """A flood of bad input across every command: each gets a clear answer, nothing crashes, no mention ever pings.
 
-The stand-in deliberately lets through what Discord's own client would block (over-long text, out-of-range
-numbers), so the bot's own guards are what is tested. The discord_api fixture fails the test if any message would
-ping or break a Discord rule.
+Every command is sent past the checks of Discord's own client (``past_the_client=True``: over-long text,
+out-of-range numbers, channels of the wrong kind), so the bot's own guards are what is tested. The discord_api
+fixture fails the test if any message would ping or break a Discord rule.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ CASES: list[tuple[str, dict[str, object], bool]] = [
 @pytest.mark.parametrize(("command", "options", "moderator"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 async def test_bad_input_gets_a_clear_answer(bot, discord_api: StandIn, command, options, moderator) -> None:
     user = discord_api.world.moderator if moderator else discord_api.world.member
-    reply = await discord_api.slash(command, user=user, **options)
+    reply = await discord_api.slash(command, user=user, past_the_client=True, **options)
     assert reply.complete
     assert SORRY not in reply.text, f"/{command} {options} hit an unexpected error"
     assert reply.text.strip(), "an empty answer is not a clear answer"

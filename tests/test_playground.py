@@ -280,3 +280,19 @@ async def test_a_hidden_results_poll_keeps_its_buttons_and_its_thread_is_announc
     assert (await pg.execute(f"in #{thread.name}")).startswith("You are now in")
     settings = await pg.execute("/spoilers show")
     assert f"#{thread.name}" in settings and "#unknown" not in settings
+
+
+async def test_option_mistakes_are_shown_as_discord_shows_them(bot, discord_api) -> None:
+    from playground.session import Playground
+
+    pg = Playground(discord_api)
+    assert await pg.execute("/film extra: 1") == "(playground) /film has no options: type /film alone."
+    assert await pg.execute("/plot extra: 1") == "(playground) /plot has no option 'extra'; its options are moment."
+    said = await pg.execute("/ask question: " + "x" * 499)
+    assert said == "question: Must be 200 or fewer in length. (Discord does not send the command like this.)"
+    assert (await pg.execute("/character")).startswith("name: This option is required.")
+    await pg.execute("as moderator")
+    assert (await pg.execute("/theory poll hours: 0")).startswith("hours: Must be 1 or more.")
+    assert (await pg.execute("/theory poll hours: soon")).startswith("hours: Must be a whole number.")
+    assert (await pg.execute("/spoilers set channel: #general allowed: bogus")).startswith("allowed: Choose one of “")
+    assert not [r for r in discord_api.replies.values() if r.kind == "command"]  # nothing was sent

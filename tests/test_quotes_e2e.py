@@ -131,7 +131,9 @@ async def test_bad_input_gets_a_polite_private_answer(bot, discord_api: StandIn)
     for topic in ("ending", "parents", "the song"):  # the topics, listed with their counts
         assert f"{topic} ({sum(topic in q.topics for q in bot.film.quotes)})" in unknown.text
 
-    long = await discord_api.slash("quote", search="love " * 30)  # Discord would stop this; the bot checks too
+    long = await discord_api.slash(
+        "quote", search="love " * 30, past_the_client=True
+    )  # Discord would stop this; the bot checks too
     assert long.ephemeral
     assert "100 characters or fewer (yours has 150)" in long.text
 

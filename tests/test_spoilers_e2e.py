@@ -163,7 +163,9 @@ async def test_voice_forum_and_category_say_what_applies(discord_api: StandIn, s
             ("spoilers set", {"allowed": "ending"}),
             ("spoilers reset", {}),
         ]:
-            reply = await discord_api.slash(command, user=mod, channel="general", channel_="film-talk", **options)
+            reply = await discord_api.slash(
+                command, user=mod, channel="general", channel_="film-talk", past_the_client=True, **options
+            )
             assert reply.ephemeral and "is a category" in reply.content, command
         assert await own_setting(bot, category) is None
 

@@ -143,3 +143,31 @@ async def test_the_launcher_points_a_child_at_the_stand_in_and_runs_a_module_by_
         without = {k: v for k, v in env.items() if not k.startswith("STANDIN_")}
         code, _out, err = await run_to_end(launch_command("probe"), env=without, cwd=tmp_path)
     assert code != 0 and "STANDIN_API and STANDIN_GATEWAY not set" in err
+
+
+async def test_the_driver_refuses_what_discords_client_would_not_send(bot, discord_api: StandIn) -> None:
+    """Declared limits are kept by Discord's client before anything is sent: the stand-in keeps them too."""
+    from standin import Refused
+
+    cases = [
+        ("ask", {"question": "x" * 201}, "question", "Must be 200 or fewer in length."),
+        ("ask", {"question": ""}, "question", "Must be 1 or more in length."),
+        ("ask", {}, "question", "This option is required."),
+        ("theory poll", {"hours": 0}, "hours", "Must be 1 or more."),
+        ("theory poll", {"hours": 769}, "hours", "Must be 768 or less."),
+        ("theory poll", {"hours": "soon"}, "hours", "Must be a whole number."),
+        ("theory poll", {"hidden_results": "maybe"}, "hidden_results", "Must be true or false."),
+        ("theory suggest", {"title": "ab", "claim": "A claim long enough."}, "title", "Must be 3 or more in length."),
+        ("spoilers set", {"channel_": "general", "allowed": "all"}, "allowed", "Choose one of “None: no spoilers"),
+        ("spoilers show", {"channel_": "film-talk"}, "channel", "Choose a text channel, "),
+    ]
+    for command, options, option, words in cases:
+        with pytest.raises(Refused) as refused:
+            await discord_api.slash(command, user=discord_api.world.moderator, **options)
+        assert refused.value.option == option and refused.value.words.startswith(words), (command, options)
+    assert not [r for r in discord_api.replies.values() if r.kind == "command"]  # nothing reached the bot
+    # The partial text of an autocomplete is sent whatever its length, as Discord does while a member types.
+    assert await discord_api.autocomplete("quote", "topic", "x" * 150) == []
+    # Past the client (as a modified one could send it), the bot's own check answers.
+    reply = await discord_api.slash("ask", question="x" * 201, past_the_client=True)
+    assert reply.ephemeral

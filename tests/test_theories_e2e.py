@@ -236,7 +236,9 @@ async def test_suggest_review_and_poll_the_approved_theories(bot, discord_api: S
     empty = await discord_api.slash("theory review", user=mod)
     assert empty.ephemeral and "No suggestions are waiting" in empty.content
 
-    too_short = await discord_api.slash("theory suggest", title="ok", claim="A claim that is long enough.")
+    too_short = await discord_api.slash(
+        "theory suggest", title="ok", claim="A claim that is long enough.", past_the_client=True
+    )
     assert too_short.ephemeral and "3 to 80" in too_short.content
     taken = await discord_api.slash("theory suggest", title="the GHOSTS are real", claim="Copying a curated title.")
     assert taken.ephemeral and "already exists" in taken.content
