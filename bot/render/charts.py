@@ -54,6 +54,7 @@ CAPTION_SIZE = 20
 LABEL_LINES = 2
 CAPTION_LINES = 3
 
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})  # control, format, surrogate, private and unassigned
 # The embedded font's look-alikes for a few characters it lacks (accents are handled by decomposition).
 _LOOKALIKES = {
     "—": "-",
@@ -132,7 +133,9 @@ def _count(n: int, word: str) -> str:
 
 def _clean(text: str) -> str:
     """One line of text: whitespace runs become one space, control and format characters go."""
-    kept = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn") or ch == "\n")
+    kept = "".join(
+        " " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE
+    )
     return " ".join(kept.split())
 
 
