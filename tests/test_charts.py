@@ -13,6 +13,7 @@ from bot.render.charts import (
     ALT_TEXT_LIMIT,
     BACKGROUND,
     ELLIPSIS,
+    FILL,
     GUTTER,
     LABEL_SIZE,
     MARGIN,
@@ -35,7 +36,7 @@ ATTACHMENT_LIMIT = 8 * 1024 * 1024  # Discord's smallest upload limit
 TITLE = "Theory poll #12: final results"
 CAPTION = "Poll #12 · opened 3 Nov 2026 · closed 4 Nov 2026"
 LONG = "An extraordinarily long theory title that keeps going " * 6
-BAR_LEFT = MARGIN + GUTTER
+BAR_RIGHT = WIDTH - MARGIN  # bars start after the ranks' gutter (whose width depends on them) and end here
 
 Colour = tuple[int, int, int]
 
@@ -69,11 +70,11 @@ def near(pixel: Colour, colour: Colour, tolerance: int = 24) -> bool:
 
 
 def bar_spans(image: Image.Image) -> list[tuple[int, int]]:
-    """The (top, bottom) of every bar, found by walking down just inside the bars' left edge (text is shorter)."""
+    """The (top, bottom) of every bar, found by walking down just inside the bars' right edge (text is shorter)."""
     spans: list[tuple[int, int]] = []
     start: int | None = None
     for y in range(image.height):
-        inside = not near(pixel(image, BAR_LEFT + 1, y), BACKGROUND, 4)
+        inside = not near(pixel(image, BAR_RIGHT - 2, y), BACKGROUND, 4)
         if inside and start is None:
             start = y
         elif not inside and start is not None:
@@ -88,7 +89,7 @@ def winner_rows(image: Image.Image) -> list[int]:
     return [
         index
         for index, (top, bottom) in enumerate(bar_spans(image))
-        if near(pixel(image, BAR_LEFT + 1, (top + bottom) // 2), WINNER_EDGE)
+        if near(pixel(image, BAR_RIGHT - 2, (top + bottom) // 2), WINNER_EDGE)
     ]
 
 
@@ -145,7 +146,7 @@ def test_no_votes_draws_empty_bars_and_no_winner() -> None:
     image = check_png(results_chart(bars, title=TITLE, caption=CAPTION), bars=3)
     assert winner_rows(image) == []
     for top, bottom in bar_spans(image):  # no fill at the start of any bar
-        assert not near(pixel(image, BAR_LEFT + 4, (top + bottom) // 2), (71, 82, 196))
+        assert not near(pixel(image, MARGIN + GUTTER + 4, (top + bottom) // 2), FILL)
     alt = results_alt_text(bars, title=TITLE, caption=CAPTION)
     assert "no votes" in alt and alt.count(": 0 votes, 0%.") == 3
 
@@ -155,7 +156,7 @@ def test_a_full_bar_is_not_a_spoiler_mask() -> None:
     bars = [Bar("Everyone agrees", 12, winner=True), Bar("Nobody", 0)]
     image = check_png(results_chart(bars, title=TITLE, caption=CAPTION), bars=2)
     top, bottom = bar_spans(image)[0]
-    strip = image.crop((BAR_LEFT + 6, top + 6, WIDTH - MARGIN - 6, bottom - 6))
+    strip = image.crop((MARGIN + GUTTER + 6, top + 6, BAR_RIGHT - 6, bottom - 6))
     found = colours(strip)
     greys = [count for count, (r, g, b) in found if max(r, g, b) - min(r, g, b) < 24 and max(r, g, b) < 160]
     assert sum(greys) == 0, "a dark grey region inside the full bar"
@@ -304,3 +305,24 @@ def test_any_results_draw_inside_their_margins(bars: list[Bar], title: str, capt
 def test_standings_alt_text_always_fits(rows: list[StandingBar], title: str, caption: str) -> None:
     alt = standings_alt_text(rows, title=title, caption=caption)
     assert 0 < len(alt) <= ALT_TEXT_LIMIT
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.builds(
+            StandingBar,
+            st.integers(min_value=1, max_value=10**6),
+            labels,
+            st.integers(min_value=0, max_value=10**9),
+            st.integers(min_value=0, max_value=10**6),
+            st.integers(min_value=0, max_value=10**6),
+        ),
+        min_size=1,
+        max_size=14,
+    ),
+    st.text(max_size=500),
+)
+def test_any_standings_draw_inside_their_margins(rows: list[StandingBar], title: str) -> None:
+    png = standings_chart(rows, title=title, caption="Closed polls: 14")
+    check_png(png, bars=min(len(rows), MAX_BARS))

@@ -42,7 +42,8 @@ WINNER_EDGE = (240, 178, 50)  # #F0B232, gold outline and star
 PALETTE_COLOURS = 32
 
 MARGIN = 24
-GUTTER = 40  # room left of the bars for the option's number or the theory's rank
+GUTTER = 40  # room left of the bars for the option's number or the theory's rank (wider if a rank needs it)
+MARKER_GAP = 12  # between the number or rank and its bar
 BAR_PAD = 14  # inside a bar, around its text
 BAR_GAP = 10  # between bars
 RADIUS = 8
@@ -242,18 +243,26 @@ class _Row:
     winner: bool = False
 
 
-def _star(draw: ImageDraw.ImageDraw, centre: tuple[float, float], size: float, colour: tuple[int, int, int]) -> None:
-    """A five-pointed star: the winner's mark, a shape and not only a colour."""
-    cx, cy = centre
-    outer, inner = size / 2, size / 5
+@lru_cache(maxsize=2)
+def _star_mask(size: int) -> Image.Image:
+    """A five-pointed star (the winner's mark: a shape, not only a colour), drawn 4x and scaled down to smooth it."""
+    big = 4 * size
+    outer, inner = big / 2, big / 5
     points = [
         (
-            cx + (outer if i % 2 == 0 else inner) * math.sin(i * math.pi / 5),
-            cy - (outer if i % 2 == 0 else inner) * math.cos(i * math.pi / 5),
+            big / 2 + (outer if i % 2 == 0 else inner) * math.sin(i * math.pi / 5),
+            big / 2 - (outer if i % 2 == 0 else inner) * math.cos(i * math.pi / 5) + big * 0.05,
         )
         for i in range(10)
     ]
-    draw.polygon(points, fill=colour)
+    mask = Image.new("L", (big, big))
+    ImageDraw.Draw(mask).polygon(points, fill=255)
+    return mask.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def _star(image: Image.Image, centre: tuple[float, float], colour: tuple[int, int, int]) -> None:
+    left, top = round(centre[0] - STAR / 2), round(centre[1] - STAR / 2)
+    image.paste(colour, (left, top, left + STAR, top + STAR), _star_mask(STAR))
 
 
 def _line_height(size: int) -> int:
@@ -261,9 +270,9 @@ def _line_height(size: int) -> int:
     return ascent + descent
 
 
-def _row_layout(row: _Row) -> tuple[list[str], int]:
-    """The row's label lines and its bar's height."""
-    inner = WIDTH - MARGIN - (MARGIN + GUTTER) - 2 * BAR_PAD
+def _row_layout(row: _Row, left: int) -> tuple[list[str], int]:
+    """The row's label lines and the height of its bar, which starts at ``left``."""
+    inner = WIDTH - MARGIN - left - 2 * BAR_PAD
     room = inner - _width(row.numbers, NUMBER_SIZE) - BAR_PAD - (STAR + 8 if row.winner else 0)
     lines = wrap(drawable(row.label), LABEL_SIZE, room, 1 if row.detail else LABEL_LINES)
     height = 2 * BAR_PAD + len(lines) * _line_height(LABEL_SIZE) + (_line_height(CAPTION_SIZE) if row.detail else 0)
@@ -285,7 +294,9 @@ def _draw_chart(title: str, total: str, rows: Sequence[_Row], caption: str, empt
         room = CAPTION_LINES - len(caption_lines)
         if room > 0 and _clean(part):
             caption_lines += wrap(drawable(part), CAPTION_SIZE, WIDTH - 2 * MARGIN, room)
-    laid_out = [_row_layout(row) for row in rows]
+    widest_marker = max((_width(row.marker, NUMBER_SIZE) for row in rows), default=0.0)
+    left, right = MARGIN + max(GUTTER, math.ceil(widest_marker) + MARKER_GAP + 4), WIDTH - MARGIN
+    laid_out = [_row_layout(row, left) for row in rows]
 
     header = MARGIN + _line_height(TITLE_SIZE) + 14
     body = sum(height for _, height in laid_out) + BAR_GAP * max(0, len(rows) - 1)
@@ -300,7 +311,6 @@ def _draw_chart(title: str, total: str, rows: Sequence[_Row], caption: str, empt
     title_middle = MARGIN + _font(TITLE_SIZE).getmetrics()[0] * 0.62
     draw.text((WIDTH - MARGIN, title_middle), total, font=number_font, fill=MUTED, anchor="rm")
 
-    left, right = MARGIN + GUTTER, WIDTH - MARGIN
     y = header
     if not rows:
         draw.text((left, y), drawable(empty), font=label_font, fill=MUTED)
@@ -316,10 +326,10 @@ def _draw_chart(title: str, total: str, rows: Sequence[_Row], caption: str, empt
         if row.winner:  # a thicker gold outline drawn over the fill, so it shows at any share
             draw.rounded_rectangle((left, top, right, bottom), RADIUS, outline=WINNER_EDGE, width=3)
         first_middle = top + BAR_PAD + _line_height(LABEL_SIZE) / 2
-        draw.text((MARGIN + GUTTER - 12, first_middle), row.marker, font=number_font, fill=MUTED, anchor="rm")
+        draw.text((left - MARKER_GAP, first_middle), row.marker, font=number_font, fill=MUTED, anchor="rm")
         x = left + BAR_PAD
         if row.winner:
-            _star(draw, (x + STAR / 2, first_middle), STAR, WINNER_EDGE if filled < BAR_PAD + STAR else TEXT)
+            _star(image, (x + STAR / 2, first_middle), WINNER_EDGE if filled < BAR_PAD + STAR else TEXT)
             x += STAR + 8
         for index, line in enumerate(lines):
             middle = first_middle + index * _line_height(LABEL_SIZE)
