@@ -326,3 +326,14 @@ def test_standings_alt_text_always_fits(rows: list[StandingBar], title: str, cap
 def test_any_standings_draw_inside_their_margins(rows: list[StandingBar], title: str) -> None:
     png = standings_chart(rows, title=title, caption="Closed polls: 14")
     check_png(png, bars=min(len(rows), MAX_BARS))
+
+
+def test_alt_text_shares_its_room_among_the_labels() -> None:
+    """Ten poll-length titles (100 characters) each keep a readable start, and every number is there."""
+    bars = [Bar(f"Label {i} " + "word " * 19, 1000 + i, winner=i == 9) for i in range(MAX_BARS)]
+    alt = results_alt_text(bars, title=TITLE, caption=CAPTION)
+    assert len(alt) <= ALT_TEXT_LIMIT
+    assert alt.endswith(CAPTION)
+    for i in range(MAX_BARS):
+        assert f"{i + 1}. Label {i} word word word word word word" in alt
+        assert f"{1000 + i:,} votes, 10%" in alt

@@ -7,7 +7,7 @@ These functions draw exactly the labels they are given. Which form of a theory's
 title or a spoiler-free form) is the caller's choice, made by the spoiler policy before calling them; nothing here
 knows about spoiler levels.
 
-Drawing takes a few milliseconds and blocks: call it off the event loop (``asyncio.to_thread``). The only font is the
+Drawing takes 10 to 30 ms and blocks: call it off the event loop (``asyncio.to_thread``). The only font is the
 one Pillow itself embeds (``ImageFont.load_default``), so nothing depends on the system's fonts or the network. That
 font covers ASCII and a little punctuation: accented letters are drawn without their accents (``é`` as ``e``), a few
 common symbols as their ASCII look-alikes, and anything else (emoji, other scripts) as the font's empty box.
@@ -387,7 +387,8 @@ def _alt_text(head: str, items: Sequence[tuple[str, str, str]], tail: str) -> st
     """``head``, one sentence per (marker, label, numbers), then ``tail``: at most ALT_TEXT_LIMIT characters.
 
     The head and tail get a fixed share of the room; the labels share what the rest leaves, equally, each cut with an
-    ellipsis if it needs more. The last cut only guards the sum: with up to ``MAX_BARS`` items it never bites.
+    ellipsis if it needs more. The last cut bites only when the numbers alone leave the labels no room (counts in the
+    hundreds of millions): then the end of the text goes, never the limit.
     """
     head = _clip(_clean(head), 200)
     tail = _clip(_clean(tail), 200)
