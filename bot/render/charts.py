@@ -239,7 +239,7 @@ class _Row:
     label: str
     share: float  # 0..1, how much of the bar is filled
     numbers: str  # right-aligned inside the bar
-    detail: str = ""  # a second, quieter line under the label
+    detail: str = ""  # a second, quieter line under the numbers
     winner: bool = False
 
 
@@ -271,12 +271,16 @@ def _line_height(size: int) -> int:
 
 
 def _row_layout(row: _Row, left: int) -> tuple[list[str], int]:
-    """The row's label lines and the height of its bar, which starts at ``left``."""
+    """The row's label lines and the height of its bar, which starts at ``left``.
+
+    The numbers (and the detail under them) take the right of the bar; the label wraps in what is left of it.
+    """
     inner = WIDTH - MARGIN - left - 2 * BAR_PAD
-    room = inner - _width(row.numbers, NUMBER_SIZE) - BAR_PAD - (STAR + 8 if row.winner else 0)
-    lines = wrap(drawable(row.label), LABEL_SIZE, room, 1 if row.detail else LABEL_LINES)
-    height = 2 * BAR_PAD + len(lines) * _line_height(LABEL_SIZE) + (_line_height(CAPTION_SIZE) if row.detail else 0)
-    return lines, height
+    numbers = max(_width(row.numbers, NUMBER_SIZE), _width(drawable(row.detail), CAPTION_SIZE))
+    room = inner - numbers - BAR_PAD - (STAR + 8 if row.winner else 0)
+    lines = wrap(drawable(row.label), LABEL_SIZE, room, LABEL_LINES)
+    right = _line_height(LABEL_SIZE) + (_line_height(CAPTION_SIZE) if row.detail else 0)
+    return lines, 2 * BAR_PAD + max(len(lines) * _line_height(LABEL_SIZE), right)
 
 
 def _draw_chart(title: str, total: str, rows: Sequence[_Row], caption: str, empty: str) -> bytes:
@@ -334,10 +338,10 @@ def _draw_chart(title: str, total: str, rows: Sequence[_Row], caption: str, empt
         for index, line in enumerate(lines):
             middle = first_middle + index * _line_height(LABEL_SIZE)
             draw.text((x, middle), line, font=label_font, fill=TEXT, anchor="lm")
-        if row.detail:
-            middle = top + BAR_PAD + len(lines) * _line_height(LABEL_SIZE) + _line_height(CAPTION_SIZE) / 2
-            draw.text((x, middle), drawable(row.detail), font=caption_font, fill=SOFT, anchor="lm")
         draw.text((right - BAR_PAD, first_middle), row.numbers, font=number_font, fill=TEXT, anchor="rm")
+        if row.detail:
+            middle = top + BAR_PAD + _line_height(LABEL_SIZE) + _line_height(CAPTION_SIZE) / 2
+            draw.text((right - BAR_PAD, middle), drawable(row.detail), font=caption_font, fill=SOFT, anchor="rm")
         y = bottom + BAR_GAP
 
     y = header + body + 14
@@ -432,7 +436,7 @@ def results_alt_text(bars: Sequence[Bar], *, title: str, caption: str) -> str:
 def standings_chart(rows: Sequence[StandingBar], *, title: str, caption: str) -> bytes:
     """A server's all-time standings as a PNG: the first ``MAX_BARS`` rows in the order given (ranked already).
 
-    Each bar's fill is the theory's share of all the votes in ``rows``; its wins and polls are written under its label.
+    Each bar's fill is the theory's share of all the votes in ``rows``; its wins and polls are written under its votes.
     Theories ranked first with at least one vote get the winner's star. Rows beyond ``MAX_BARS`` are counted in a
     line above the caption. Labels are drawn exactly as given (pass spoiler-free forms where the channel needs them).
     """
