@@ -64,6 +64,25 @@ def test_screen_hides_spoilers_until_revealed_and_numbers_buttons() -> None:
         screen.reveal(2)
 
 
+def test_screen_shows_files_with_size_alt_text_and_spoiler_marks() -> None:
+    message = {
+        "content": "Results",
+        "attachments": [
+            {"filename": "poll-3.png", "size": 24_883, "content_type": "image/png", "description": "Bar chart: 3"},
+            {"filename": "SPOILER_poll-4.png", "size": 900, "content_type": "image/png"},
+            {"filename": "notes.txt", "size": 3 * 1024 * 1024, "content_type": "text/plain"},
+        ],
+    }
+    screen = Screen()
+    text = screen.show([message])
+    assert "[image: poll-3.png (24.3 KB)]  (file 1)" in text
+    assert "  alt text: Bar chart: 3" in text
+    assert "[spoiler image: SPOILER_poll-4.png (900 bytes)]  (file 2)" in text
+    assert "[file: notes.txt (3.0 MB)]  (file 3)" in text
+    assert [f["filename"] for f in screen.files] == ["poll-3.png", "SPOILER_poll-4.png", "notes.txt"]
+    assert parse_line("save 1 chart.png") == Action("save", "1 chart.png")
+
+
 SCRIPT = """\
 # what a new visitor might try
 /film
