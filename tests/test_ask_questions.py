@@ -15,8 +15,8 @@ import pytest
 import pytest_asyncio
 
 from bot.models import FilmData
+from bot.render.markup import escape
 from bot.settings import DEFAULT_FACTS, Settings
-from bot.spoilers import escape
 from bot.standin import StandIn
 from bot.standin.harness import running_bot
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from bot.models import FilmData, Level
+from bot.render.markup import escape
 from bot.settings import Settings
-from bot.spoilers import escape
 from bot.standin import Reply, StandIn, message_buttons, message_text
 from bot.standin.harness import running_bot
 
