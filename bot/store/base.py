@@ -95,7 +95,7 @@ class StoreBase:
         await self._conn.execute("PRAGMA synchronous = NORMAL")
 
     async def _migrate(self) -> None:
-        current = int(await self._scalar("PRAGMA user_version"))
+        current = await self._count("PRAGMA user_version")
         for version, name, sql in migrations():
             if version <= current:
                 continue
@@ -104,7 +104,7 @@ class StoreBase:
             await self._conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
 
     async def schema_version(self) -> int:
-        return int(await self._scalar("PRAGMA user_version"))
+        return await self._count("PRAGMA user_version")
 
     async def close(self) -> None:
         await self._conn.close()
@@ -134,6 +134,11 @@ class StoreBase:
     async def _row(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Row | None:
         rows = await self._rows(sql, params)
         return rows[0] if rows else None
+
+    async def _count(self, sql: str, params: tuple[object, ...] = ()) -> int:
+        """A query whose first column is a whole number (a count, a version); 0 when it returns nothing."""
+        value = await self._scalar(sql, params)
+        return int(value) if isinstance(value, int | str) else 0
 
     async def _scalar(self, sql: str, params: tuple[object, ...] = ()) -> object:
         row = await self._row(sql, params)

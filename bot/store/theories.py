@@ -67,10 +67,9 @@ class TheoryStore(StoreBase):
         return [_member_theory(row) for row in rows]
 
     async def count_member_theories(self, guild_id: int, status: Review) -> int:
-        value = await self._scalar(
+        return await self._count(
             "SELECT COUNT(*) FROM member_theories WHERE guild_id = ? AND status = ?", (guild_id, status.value)
         )
-        return int(value or 0)
 
     async def member_theory_titles(self, guild_id: int) -> list[str]:
         """Every title this server holds, whatever its review state (titles are unique per server)."""
@@ -253,15 +252,15 @@ class TheoryStore(StoreBase):
         return {row["position"]: row["n"] for row in rows}
 
     async def voter_count(self, poll_id: int) -> int:
-        return int(await self._scalar("SELECT COUNT(*) FROM votes WHERE poll_id = ?", (poll_id,)) or 0)
+        return await self._count("SELECT COUNT(*) FROM votes WHERE poll_id = ?", (poll_id,))
 
     async def poll_results(self, guild_id: int, *, theory_key: str | None = None) -> list[tuple[Poll, dict[int, int]]]:
         """A server's polls (only those that included ``theory_key``, if given) with their votes, oldest first."""
-        where, params = "p.guild_id = ?", (guild_id, theory_key)
-        if theory_key is None:
-            params = (guild_id,)
-        else:
+        where = "p.guild_id = ?"
+        params: tuple[object, ...] = (guild_id,)
+        if theory_key is not None:
             where += " AND p.id IN (SELECT poll_id FROM poll_options WHERE theory_key = ?)"
+            params = (guild_id, theory_key)
         polls = await self._polls(where, params)
         counts: dict[int, dict[int, int]] = {poll.id: {} for poll in polls}
         sql = (

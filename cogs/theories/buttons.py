@@ -16,23 +16,24 @@ from bot.errors import UserError
 from bot.render import errors
 
 if TYPE_CHECKING:
-    pass
+    from bot.client import StrangersBot
+
+    Interaction = discord.Interaction[StrangersBot]
 
 COG_NAME = "Theories"
-Interaction = discord.Interaction["StrangersBot"]
 
 
 @runtime_checkable
 class ButtonHandler(Protocol):
     """What the theories cog does when one of these buttons is pressed."""
 
-    async def vote_pressed(self, interaction: Interaction, poll_id: int, position: int) -> None: ...
+    async def vote_pressed(self, interaction: Interaction, poll_id: int, position: int, /) -> None: ...
 
-    async def review_pressed(self, interaction: Interaction, theory_id: int, approve: bool) -> None: ...
+    async def review_pressed(self, interaction: Interaction, theory_id: int, approve: bool, /) -> None: ...
 
 
 def handler(interaction: Interaction) -> ButtonHandler:
-    cog = interaction.client.get_cog(COG_NAME)
+    cog: object = interaction.client.get_cog(COG_NAME)  # None while the cog is unloaded (a reload)
     if not isinstance(cog, ButtonHandler):
         raise UserError(errors.UNAVAILABLE)
     return cog
