@@ -3,8 +3,8 @@
 Who can use what. Discord applies ``default_member_permissions`` to a top-level command as a whole: subcommands
 cannot carry their own. Setting it on ``/spoilers`` would hide ``/spoilers show`` from the very members it is for,
 so the group sets none. Instead the group is guild-only, and every moderator subcommand (``set``, ``default``,
-``reset``, ``list``) checks Manage Channels itself with ``app_commands.checks.has_permissions``: a member without it
-gets an ephemeral refusal from the bot's one error handler, and nothing changes. Server admins can still narrow who
+``reset``, ``list``) carries the bot's one moderator check (``bot.checks.moderators_only``): a member without Manage
+Channels gets an ephemeral refusal from the command tree, and nothing changes. Server admins can still narrow who
 sees ``/spoilers`` in Server Settings > Integrations; the bot's own check holds whatever they choose there.
 
 Edge cases, and what happens:
