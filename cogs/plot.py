@@ -28,12 +28,13 @@ from bot.send import send_answer
 if TYPE_CHECKING:
     from bot.client import StrangersBot
 
+    Interaction = discord.Interaction[StrangersBot]
+
 log = logging.getLogger(__name__)
 
 QUESTION_LIMIT = 200
 RELATED = 2  # entries shown after the best match
 SUGGESTIONS = 3
-Interaction = discord.Interaction["StrangersBot"]
 
 
 class QuestionText(app_commands.Transformer):

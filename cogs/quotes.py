@@ -39,8 +39,9 @@ from bot.send import send_answer
 if TYPE_CHECKING:
     from bot.client import StrangersBot
 
+    Interaction = discord.Interaction[StrangersBot]
+
 log = logging.getLogger(__name__)
-Interaction = discord.Interaction["StrangersBot"]
 
 
 class Quotes(commands.Cog):

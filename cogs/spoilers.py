@@ -49,6 +49,8 @@ from bot.send import send_answer
 if TYPE_CHECKING:
     from bot.client import StrangersBot
 
+    Interaction = discord.Interaction[StrangersBot]
+
 log = logging.getLogger(__name__)
 
 TITLE = "Spoiler settings"
@@ -57,7 +59,6 @@ THREADS = (discord.ChannelType.public_thread, discord.ChannelType.private_thread
 FORUMS = (discord.ChannelType.forum, discord.ChannelType.media)
 VOICE = (discord.ChannelType.voice, discord.ChannelType.stage_voice)
 CHATS = [discord.ChannelType.text, discord.ChannelType.news, *VOICE, *FORUMS, *THREADS]
-Interaction = discord.Interaction["StrangersBot"]
 
 LEVELS = [app_commands.Choice(name=name, value=value) for value, name in LEVEL_CHOICES]
 STYLES = [app_commands.Choice(name=name, value=value) for value, name in STYLE_CHOICES]

@@ -50,8 +50,9 @@ from .closer import PollCloser
 if TYPE_CHECKING:
     from bot.client import StrangersBot
 
+    Interaction = discord.Interaction[StrangersBot]
+
 log = logging.getLogger(__name__)
-Interaction = discord.Interaction["StrangersBot"]
 
 
 @app_commands.guild_only()
