@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from bot.models import Level
+from bot.models import OPEN, Level, Policy, Style
 from bot.render.charts import MAX_BARS
 from bot.render.pictures import (
     ChartTheory,
@@ -19,7 +19,6 @@ from bot.render.pictures import (
     labels,
     spoiler_free_title,
 )
-from bot.spoilers import OPEN, Policy, Style
 
 SAFE = ChartTheory(1, "It was all Adam's screenplay", Level.NONE)
 ENDING = ChartTheory(2, "The ghosts are real", Level.ENDING)

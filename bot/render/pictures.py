@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..models import Level
-from ..spoilers import Policy, Style
+from ..models import Level, Policy, Style
 from .charts import MAX_BARS, Bar, StandingBar, results_alt_text, results_chart, standings_alt_text, standings_chart
 
 SPOILER_PREFIX = "SPOILER_"
