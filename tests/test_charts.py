@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from bot.polls import percent
 from bot.render.charts import (
     ALT_TEXT_LIMIT,
     BACKGROUND,
@@ -24,7 +25,6 @@ from bot.render.charts import (
     StandingBar,
     drawable,
     fit,
-    percent,
     results_alt_text,
     results_chart,
     standings_alt_text,

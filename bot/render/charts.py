@@ -24,6 +24,8 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..polls import percent
+
 WIDTH = 800  # about the width Discord previews an image at on a phone, at 2x
 MAX_BARS = 10  # a poll holds 2 to 10 theories; the standings show their top 10
 ALT_TEXT_LIMIT = 1024  # Discord's limit on an attachment's description
@@ -110,22 +112,6 @@ class StandingBar:
 
 
 # -- numbers and words -------------------------------------------------------------------------------------------
-
-
-def percent(count: int, total: int) -> str:
-    """``count`` of ``total`` as a whole percentage: the nearest one, except that a share that is neither none nor all
-    never reads as 0% or 100% ("<1%", ">99%"), and equal counts always read the same (so a column may not add up
-    to exactly 100)."""
-    if total <= 0 or count <= 0:
-        return "0%"
-    if count >= total:
-        return "100%"
-    whole = (200 * count + total) // (2 * total)  # round half up, in integers
-    if whole == 0:
-        return "<1%"
-    if whole == 100:
-        return ">99%"
-    return f"{whole}%"
 
 
 def _count(n: int, word: str) -> str:

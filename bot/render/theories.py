@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..models import MemberTheory, Poll, PollOption, PollSummary, VoteOutcome
-from ..polls import MEMBER_THEORY_LEVEL, Standing, TheoryEntry, bar, leaders, option_ranks, percentages
+from ..polls import MEMBER_THEORY_LEVEL, Standing, TheoryEntry, bar, leaders, option_ranks, percent
 from .answer import Answer, bold
 from .limits import CHOICE_NAME_LIMIT, shorten
 from .markup import Block, Segment, raw
@@ -202,13 +202,14 @@ def poll_blocks(poll: Poll, counts: Mapping[int, int] | None, *, instructions: b
         blocks.append([])
     votes = [counts.get(o.position, 0) for o in poll.options] if counts is not None else None
     total = sum(votes) if votes is not None else 0
-    shares = percentages(votes) if votes is not None else []
     winners = set(leaders(votes)) if votes is not None and poll.closed else set()
     for index, option in enumerate(poll.options):
         mark = " \N{TROPHY}" if index in winners else ""
         blocks.append([raw(f"**{option.position}.**{mark}"), Segment(option.title, option.spoiler)])
         if votes is not None:
-            blocks.append([raw(f"`{bar(votes[index], total)}` {plural(votes[index], 'vote')} · {shares[index]}%")])
+            blocks.append(
+                [raw(f"`{bar(votes[index], total)}` {plural(votes[index], 'vote')} · {percent(votes[index], total)}")]
+            )
     blocks.append([])
     if poll.closed_at is not None:
         if votes is not None and not total:
