@@ -42,7 +42,7 @@ from bot.render.answer import Answer
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
 from bot.render.markup import for_one_reader
 from bot.search import fold
-from bot.send import answer_embeds, policy_for, policy_of, send_answer, send_note, with_reveal
+from bot.send import answer_embeds, answer_picture, policy_for, policy_of, send_answer, send_note, with_reveal
 
 from .buttons import COG_NAME, ReviewButton, VoteButton
 from .closer import PollCloser
@@ -312,16 +312,23 @@ class Theories(
         await self.show_final(replace(poll, closed_at=closed_at))
         return True
 
+    async def final_picture(self, poll: Poll, counts: dict[int, int], policy: Policy) -> list[discord.File]:
+        """A closed poll's results chart for its message (none if it could not be drawn: the text says the same)."""
+        picture = await answer_picture(text.poll_message(poll, counts), policy)
+        return [picture] if picture is not None else []
+
     async def show_final(self, poll: Poll) -> bool:
-        """Edit a closed poll's message into its results; a message or channel that is gone is logged, not raised."""
+        """Edit a closed poll's message into its results and picture; a message or channel that is gone is logged,
+        not raised. No interaction waits on it (the closer, or /theory close after deferring)."""
         if poll.message_id is None:
             return False
         counts = await self.bot.store.tallies(poll.id)
         policy = await policy_of(self.bot, poll.guild_id, poll.channel_id)
         embeds, view = self.poll_message(poll, counts, policy)
+        pictures = await self.final_picture(poll, counts, policy)
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
         try:
-            await channel.get_partial_message(poll.message_id).edit(embeds=embeds, view=view)
+            await channel.get_partial_message(poll.message_id).edit(embeds=embeds, view=view, attachments=pictures)
         except discord.HTTPException as exc:
             log.warning(
                 "Theory poll #%d is closed, but its message %d in channel %d could not show the results (%s)",
@@ -372,7 +379,9 @@ class Theories(
         """Votes on a closed poll are refused; the pressed message is brought up to date with the final results."""
         counts = await self.bot.store.tallies(poll.id)
         embeds, view = self.poll_message(poll, counts, policy)
-        await interaction.response.edit_message(embeds=embeds, view=view)
+        # Drawn before the response (tens of milliseconds, in a worker thread): well inside Discord's 3 seconds.
+        pictures = await self.final_picture(poll, counts, policy)
+        await interaction.response.edit_message(embeds=embeds, view=view, attachments=pictures)
         await interaction.followup.send(text.closed_refusal(poll), ephemeral=True)
 
     @app_commands.command(name="close", description="Moderators: close a poll now and show its final results")
@@ -439,7 +448,9 @@ class Theories(
         return None if poll is None else await self.poll_answer(await self.settle(poll))
 
     async def standings_answer(self, guild: int) -> Answer:
-        return text.standings_answer(guild, rank_standings(await self.bot.store.closed_option_votes(guild)))
+        standings = rank_standings(await self.bot.store.closed_option_votes(guild))
+        numbers = {entry.key: number for number, entry in enumerate(await self.catalog(guild), start=1)}
+        return text.standings_answer(guild, standings, numbers)
 
     async def standings_answer_for_key(self, argument: str) -> Answer | None:
         return await self.standings_answer(int(argument)) if argument.isdigit() else None
