@@ -89,7 +89,7 @@ class Plot(commands.Cog):
 
     # ------------------------------------------------------------------------------------------------ /plot
 
-    async def rebuild_moment(self, argument: str) -> Answer | None:
+    async def rebuild_moment(self, argument: str, guild_id: int | None) -> Answer | None:
         moment = self.data.moment(argument)
         return film.moment_answer(self.data, moment) if moment else None
 
@@ -123,7 +123,7 @@ class Plot(commands.Cog):
 
     # ------------------------------------------------------------------------------------------------ /character
 
-    async def rebuild_character(self, argument: str) -> Answer | None:
+    async def rebuild_character(self, argument: str, guild_id: int | None) -> Answer | None:
         character = self.data.character(argument)
         return film.character_answer(character) if character else None
 
@@ -151,7 +151,7 @@ class Plot(commands.Cog):
 
     # ------------------------------------------------------------------------------------------------ /ask
 
-    async def rebuild_ask(self, argument: str) -> Answer | None:
+    async def rebuild_ask(self, argument: str, guild_id: int | None) -> Answer | None:
         refs = film.parse_ask_key(argument)
         return None if refs is None else film.ask_answer(self.data, refs)
 
@@ -171,7 +171,7 @@ class Plot(commands.Cog):
 
     # ------------------------------------------------------------------------------------------------ /ending
 
-    async def rebuild_ending(self, argument: str) -> Answer | None:
+    async def rebuild_ending(self, argument: str, guild_id: int | None) -> Answer | None:
         return film.ending_answer(self.data)
 
     @app_commands.command(name="ending", description="The ending explained: what happens, and what it might mean.")

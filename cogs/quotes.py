@@ -55,7 +55,7 @@ class Quotes(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.answer_builders.pop("quote", None)
 
-    async def quote_answer(self, quote_id: str) -> Answer | None:
+    async def quote_answer(self, quote_id: str, guild_id: int | None) -> Answer | None:
         """Rebuild a quote for the "Reveal to me" button (None if the quote is no longer in the facts)."""
         quote = self.bot.film.quote(quote_id)
         return None if quote is None else quote_answer(quote, topics_footer(quote))

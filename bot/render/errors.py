@@ -18,6 +18,15 @@ NOT_ALLOWED_HERE = "You can't use this command here."
 UNAVAILABLE = "This part of the bot is not available right now; please try again in a moment."
 ANSWER_GONE = "That answer is no longer available (the film's facts have changed since). Ask again?"
 
+# -- buttons --------------------------------------------------------------------------------------------------------
+
+BROKEN_BUTTON = "That button doesn't work: it isn't one this bot made, or it has been altered. Nothing was changed."
+OTHER_SERVER = "That button belongs to another server, so it can't be used here. Nothing was changed."
+NOT_THIS_POLL = (
+    "That button doesn't belong to the poll on this message, so nothing was counted. Use the poll's own buttons."
+)
+POLL_NOT_READY = "This poll is still being posted; please press again in a moment."
+
 
 def missing_permissions(permissions: Sequence[str]) -> str:
     """Discord's own permission checks, in words (our moderator check says ``MODERATORS_ONLY``)."""
@@ -105,6 +114,7 @@ def category_refused(channel_id: int) -> str:
 TITLE_TAKEN = "A theory with that title already exists here: see /theory list, or pick another title."
 TITLE_JUST_TAKEN = "A theory with that title already exists here: pick another title."
 POLL_GONE = "This poll no longer exists."
+NO_SUCH_SUGGESTION = "This server has no such suggestion, so there is nothing to review. Nothing was changed."
 
 
 def no_such_theory(typed: str) -> str:
