@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.errors import UserError
 from bot.models import FilmData
+from bot.options import MemberText, QuestionText
 from bot.render import errors, film
 from bot.render.answer import Answer
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
@@ -32,33 +33,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-QUESTION_LIMIT = 200
 RELATED = 2  # entries shown after the best match
 SUGGESTIONS = 3
-
-
-class QuestionText(app_commands.Transformer):
-    """A free-text question: Discord enforces 1-200 characters, and so do we, politely, in case it didn't."""
-
-    @property
-    def type(self) -> discord.AppCommandOptionType:
-        return discord.AppCommandOptionType.string
-
-    @property
-    def min_value(self) -> int:
-        return 1
-
-    @property
-    def max_value(self) -> int:
-        return QUESTION_LIMIT
-
-    async def transform(self, interaction: discord.Interaction[Any], value: Any, /) -> str:
-        text = " ".join(str(value).split())
-        if not text:
-            raise UserError(errors.EMPTY_QUESTION)
-        if len(str(value)) > QUESTION_LIMIT:
-            raise UserError(errors.question_too_long(QUESTION_LIMIT, len(str(value))))
-        return text
 
 
 class Plot(commands.Cog):
@@ -105,7 +81,9 @@ class Plot(commands.Cog):
 
     @app_commands.command(name="plot", description="The plot: the premise and its moments, or one moment in context.")
     @app_commands.describe(moment="A moment of the film (start typing to filter them, in film order)")
-    async def plot(self, interaction: Interaction, moment: str | None = None) -> None:
+    async def plot(
+        self, interaction: Interaction, moment: app_commands.Transform[str, MemberText("moment")] | None = None
+    ) -> None:
         if moment is None or not moment.strip():
             await send_answer(interaction, film.plot_overview(self.data))
             return
@@ -129,7 +107,7 @@ class Plot(commands.Cog):
 
     @app_commands.command(name="character", description="Who a character is, who plays them and their story.")
     @app_commands.describe(name="A character or the actor who plays them (start typing: “Mescal” finds Harry)")
-    async def character(self, interaction: Interaction, name: str) -> None:
+    async def character(self, interaction: Interaction, name: app_commands.Transform[str, MemberText("name")]) -> None:
         found = find_character(self.data.characters, name)
         if found is None:
             names = {}

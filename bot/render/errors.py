@@ -28,6 +28,19 @@ NOT_THIS_POLL = (
 POLL_NOT_READY = "This poll is still being posted; please press again in a moment."
 
 
+def bad_character(what: str, problem: str, position: int) -> str:
+    """A member's text holds a character that can't be stored or shown safely (see ``bot.member_text``)."""
+    return f"Your {what} contains {problem} at character {position}. Please type it again without it."
+
+
+def too_long(what: str, limit: int, length: int) -> str:
+    return f"Please keep the {what} to {limit} characters or fewer (yours has {length})."
+
+
+def empty(what: str) -> str:
+    return f"The {what} is empty: please type something."
+
+
 def missing_permissions(permissions: Sequence[str]) -> str:
     """Discord's own permission checks, in words (our moderator check says ``MODERATORS_ONLY``)."""
     return "Only members who can " + " and ".join(p.replace("_", " ").title() for p in permissions) + " can use this."
@@ -70,18 +83,10 @@ def no_such_character(typed: str, suggestions: Sequence[str]) -> str:
 # -- /quote ---------------------------------------------------------------------------------------------------------
 
 
-def topic_too_long(limit: int, topics: str) -> str:
-    return f"A topic is at most {limit} characters. {topics}"
-
-
 def no_such_topic(typed: str, topics: str) -> str:
     return (
         f"There is no quote topic called “{echo(typed, 100)}”. {topics} Or choose “list” to see them with their counts."
     )
-
-
-def search_too_long(limit: int, length: int) -> str:
-    return f"Please keep the search to {limit} characters or fewer (yours has {length})."
 
 
 def nothing_to_search(typed: str, topics: str) -> str:

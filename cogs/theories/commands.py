@@ -19,12 +19,17 @@ from discord.ext import commands
 from bot.checks import guild_id, moderators_only, require_moderator
 from bot.errors import UserError
 from bot.models import Policy, Poll, Review, VoteOutcome
+from bot.options import MemberText
 from bot.polls import (
+    CLAIM_MAX,
+    CLAIM_MIN,
     DEFAULT_HOURS,
     MAX_HOURS,
     MEMBER_THEORY_LEVEL,
     MIN_HOURS,
     OPTION_TITLE_LIMIT,
+    TITLE_MAX,
+    TITLE_MIN,
     Standing,
     TheoryEntry,
     button_rows,
@@ -117,7 +122,7 @@ class Theories(
         name="show", description="One theory: its claim, the moments it cites, its source, its polls here"
     )
     @app_commands.describe(theory="The theory: start typing its name")
-    async def show(self, interaction: Interaction, theory: str) -> None:
+    async def show(self, interaction: Interaction, theory: app_commands.Transform[str, MemberText("theory")]) -> None:
         guild = guild_id(interaction)
         entry = find_theory(theory, await self.catalog(guild))
         await send_answer(interaction, await self.theory_answer(guild, entry))
@@ -157,8 +162,8 @@ class Theories(
     async def suggest(
         self,
         interaction: Interaction,
-        title: app_commands.Range[str, 3, 80],
-        claim: app_commands.Range[str, 10, 400],
+        title: app_commands.Transform[str, MemberText("title", TITLE_MIN, TITLE_MAX)],
+        claim: app_commands.Transform[str, MemberText("claim", CLAIM_MIN, CLAIM_MAX)],
     ) -> None:
         guild = guild_id(interaction)
         store = self.bot.store
@@ -220,7 +225,7 @@ class Theories(
     async def poll(
         self,
         interaction: Interaction,
-        theories: str | None = None,
+        theories: app_commands.Transform[str, MemberText("list of theories")] | None = None,
         hours: app_commands.Range[int, MIN_HOURS, MAX_HOURS] = DEFAULT_HOURS,
         hidden_results: bool = False,
     ) -> None:
