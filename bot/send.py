@@ -59,6 +59,11 @@ def answer_embeds(answer: Answer, policy: Policy) -> list[discord.Embed]:
     return [to_embed(spec) for spec in specs]
 
 
+def private_embeds(answer: Answer, policy: Policy) -> list[discord.Embed]:
+    """An answer for one reader only (no "Reveal to me" button there): what is hidden is wrapped, not left out."""
+    return answer_embeds(answer, for_one_reader(policy))
+
+
 def with_reveal(answer: Answer, policy: Policy, view: discord.ui.View) -> discord.ui.View:
     """``view`` with a "Reveal to me" button added when the channel's style leaves part of ``answer`` out."""
     if answer.reveal_key and needs_reveal(answer.segments(), policy):

@@ -45,9 +45,8 @@ from bot.render import errors
 from bot.render import theories as text
 from bot.render.answer import Answer
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
-from bot.render.markup import for_one_reader
 from bot.search import fold
-from bot.send import answer_embeds, policy_for, policy_of, send_answer, send_note, with_reveal
+from bot.send import answer_embeds, policy_for, policy_of, private_embeds, send_answer, send_note, with_reveal
 
 from .buttons import COG_NAME, ReviewButton, VoteButton, review_button, vote_button
 from .closer import PollCloser
@@ -193,8 +192,7 @@ class Theories(
             return text.review_empty(note), None, None
         theory = waiting[0]
         answer = text.review_answer(theory, await store.count_member_theories(guild, Review.PENDING))
-        # Only the reviewer reads it, and it has no reveal button: hidden text is wrapped.
-        embed = answer_embeds(answer, for_one_reader(policy))[0]
+        embed = private_embeds(answer, policy)[0]
         view = discord.ui.View(timeout=None)
         view.add_item(review_button(theory.id, approve=True))
         view.add_item(review_button(theory.id, approve=False))
