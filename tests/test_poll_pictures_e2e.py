@@ -35,8 +35,8 @@ def only_picture(message: dict) -> dict:
 async def set_policies(api: StandIn, bot: StrangersBot) -> None:
     """#general keeps the server default (nothing allowed, wrapped); #spoilers: private; #ending-talk: the ending."""
     guild = api.guild.id
-    await bot.store.set_channel(guild, api.channel("spoilers").id, Policy(Level.NONE, Style.PRIVATE), 1)
-    await bot.store.set_channel(guild, api.channel("ending-talk").id, Policy(Level.ENDING, Style.WRAP), 1)
+    await bot.store.set_channel(guild, api.channel("spoilers").id, Policy(Level.NONE, Style.PRIVATE), 1, bot.now())
+    await bot.store.set_channel(guild, api.channel("ending-talk").id, Policy(Level.ENDING, Style.WRAP), 1, bot.now())
 
 
 async def voted_poll(api: StandIn, bot: StrangersBot, channel: str, votes: list[str]) -> Reply:
