@@ -156,3 +156,13 @@ async def test_open_polls_show_votes_so_far_and_hidden_ones_no_picture(bot, disc
     hidden = await open_poll(discord_api, bot, theories=THREE, hidden_results=True)
     refused = await discord_api.slash("theory results", poll=poll_number(hidden.message))
     assert refused.ephemeral and refused.attachments == []
+
+
+async def test_a_refused_picture_still_leaves_the_results_as_text(bot, discord_api: StandIn) -> None:
+    """Where Discord refuses the file (no Attach Files in the channel: 403), the final results still go up."""
+    poll = await voted_poll(discord_api, bot, "general", ["1"])
+    message = discord_api.messages[int(poll.message["id"])]
+    refused = discord_api.fail_next("PATCH", f"/channels/{message['channel_id']}/messages/{message['id']}$", 403)
+    closing = await discord_api.slash("theory close", poll=poll_number(message), user=discord_api.world.moderator)
+    assert "now shows the final results" in closing.content
+    assert refused.hits == 1 and is_closed(message) and message["attachments"] == []

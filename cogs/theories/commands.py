@@ -341,8 +341,16 @@ class Theories(
         embeds, view = self.poll_message(poll, counts, policy)
         pictures = await self.final_picture(poll, counts, policy)
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
+        message = channel.get_partial_message(poll.message_id)
         try:
-            await channel.get_partial_message(poll.message_id).edit(embeds=embeds, view=view, attachments=pictures)
+            try:
+                await message.edit(embeds=embeds, view=view, attachments=pictures)
+            except discord.HTTPException as exc:
+                # Refused for the file (no Attach Files here, or too large): the results still go up, as text.
+                if not pictures or exc.status not in (403, 413):
+                    raise
+                log.warning("Theory poll #%d: its picture was refused (%s); showing the results as text", poll.id, exc)
+                await message.edit(embeds=embeds, view=view)
         except discord.HTTPException as exc:
             log.warning(
                 "Theory poll #%d is closed, but its message %d in channel %d could not show the results (%s)",
