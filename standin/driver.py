@@ -32,10 +32,10 @@ class Driver(Rest):
         member = guild.member(user.id)
         if member is None:
             raise LookupError(f"{user.name} is not a member of {guild.name}")
-        allowed = guild.permissions_in(member, channel)
-        if not allowed & Perm.VIEW_CHANNEL:
+        if not guild.permissions_in(member, channel) & Perm.VIEW_CHANNEL:
             raise LookupError(f"{user.name} cannot see #{channel.name}: Discord would not let them use anything there")
-        return guild, channel, guild.member_payload(member, permissions=allowed)
+        carried = guild.permissions_in(member, channel, with_implicit=False)
+        return guild, channel, guild.member_payload(member, permissions=carried)
 
     def _member(self, guild: Guild, user: User | None) -> Member:
         found = guild.member((user or self.world.member).id)
@@ -58,7 +58,7 @@ class Driver(Rest):
             "member": member,
             "token": token,
             "version": 1,
-            "app_permissions": str(self.bot_permissions(channel.id)),
+            "app_permissions": str(self.bot_permissions(channel.id, with_implicit=False)),
             "locale": "en-GB",
             "guild_locale": "en-US",
             "entitlements": [],
@@ -89,8 +89,9 @@ class Driver(Rest):
         invoker: Member,
         here: Channel,
     ) -> list[dict]:
-        """The options as Discord sends them; resolved channels carry the invoker's permissions there, resolved
-        members their own permissions in the channel the command runs in."""
+        """The options as Discord sends them; resolved channels carry the invoker's and the bot's permissions
+        there, resolved members their own permissions in the channel the command runs in (none with the implicit
+        denials applied, as Discord's docs say)."""
         known = {o["name"]: o for o in schema}
         unknown = set(values) - set(known)
         if unknown:
@@ -109,7 +110,8 @@ class Driver(Rest):
                     found = self.world.find_channel(int(value)) if str(value).isdigit() else None
                     channel = found[1] if found else guild.channel_named(str(value))
                 resolved.setdefault("channels", {})[str(channel.id)] = channel.payload() | {
-                    "permissions": str(guild.permissions_in(invoker, channel))
+                    "permissions": str(guild.permissions_in(invoker, channel, with_implicit=False)),
+                    "app_permissions": str(self.bot_permissions(channel.id, with_implicit=False)),
                 }
                 value = str(channel.id)
             elif opt["type"] == 6:
@@ -118,7 +120,7 @@ class Driver(Rest):
                 member = guild.member(user.id)
                 if member:
                     resolved.setdefault("members", {})[str(user.id)] = guild.member_payload(
-                        member, permissions=guild.permissions_in(member, here)
+                        member, permissions=guild.permissions_in(member, here, with_implicit=False)
                     )
                 value = str(user.id)
             elif name != focused and opt.get("choices"):

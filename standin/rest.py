@@ -302,14 +302,14 @@ class Rest(Gateway):
         sends = Perm.SEND_MESSAGES_IN_THREADS if thread else Perm.SEND_MESSAGES
         return Perm.VIEW_CHANNEL | sends | (Perm.EMBED_LINKS if body.get("embeds") else 0)
 
-    def bot_permissions(self, channel_id: int) -> int:
+    def bot_permissions(self, channel_id: int, *, with_implicit: bool = True) -> int:
         """The bot's permissions in a channel, as Discord computes them (0 where it is not a member)."""
         found = self.world.find_channel(channel_id)
         if found is None:
             return 0
         guild, channel = found
         me = guild.member(self.world.bot.id)
-        return guild.permissions_in(me, channel) if me is not None else 0
+        return guild.permissions_in(me, channel, with_implicit=with_implicit) if me is not None else 0
 
     def _refused(self, channel_id: int, needs: int) -> web.Response | None:
         """Discord's 403 when the bot lacks what a call ``needs`` there: 50001 Missing Access without View Channel

@@ -204,9 +204,11 @@ class Guild:
             roles=[values[r] for r in member.roles if r in values and r != self.id],
         )
 
-    def permissions_in(self, member: Member, channel: Channel) -> int:
+    def permissions_in(self, member: Member, channel: Channel, *, with_implicit: bool = True) -> int:
         """The member's permissions in ``channel`` after its overwrites, as Discord computes them; a thread takes
-        its parent channel's overwrites."""
+        its parent channel's overwrites. ``with_implicit=False``: before the implicit denials, as interactions carry
+        them (Discord's docs: "This does not include implicit permissions, which may need to be checked
+        separately")."""
         source = channel
         if channel.is_thread and channel.parent_id is not None:
             source = self.channel(channel.parent_id) or channel
@@ -217,7 +219,7 @@ class Guild:
             role_ids=member.roles,
             overwrites=source.overwrites,
         )
-        return implicit(value, thread=channel.is_thread)
+        return implicit(value, thread=channel.is_thread) if with_implicit else value
 
     def set_overwrite(self, channel: Channel, target: Role | User, *, allow: int = 0, deny: int = 0) -> Overwrite:
         """Give ``channel`` an overwrite for a role or a member (replacing theirs); allow and deny both 0 removes it."""
