@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 import sys
+from typing import Any
 
 import discord
 from dotenv import find_dotenv, load_dotenv
@@ -17,7 +18,7 @@ from .settings import Settings
 log = logging.getLogger("bot")
 
 
-async def run(settings: Settings, **options: object) -> None:
+async def run(settings: Settings, **options: Any) -> None:
     """Start the bot and keep it running until SIGINT/SIGTERM, then close it (and its store) cleanly."""
     bot = StrangersBot(settings, **options)
     loop = asyncio.get_running_loop()

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.client import StrangersBot
-from bot.models import Level
+from bot.models import Level, Policy, Style
 from bot.settings import Settings
-from bot.spoilers import Policy, Style
 from bot.store import Store
 from standin import Channel, ChannelType, Reply, StandIn, User, World
 from standin.harness import running_client

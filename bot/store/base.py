@@ -8,6 +8,7 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Self
@@ -20,6 +21,17 @@ log = logging.getLogger(__name__)
 COMMANDS_KEY = "commands_hash:"
 META_UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+def iso(moment: datetime) -> str:
+    """One fixed format (UTC, microseconds) so that comparing the text compares the times."""
+    if moment.tzinfo is None:
+        raise ValueError("times given to the store must be timezone-aware")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def time_or_none(raw: str | None) -> datetime | None:
+    return None if raw is None else datetime.fromisoformat(raw)
 
 
 class StoreError(ConfigError):
@@ -83,7 +95,7 @@ class StoreBase:
         await self._conn.execute("PRAGMA synchronous = NORMAL")
 
     async def _migrate(self) -> None:
-        current = int(await self._scalar("PRAGMA user_version"))
+        current = await self._count("PRAGMA user_version")
         for version, name, sql in migrations():
             if version <= current:
                 continue
@@ -92,7 +104,7 @@ class StoreBase:
             await self._conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
 
     async def schema_version(self) -> int:
-        return int(await self._scalar("PRAGMA user_version"))
+        return await self._count("PRAGMA user_version")
 
     async def close(self) -> None:
         await self._conn.close()
@@ -122,6 +134,11 @@ class StoreBase:
     async def _row(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Row | None:
         rows = await self._rows(sql, params)
         return rows[0] if rows else None
+
+    async def _count(self, sql: str, params: tuple[object, ...] = ()) -> int:
+        """A query whose first column is a whole number (a count, a version); 0 when it returns nothing."""
+        value = await self._scalar(sql, params)
+        return int(value) if isinstance(value, int | str) else 0
 
     async def _scalar(self, sql: str, params: tuple[object, ...] = ()) -> object:
         row = await self._row(sql, params)
