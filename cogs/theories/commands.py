@@ -16,9 +16,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import guild_id, moderators_only, require_moderator
+from bot.checks import (
+    bot_lacks,
+    explain_refusal,
+    guild_id,
+    moderators_only,
+    require_bot_can_update_poll,
+    require_moderator,
+)
 from bot.errors import UserError
 from bot.models import Policy, Poll, Review, VoteOutcome
+from bot.permissions import Job, needs
 from bot.polls import (
     DEFAULT_HOURS,
     MAX_HOURS,
@@ -227,6 +235,7 @@ class Theories(
             raise UserError(errors.CHANNEL_UNKNOWN)
         if not MIN_HOURS <= hours <= MAX_HOURS:
             raise UserError(errors.poll_hours(MIN_HOURS, MAX_HOURS))
+        require_bot_can_update_poll(interaction)  # it must edit the message when the poll closes
         chosen = choose_theories(theories, await self.catalog(guild))
         opened = self.bot.now()
         poll = await self.bot.store.create_poll(
@@ -264,15 +273,24 @@ class Theories(
             return []
 
     async def open_thread(self, interaction: Interaction, message: discord.Message, poll_id: int) -> None:
-        """A discussion thread on the poll, where the channel has threads (text channels) and the bot may start one."""
-        if not isinstance(interaction.channel, discord.TextChannel):
+        """A discussion thread on the poll, where the channel has threads (text channels); where the bot may not start
+        one, the moderator is told what to grant."""
+        channel = interaction.channel
+        if not isinstance(channel, discord.TextChannel):
             return
-        if not interaction.app_permissions.create_public_threads:
+        lacking = bot_lacks(interaction, Job.OPEN_THREAD)
+        if lacking:
+            await interaction.followup.send(errors.no_thread(poll_id, channel.id, lacking), ephemeral=True)
             return
         try:
             await message.create_thread(name=text.thread_name(poll_id))
-        except discord.HTTPException:
-            log.warning("Could not open a discussion thread for theory poll #%d", poll_id, exc_info=True)
+        except discord.HTTPException as exc:
+            refused, lacking, _parent = explain_refusal(self.bot, channel.id, exc, Job.OPEN_THREAD)
+            log.warning("Could not open a discussion thread for theory poll #%d: %s", poll_id, exc)
+            if refused.about_permissions:
+                lacking = lacking or needs(Job.OPEN_THREAD, in_thread=False)
+                note = errors.no_thread(poll_id, channel.id, lacking, refused)
+                await interaction.followup.send(note, ephemeral=True)
 
     def poll_message(
         self, poll: Poll, counts: dict[int, int], policy: Policy
@@ -312,10 +330,11 @@ class Theories(
         await self.show_final(replace(poll, closed_at=closed_at))
         return True
 
-    async def show_final(self, poll: Poll) -> bool:
-        """Edit a closed poll's message into its results; a message or channel that is gone is logged, not raised."""
+    async def show_final(self, poll: Poll) -> str | None:
+        """Edit a closed poll's message into its results. Where Discord refuses, the real cause is logged once and
+        returned in words for the moderator (the next press on the message's buttons then retires them)."""
         if poll.message_id is None:
-            return False
+            return errors.POLL_NEVER_POSTED
         counts = await self.bot.store.tallies(poll.id)
         policy = await policy_of(self.bot, poll.guild_id, poll.channel_id)
         embeds, view = self.poll_message(poll, counts, policy)
@@ -323,15 +342,18 @@ class Theories(
         try:
             await channel.get_partial_message(poll.message_id).edit(embeds=embeds, view=view)
         except discord.HTTPException as exc:
+            refused, lacking, parent_id = explain_refusal(self.bot, poll.channel_id, exc, Job.UPDATE_POLL)
             log.warning(
-                "Theory poll #%d is closed, but its message %d in channel %d could not show the results (%s)",
+                "Theory poll #%d is closed, but its message %d in channel %d could not show the results: %s%s (%s)",
                 poll.id,
                 poll.message_id,
                 poll.channel_id,
+                refused.value,
+                f"; the bot lacks {', '.join(n.label for n in lacking)} there" if refused.about_permissions else "",
                 exc,
             )
-            return False
-        return True
+            return errors.poll_not_updated(refused, poll.channel_id, parent_id, lacking)
+        return None
 
     async def vote_pressed(self, interaction: Interaction, poll_id: int, position: int) -> None:
         """A vote button: vote, move the vote, or withdraw it; refused politely once the poll is closed."""
@@ -385,11 +407,11 @@ class Theories(
         await interaction.response.defer(ephemeral=True, thinking=True)
         closed_at = self.bot.now()
         closed = await self.bot.store.close_poll(found.id, closed_at)
-        shown = False
+        failure = None
         if closed:
             self.closer.wake()
-            shown = await self.show_final(replace(found, closed_at=closed_at))
-        await interaction.edit_original_response(content=text.close_note(found.id, closed=closed, shown=shown))
+            failure = await self.show_final(replace(found, closed_at=closed_at))
+        await interaction.edit_original_response(content=text.close_note(found.id, closed=closed, failure=failure))
 
     @app_commands.command(name="results", description="A poll's results, or without a poll this server's standings")
     @app_commands.describe(poll="A poll of this server; leave empty for the all-time standings")
