@@ -67,6 +67,23 @@ def missing(permissions: int, job: Job, *, in_thread: bool) -> tuple[Need, ...]:
     return tuple(need for need in needs(job, in_thread=in_thread) if not need.held(permissions))
 
 
+@dataclass(frozen=True)
+class Shortfall:
+    """What the bot lacks in a channel, and where a moderator grants it."""
+
+    channel_id: int
+    missing: tuple[Need, ...]
+    parent_id: int | None = None  # a thread takes its parent channel's permissions: they are granted there
+    named: bool = False  # an overwrite for the bot itself (not its role) denies some of it: granting the role won't do
+
+    def __bool__(self) -> bool:
+        return bool(self.missing)
+
+    @property
+    def cannot_see(self) -> bool:
+        return VIEW_CHANNEL in self.missing
+
+
 class Refusal(Enum):
     """Why Discord refused a call on a channel or a message, as a moderator can act on it."""
 

@@ -17,6 +17,7 @@ from bot.permissions import (
     VIEW_CHANNEL,
     Job,
     Refusal,
+    Shortfall,
     missing,
     needs,
     refusal,
@@ -62,15 +63,15 @@ def test_discords_codes_name_the_real_cause(status: int, code: int, expected: Re
 
 
 def test_the_wording_says_what_to_grant_and_where() -> None:
-    text = errors.poll_cannot_close_here(7, None, (VIEW_CHANNEL,))
+    text = errors.poll_cannot_close_here(Shortfall(7, (VIEW_CHANNEL,)))
     assert (
         text.startswith("I can't see <#7>,")
         and "Give my role View Channel in <#7> (Edit Channel > Permissions)" in text
     )
-    in_thread = errors.poll_cannot_close_here(8, 7, (SEND_MESSAGES_IN_THREADS, EMBED_LINKS))
+    in_thread = errors.poll_cannot_close_here(Shortfall(8, (SEND_MESSAGES_IN_THREADS, EMBED_LINKS), parent_id=7))
     assert "Send Messages in Threads and Embed Links in <#7>" in in_thread and "<#8> follows it" in in_thread
-    assert "deleted" in errors.poll_not_updated(Refusal.MESSAGE_DELETED, 7, None, ())
-    lost = errors.poll_not_updated(Refusal.MISSING_PERMISSIONS, 7, None, (EMBED_LINKS,))
+    assert "deleted" in errors.poll_not_updated(Refusal.MESSAGE_DELETED, Shortfall(7, ()))
+    lost = errors.poll_not_updated(Refusal.MISSING_PERMISSIONS, Shortfall(7, (EMBED_LINKS,)))
     assert "I don't have Embed Links in <#7> any more (Discord answered Missing Permissions)" in lost
     assert "deleted" not in lost
 
@@ -81,3 +82,8 @@ def test_the_readme_link_and_table_match_what_the_bot_asks_for() -> None:
     rows = {m.group(1) for m in re.finditer(r"^\s*\| ([A-Z][\w ]+?) \| .+\|$", readme, re.MULTILINE)}
     # Discord's client says "View Channels" on the invite screen and "View Channel" in a channel's permissions
     assert {n.label.replace("View Channel", "View Channels") for n in INVITED_WITH} <= rows
+
+
+def test_an_overwrite_naming_the_bot_is_pointed_at_not_its_role() -> None:
+    text = errors.poll_cannot_close_here(Shortfall(7, (VIEW_CHANNEL,), named=True))
+    assert "Allow View Channel on the overwrite with my own name in <#7>" in text and "my role" not in text

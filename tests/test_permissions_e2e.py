@@ -10,6 +10,8 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.client import StrangersBot
 from bot.permissions import INVITE
 from standin import INVITE_PERMISSIONS, Perm, Reply, StandIn, message_buttons, message_text
@@ -138,14 +140,23 @@ class Heard(logging.Handler):
             self.event.set()
 
 
+@pytest.mark.parametrize(
+    ("where", "overwritten", "deny", "cause", "lacking"),
+    [
+        ("spoilers", "spoilers", Perm.EMBED_LINKS, "Missing Permissions", "Embed Links"),
+        ("general", "general", Perm.VIEW_CHANNEL, "Missing Access", "View Channel"),
+        # a poll in a thread: the overwrite is on its parent channel, and sending there is Send Messages in Threads
+        ("general-thread", "general", Perm.SEND_MESSAGES_IN_THREADS, "Missing Permissions", "Send Messages in Threads"),
+    ],
+)
 async def test_the_closer_reports_a_lost_permission_once_and_the_next_press_retires_the_poll(
-    bot, discord_api: StandIn
+    bot, discord_api: StandIn, where: str, overwritten: str, deny: Perm, cause: str, lacking: str
 ) -> None:
-    reply = await run_poll_command(discord_api, bot, "spoilers")
+    reply = await run_poll_command(discord_api, bot, where)
     message = discord_api.messages[int(reply.message["id"])]
     number = poll_number(message)
     bot_role = discord_api.world.guild.bot_role(discord_api.world.bot)
-    await discord_api.edit_permissions("spoilers", bot_role, deny=Perm.EMBED_LINKS)
+    await discord_api.edit_permissions(overwritten, bot_role, deny=deny)
     heard = Heard(f"poll #{number} ")
     logging.getLogger().addHandler(heard)
     try:
@@ -159,7 +170,7 @@ async def test_the_closer_reports_a_lost_permission_once_and_the_next_press_reti
     finally:
         logging.getLogger().removeHandler(heard)
     assert len(heard.messages) == 1, heard.messages
-    assert "Missing Permissions" in heard.messages[0] and "Embed Links" in heard.messages[0]
+    assert f"{cause}; the bot lacks {lacking} there" in heard.messages[0]
     assert "deleted" not in heard.messages[0]
     assert discord_api.calls.count(("PATCH", path)) == 1  # the press retired the buttons, not another edit
 
@@ -169,3 +180,24 @@ async def test_a_deleted_message_is_still_called_deleted(bot, discord_api: Stand
     del discord_api.messages[int(reply.message["id"])]
     closing = await discord_api.slash("theory close", poll=poll_number(reply.message), user=discord_api.world.moderator)
     assert "deleted" in closing.content and "Permissions" not in closing.content
+
+
+async def test_answers_need_no_channel_permission_so_members_use_the_bot_where_it_cannot_see(
+    bot, discord_api: StandIn
+) -> None:
+    for channel in ("hidden", "read-only"):
+        film = await discord_api.slash("film", channel=channel)
+        assert not film.ephemeral and "All of Us Strangers" in film.text
+        ask = await discord_api.slash("ask", channel=channel, question="who plays Harry?")
+        assert "Mescal" in ask.text
+    assert channel_calls(discord_api, "hidden") == [] and channel_calls(discord_api, "read-only") == []
+
+
+async def test_an_overwrite_for_the_bot_itself_is_named_as_the_thing_to_change(bot, discord_api: StandIn) -> None:
+    """Hostile set-up: the channel denies the bot by name, so giving its role View Channel would change nothing."""
+    await discord_api.edit_permissions("spoilers", discord_api.world.bot, deny=Perm.VIEW_CHANNEL)
+    reply = await run_poll_command(discord_api, bot, "spoilers")
+    spoilers = mention(discord_api, "spoilers")
+    assert reply.ephemeral and f"I can't see {spoilers}" in reply.content
+    assert f"Allow View Channel on the overwrite with my own name in {spoilers}" in reply.content
+    assert "my role" not in reply.content

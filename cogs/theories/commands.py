@@ -26,7 +26,7 @@ from bot.checks import (
 )
 from bot.errors import UserError
 from bot.models import Policy, Poll, Review, VoteOutcome
-from bot.permissions import Job, needs
+from bot.permissions import Job
 from bot.polls import (
     DEFAULT_HOURS,
     MAX_HOURS,
@@ -278,19 +278,17 @@ class Theories(
         channel = interaction.channel
         if not isinstance(channel, discord.TextChannel):
             return
-        lacking = bot_lacks(interaction, Job.OPEN_THREAD)
-        if lacking:
-            await interaction.followup.send(errors.no_thread(poll_id, channel.id, lacking), ephemeral=True)
+        short = bot_lacks(interaction, Job.OPEN_THREAD)
+        if short:
+            await interaction.followup.send(errors.no_thread(poll_id, short), ephemeral=True)
             return
         try:
             await message.create_thread(name=text.thread_name(poll_id))
         except discord.HTTPException as exc:
-            refused, lacking, _parent = explain_refusal(self.bot, channel.id, exc, Job.OPEN_THREAD)
+            refused, short = explain_refusal(self.bot, channel.id, exc, Job.OPEN_THREAD)
             log.warning("Could not open a discussion thread for theory poll #%d: %s", poll_id, exc)
-            if refused.about_permissions:
-                lacking = lacking or needs(Job.OPEN_THREAD, in_thread=False)
-                note = errors.no_thread(poll_id, channel.id, lacking, refused)
-                await interaction.followup.send(note, ephemeral=True)
+            if short:
+                await interaction.followup.send(errors.no_thread(poll_id, short, refused), ephemeral=True)
 
     def poll_message(
         self, poll: Poll, counts: dict[int, int], policy: Policy
@@ -342,17 +340,17 @@ class Theories(
         try:
             await channel.get_partial_message(poll.message_id).edit(embeds=embeds, view=view)
         except discord.HTTPException as exc:
-            refused, lacking, parent_id = explain_refusal(self.bot, poll.channel_id, exc, Job.UPDATE_POLL)
+            refused, short = explain_refusal(self.bot, poll.channel_id, exc, Job.UPDATE_POLL)
             log.warning(
                 "Theory poll #%d is closed, but its message %d in channel %d could not show the results: %s%s (%s)",
                 poll.id,
                 poll.message_id,
                 poll.channel_id,
                 refused.value,
-                f"; the bot lacks {', '.join(n.label for n in lacking)} there" if refused.about_permissions else "",
+                f"; the bot lacks {', '.join(n.label for n in short.missing)} there" if short else "",
                 exc,
             )
-            return errors.poll_not_updated(refused, poll.channel_id, parent_id, lacking)
+            return errors.poll_not_updated(refused, short)
         return None
 
     async def vote_pressed(self, interaction: Interaction, poll_id: int, position: int) -> None:
