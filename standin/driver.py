@@ -21,7 +21,11 @@ def option_names(options: dict[str, Any]) -> dict[str, Any]:
 class Driver(Rest):
     """What a member does in Discord's client, refused where the client would refuse it, then awaited."""
 
-    def _context(self, user: User | None, channel: Channel | str | None) -> tuple[Guild, Channel, dict]:
+    def _context(
+        self, user: User | None, channel: Channel | str | None, *, command: bool = True
+    ) -> tuple[Guild, Channel, dict]:
+        """Where and as whom: refused where Discord's client would not let the member act (a channel they cannot
+        see; a command without Use Application Commands, which buttons do not need)."""
         user = user or self.world.member
         if isinstance(channel, str) or channel is None:
             channel = self.guild.channel_named(channel or "general")
@@ -32,8 +36,11 @@ class Driver(Rest):
         member = guild.member(user.id)
         if member is None:
             raise LookupError(f"{user.name} is not a member of {guild.name}")
-        if not guild.permissions_in(member, channel) & Perm.VIEW_CHANNEL:
+        allowed = guild.permissions_in(member, channel)
+        if not allowed & Perm.VIEW_CHANNEL:
             raise LookupError(f"{user.name} cannot see #{channel.name}: Discord would not let them use anything there")
+        if command and not allowed & Perm.USE_APPLICATION_COMMANDS:
+            raise LookupError(f"{user.name} may not use application commands in #{channel.name}")
         carried = guild.permissions_in(member, channel, with_implicit=False)
         return guild, channel, guild.member_payload(member, permissions=carried)
 
@@ -231,7 +238,7 @@ class Driver(Rest):
         found = self.world.find_channel(int(message["channel_id"]))
         if found is None:
             raise LookupError("the message's channel is gone")
-        guild, chan, member = self._context(user, found[1])
+        guild, chan, member = self._context(user, found[1], command=False)
         current = self.messages.get(int(message["id"]), message)
         data = {"custom_id": target["custom_id"], "component_type": 2}
         payload, reply = self._interaction(3, data, guild, chan, member, message=current)

@@ -273,3 +273,11 @@ async def test_a_member_who_cannot_see_a_channel_cannot_use_it() -> None:
         guild.set_overwrite(standin.channel("hidden"), guild.role_named("Moderators"), allow=Perm.VIEW_CHANNEL)
         as_moderator = await standin.slash("hello", channel="hidden", user=standin.world.moderator)
         await as_moderator.wait(lambda r: r.edits > 0)
+
+
+async def test_a_member_without_use_application_commands_cannot_run_one() -> None:
+    async with StandIn() as standin, running_client(standin, Answering):
+        guild = standin.world.guild
+        guild.set_overwrite(standin.channel("general"), guild.role_named("Members"), deny=Perm.USE_APPLICATION_COMMANDS)
+        with pytest.raises(LookupError, match="may not use application commands in #general"):
+            await standin.slash("hello", channel="general")
