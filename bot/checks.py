@@ -11,6 +11,7 @@ from discord import app_commands
 from .errors import UserError
 from .permissions import (
     EMBED_LINKS,
+    READ_MESSAGE_HISTORY,
     SEND_MESSAGES,
     SEND_MESSAGES_IN_THREADS,
     VIEW_CHANNEL,
@@ -116,8 +117,8 @@ def explain_refusal(
         lacking = missing(channel.permissions_for(channel.guild.me).value, job, in_thread=in_thread)
         if any(n in lacking for n in (SEND_MESSAGES, SEND_MESSAGES_IN_THREADS)):
             lacking = tuple(n for n in lacking if n != EMBED_LINKS)  # missing only because sending is
-    if refused is Refusal.MISSING_ACCESS:
-        lacking = (VIEW_CHANNEL,)
+    if refused is Refusal.MISSING_ACCESS:  # the channel, or (to read a message) its history
+        lacking = (READ_MESSAGE_HISTORY,) if lacking and lacking[0] == READ_MESSAGE_HISTORY else (VIEW_CHANNEL,)
     elif refused is Refusal.MISSING_PERMISSIONS:
         lacking = tuple(n for n in lacking if n != VIEW_CHANNEL) or needs(job, in_thread=in_thread)[1:]
     else:

@@ -56,8 +56,8 @@ def needs(job: Job, *, in_thread: bool) -> tuple[Need, ...]:
 
     Editing a message's embeds needs Embed Links, which Discord ignores where the bot cannot send messages at all
     (its "implicit permissions"): so Send Messages too, or Send Messages in Threads in a thread."""
-    if job is Job.OPEN_THREAD:
-        return (VIEW_CHANNEL, CREATE_PUBLIC_THREADS)
+    if job is Job.OPEN_THREAD:  # a thread started from the poll's message, which the bot must be able to read
+        return (VIEW_CHANNEL, READ_MESSAGE_HISTORY, CREATE_PUBLIC_THREADS)
     return (VIEW_CHANNEL, SEND_MESSAGES_IN_THREADS if in_thread else SEND_MESSAGES, EMBED_LINKS)
 
 

@@ -99,6 +99,16 @@ async def test_no_thread_where_the_bot_may_not_open_one_and_the_moderator_is_tol
     assert not any(path.endswith("/threads") for _, path in discord_api.calls)
 
 
+async def test_no_thread_without_read_message_history_and_the_moderator_is_told(bot, discord_api: StandIn) -> None:
+    bot_role = discord_api.world.guild.bot_role(discord_api.world.bot)
+    await discord_api.edit_permissions("general", bot_role, deny=Perm.READ_MESSAGE_HISTORY)
+    reply = await run_poll_command(discord_api, bot, "general")
+    await reply.wait(lambda r: len(r.followups) == 1)
+    note = reply.followups[0]["content"]
+    assert f"I don't have Read Message History in {mention(discord_api, 'general')}" in note
+    assert not any(path.endswith("/threads") for _, path in discord_api.calls)
+
+
 async def test_a_poll_in_a_thread_whose_parent_forbids_threads_needs_none(bot, discord_api: StandIn) -> None:
     reply = await run_poll_command(discord_api, bot, "no-threads-thread")
     assert not reply.ephemeral and poll_number(reply.message)

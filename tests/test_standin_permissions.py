@@ -208,6 +208,7 @@ async def test_refusals_carry_discords_codes(client) -> None:
     assert (await kept.edit(content="words are fine")).content == "words are fine"
     await edit_and_hear(standin, running, "general", deny=Perm.READ_MESSAGE_HISTORY)
     assert await forbidden(general.fetch_message(kept.id)) == 50001
+    assert await forbidden(kept.create_thread(name="talk")) == 50001  # a thread from a message it cannot read
     await edit_and_hear(standin, running, "general")  # the overwrite removed: all is well again
     assert (await general.fetch_message(kept.id)).id == kept.id
 
