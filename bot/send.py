@@ -7,24 +7,23 @@ out.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 
+from .component_ids import parse_reveal, reveal_id
 from .components import PersistentButton
 from .models import OPEN, STRICTEST, Policy
 from .render import errors
 from .render.answer import Answer
-from .render.limits import CUSTOM_ID_LIMIT, EmbedSpec, inline, pack_pages, render_pages
+from .render.limits import EmbedSpec, inline, pack_pages, render_pages
 from .render.markup import Block, for_one_reader, needs_reveal
 
 if TYPE_CHECKING:
     from .client import StrangersBot
 
 EMBED_COLOUR = discord.Colour(0xC8553D)
-REVEAL_KEY = re.compile(r"^[a-z]+:[-\w:,.]{1,88}$")
 
 
 def to_embed(spec: EmbedSpec) -> discord.Embed:
@@ -58,6 +57,11 @@ def answer_embeds(answer: Answer, policy: Policy) -> list[discord.Embed]:
     """An answer that must fit one message (a poll), rendered for a channel."""
     specs = pack_pages(answer.title, render_pages(answer.blocks, policy), answer.footer)[0]
     return [to_embed(spec) for spec in specs]
+
+
+def private_embeds(answer: Answer, policy: Policy) -> list[discord.Embed]:
+    """An answer for one reader only (no "Reveal to me" button there): what is hidden is wrapped, not left out."""
+    return answer_embeds(answer, for_one_reader(policy))
 
 
 def with_reveal(answer: Answer, policy: Policy, view: discord.ui.View) -> discord.ui.View:
@@ -117,7 +121,7 @@ async def send_note(
 
 def add_reveal(view: discord.ui.View, key: str) -> discord.ui.View:
     """Add a "Reveal to me" button on a row of its own, below the view's other buttons (a poll's numbers)."""
-    reveal = RevealButton(key)
+    reveal = reveal_button(key)
     if view.children:
         rows = [item.row for item in view.children if item.row is not None]
         reveal.row = min(max(rows, default=0) + 1, 4)
@@ -125,27 +129,16 @@ def add_reveal(view: discord.ui.View, key: str) -> discord.ui.View:
     return view
 
 
-class RevealButton(PersistentButton, template=r"reveal:(?P<key>[a-z]+:[-\w:,.]{1,88})"):
+def reveal_button(key: str) -> RevealButton:
+    return RevealButton(reveal_id(key), label="Reveal to me", emoji="\N{EYE}")
+
+
+class RevealButton(PersistentButton, template=r"reveal:(?s:.*)"):
     """Sends the whole answer, spoilers included, only to whoever presses it; works across restarts."""
 
-    def __init__(self, key: str) -> None:
-        if not REVEAL_KEY.match(key) or len(f"reveal:{key}") > CUSTOM_ID_LIMIT:
-            raise ValueError(f"bad reveal key {key!r}")
-        super().__init__(
-            discord.ui.Button(
-                label="Reveal to me", emoji="\N{EYE}", style=discord.ButtonStyle.secondary, custom_id=f"reveal:{key}"
-            )
-        )
-        self.key = key
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> RevealButton:
-        return cls(match["key"])
-
     async def pressed(self, interaction: discord.Interaction[StrangersBot]) -> None:
-        answer = await interaction.client.rebuild_answer(self.key)
+        key = parse_reveal(self.pressed_id, interaction.guild_id)
+        answer = await interaction.client.rebuild_answer(key, interaction.guild_id)
         if answer is None:
             await interaction.response.send_message(errors.ANSWER_GONE, ephemeral=True)
             return

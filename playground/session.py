@@ -215,7 +215,7 @@ async def prepare_demo(bot: StrangersBot, standin: StandIn) -> None:
     for name, policy in DEMO_CHANNELS.items():
         channel = standin.channel(name)
         if await bot.store.channel_setting(channel.id) is None:
-            await bot.store.set_channel(guild.id, channel.id, policy, actor_id=guild.owner_id)
+            await bot.store.set_channel(guild.id, channel.id, policy, actor_id=guild.owner_id, now=bot.now())
 
 
 @asynccontextmanager
