@@ -14,6 +14,7 @@ PURE = [
     "bot.facts",
     "bot.search",
     "bot.polls",
+    "bot.permissions",
     "bot.quotes",
     "bot.render",
     "bot.render.answer",

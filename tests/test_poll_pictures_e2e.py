@@ -11,7 +11,7 @@ from test_theories_e2e import THREE, click_and_confirm, is_closed, open_poll, po
 
 from bot.client import StrangersBot
 from bot.models import Level, Policy, Style
-from standin import Reply, StandIn
+from standin import Perm, Reply, StandIn
 
 TITLES = ("It was all Adam's screenplay", "Adam conjured everyone", "The ghosts are real")  # THREE, all ending-level
 
@@ -158,11 +158,24 @@ async def test_open_polls_show_votes_so_far_and_hidden_ones_no_picture(bot, disc
     assert refused.ephemeral and refused.attachments == []
 
 
-async def test_a_refused_picture_still_leaves_the_results_as_text(bot, discord_api: StandIn) -> None:
-    """Where Discord refuses the file (no Attach Files in the channel: 403), the final results still go up."""
+async def test_without_attach_files_the_results_go_up_as_text_in_one_edit(bot, discord_api: StandIn) -> None:
+    """Where an overwrite takes Attach Files from the bot, it knows (the gateway told it) and sends no file at all."""
     poll = await voted_poll(discord_api, bot, "general", ["1"])
     message = discord_api.messages[int(poll.message["id"])]
-    refused = discord_api.fail_next("PATCH", f"/channels/{message['channel_id']}/messages/{message['id']}$", 403)
+    bot_role = discord_api.world.guild.bot_role(discord_api.world.bot)
+    await discord_api.edit_permissions("general", bot_role, deny=Perm.ATTACH_FILES)
+    closing = await discord_api.slash("theory close", poll=poll_number(message), user=discord_api.world.moderator)
+    assert "now shows the final results" in closing.content
+    path = f"/channels/{message['channel_id']}/messages/{message['id']}"
+    assert discord_api.calls.count(("PATCH", path)) == 1
+    assert is_closed(message) and message["attachments"] == []
+
+
+async def test_a_picture_discord_finds_too_large_still_leaves_the_results_as_text(bot, discord_api: StandIn) -> None:
+    """Where Discord refuses the file itself (413), the final results go up again without it."""
+    poll = await voted_poll(discord_api, bot, "general", ["1"])
+    message = discord_api.messages[int(poll.message["id"])]
+    refused = discord_api.fail_next("PATCH", f"/channels/{message['channel_id']}/messages/{message['id']}$", 413)
     closing = await discord_api.slash("theory close", poll=poll_number(message), user=discord_api.world.moderator)
     assert "now shows the final results" in closing.content
     assert refused.hits == 1 and is_closed(message) and message["attachments"] == []

@@ -333,13 +333,13 @@ def closed_refusal(poll: Poll) -> str:
     )
 
 
-def close_note(poll_id: int, *, closed: bool, shown: bool) -> str:
-    """The moderator's confirmation of /theory close."""
+def close_note(poll_id: int, *, closed: bool, failure: str | None = None) -> str:
+    """The moderator's confirmation of /theory close; ``failure`` says why its message could not be updated."""
     if not closed:
         return f"Poll #{poll_id} was already closed."
-    if shown:
+    if failure is None:
         return f"Closed poll #{poll_id}; its message now shows the final results."
     return (
-        f"Closed poll #{poll_id}, but its message could not be updated (deleted?). "
+        f"Closed poll #{poll_id}, but its message could not be updated: {failure} "
         f"/theory results poll:{poll_id} shows the results."
     )

@@ -16,10 +16,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import guild_id, moderators_only, require_moderator
+from bot.checks import (
+    bot_lacks,
+    can_attach_files,
+    explain_refusal,
+    guild_id,
+    moderators_only,
+    require_bot_can_update_poll,
+    require_moderator,
+)
 from bot.errors import UserError
 from bot.models import Policy, Poll, Review, VoteOutcome
 from bot.options import MemberText
+from bot.permissions import Job
 from bot.polls import (
     CLAIM_MAX,
     CLAIM_MIN,
@@ -241,6 +250,7 @@ class Theories(
             raise UserError(errors.CHANNEL_UNKNOWN)
         if not MIN_HOURS <= hours <= MAX_HOURS:
             raise UserError(errors.poll_hours(MIN_HOURS, MAX_HOURS))
+        require_bot_can_update_poll(interaction)  # it must edit the message when the poll closes
         chosen = choose_theories(theories, await self.catalog(guild))
         opened = self.bot.now()
         poll = await self.bot.store.create_poll(
@@ -278,15 +288,22 @@ class Theories(
             return []
 
     async def open_thread(self, interaction: Interaction, message: discord.Message, poll_id: int) -> None:
-        """A discussion thread on the poll, where the channel has threads (text channels) and the bot may start one."""
-        if not isinstance(interaction.channel, discord.TextChannel):
+        """A discussion thread on the poll, where the channel has threads (text channels); where the bot may not start
+        one, the moderator is told what to grant."""
+        channel = interaction.channel
+        if not isinstance(channel, discord.TextChannel):
             return
-        if not interaction.app_permissions.create_public_threads:
+        short = bot_lacks(interaction, Job.OPEN_THREAD)
+        if short:
+            await interaction.followup.send(errors.no_thread(poll_id, short), ephemeral=True)
             return
         try:
             await message.create_thread(name=text.thread_name(poll_id))
-        except discord.HTTPException:
-            log.warning("Could not open a discussion thread for theory poll #%d", poll_id, exc_info=True)
+        except discord.HTTPException as exc:
+            refused, short = explain_refusal(self.bot, channel.id, exc, Job.OPEN_THREAD)
+            log.warning("Could not open a discussion thread for theory poll #%d: %s", poll_id, exc)
+            if short:
+                await interaction.followup.send(errors.no_thread(poll_id, short, refused), ephemeral=True)
 
     def poll_message(
         self, poll: Poll, counts: dict[int, int], policy: Policy
@@ -331,36 +348,43 @@ class Theories(
         picture = await answer_picture(text.poll_message(poll, counts), policy)
         return [picture] if picture is not None else []
 
-    async def show_final(self, poll: Poll) -> bool:
-        """Edit a closed poll's message into its results and picture; a message or channel that is gone is logged,
-        not raised. No interaction waits on it (the closer, or /theory close after deferring)."""
+    async def show_final(self, poll: Poll) -> str | None:
+        """Edit a closed poll's message into its results. Where Discord refuses, the real cause is logged once and
+        returned in words for the moderator (the next press on the message's buttons then retires them)."""
         if poll.message_id is None:
-            return False
+            return errors.POLL_NEVER_POSTED
         counts = await self.bot.store.tallies(poll.id)
         policy = await policy_of(self.bot, poll.guild_id, poll.channel_id)
         embeds, view = self.poll_message(poll, counts, policy)
-        pictures = await self.final_picture(poll, counts, policy)
+        attach = can_attach_files(self.bot, poll.channel_id)
+        pictures = await self.final_picture(poll, counts, policy) if attach else []
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
         message = channel.get_partial_message(poll.message_id)
         try:
             try:
                 await message.edit(embeds=embeds, view=view, attachments=pictures)
             except discord.HTTPException as exc:
-                # Refused for the file (no Attach Files here, or too large): the results still go up, as text.
-                if not pictures or exc.status not in (403, 413):
+                # Refused for the file (too large, or Attach Files taken away since): the results still go up, as text.
+                for_the_file = exc.status == 413 or (
+                    exc.status == 403 and not can_attach_files(self.bot, poll.channel_id)
+                )
+                if not pictures or not for_the_file:
                     raise
                 log.warning("Theory poll #%d: its picture was refused (%s); showing the results as text", poll.id, exc)
                 await message.edit(embeds=embeds, view=view)
         except discord.HTTPException as exc:
+            refused, short = explain_refusal(self.bot, poll.channel_id, exc, Job.UPDATE_POLL)
             log.warning(
-                "Theory poll #%d is closed, but its message %d in channel %d could not show the results (%s)",
+                "Theory poll #%d is closed, but its message %d in channel %d could not show the results: %s%s (%s)",
                 poll.id,
                 poll.message_id,
                 poll.channel_id,
+                refused.value,
+                f"; the bot lacks {', '.join(n.label for n in short.missing)} there" if short else "",
                 exc,
             )
-            return False
-        return True
+            return errors.poll_not_updated(refused, short)
+        return None
 
     async def vote_pressed(self, interaction: Interaction, poll_id: int, position: int) -> None:
         """A vote button: vote, move the vote, or withdraw it; refused politely once the poll is closed."""
@@ -422,11 +446,11 @@ class Theories(
         await interaction.response.defer(ephemeral=True, thinking=True)
         closed_at = self.bot.now()
         closed = await self.bot.store.close_poll(found.id, closed_at)
-        shown = False
+        failure = None
         if closed:
             self.closer.wake()
-            shown = await self.show_final(replace(found, closed_at=closed_at))
-        await interaction.edit_original_response(content=text.close_note(found.id, closed=closed, shown=shown))
+            failure = await self.show_final(replace(found, closed_at=closed_at))
+        await interaction.edit_original_response(content=text.close_note(found.id, closed=closed, failure=failure))
 
     @app_commands.command(name="results", description="A poll's results, or without a poll this server's standings")
     @app_commands.describe(poll="A poll of this server; leave empty for the all-time standings")
