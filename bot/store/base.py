@@ -152,6 +152,23 @@ class StoreBase:
     async def integrity_check(self) -> str:
         return str(await self._scalar("PRAGMA integrity_check"))
 
+    async def integrity_problems(self, limit: int = 10) -> list[str]:
+        """The full integrity check, unbounded in time (``python -m bot check``): its first problems, or none."""
+        rows = await self._rows(f"PRAGMA integrity_check({int(limit)})")
+        found = [str(row[0]) for row in rows]
+        return [] if found == ["ok"] else found
+
+    async def row_counts(self) -> dict[str, int]:
+        """Rows in each table (the full-text index's own tables left out), for reports."""
+        names = await self._rows(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!' "
+            "AND name NOT LIKE 'search!_index!_%' ESCAPE '!' ORDER BY name"
+        )
+        counts = {}
+        for (name,) in names:
+            counts[str(name)] = int(await self._scalar(f'SELECT count(*) FROM "{name}"'))  # type: ignore[call-overload]
+        return counts
+
 
 def _explain(path: Path, exc: sqlite3.Error) -> str:
     text = str(exc).lower()
