@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from .base import StoreError
+from .errors import StoreError
 
 log = logging.getLogger(__name__)
 _STAMP = "%Y%m%d-%H%M%S"
