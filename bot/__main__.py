@@ -12,7 +12,6 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import discord
@@ -72,13 +71,11 @@ def _check_command(args: argparse.Namespace) -> int:
 
 
 def _backup_command(args: argparse.Namespace) -> int:
-    from .store.backup import copy_database, new_backup_path
+    from .store.backup import back_up
 
     try:
         settings = Settings.from_env(require_token=False)
-        now = datetime.now(UTC)
-        target = args.path or new_backup_path(settings.backup_folder, settings.database_path, now)
-        made = copy_database(settings.database_path, target)
+        made = back_up(settings.database_path, args.path, settings.backup_folder)
     except ConfigError as exc:
         return _fail("Backup failed", exc)
     print(made.describe())

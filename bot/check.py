@@ -9,6 +9,7 @@ after editing the facts file). Any problem raises ``ConfigError`` with one sente
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from .facts import load_facts
 from .search import index_rows
@@ -34,7 +35,7 @@ async def check(settings: Settings) -> list[str]:
         f"Facts: fine. {len(data.characters)} characters, {len(data.moments)} moments, {len(data.facts)} facts, "
         f"{len(data.theories)} theories, {len(data.quotes)} quotes."
     )
-    existed = settings.database_path.exists()
+    existed = _exists(settings.database_path)
     store = await Store.open(settings.database_path)
     try:
         started = time.perf_counter()
@@ -66,6 +67,13 @@ async def check(settings: Settings) -> list[str]:
     ready = "." if settings.token else " once DISCORD_TOKEN is set."
     lines.append(f"All fine: 'python -m bot' will start with these settings{ready}")
     return lines
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # such as a name too long: Store.open says so
+        return False
 
 
 def _backup_line(settings: Settings) -> str:

@@ -84,6 +84,16 @@ def prune(folder: Path, database: Path, keep: int) -> list[Path]:
     return doomed
 
 
+def back_up(database: Path, target: Path | None, folder: Path) -> Backup:
+    """Copy ``database`` to ``target``, or to a new timestamped file in ``folder``; every failure is a BackupError."""
+    try:
+        if target is None or target.is_dir():  # a folder given as PATH: a new timestamped file in it
+            target = new_backup_path(target or folder, database, datetime.now(UTC))
+        return copy_database(database, target)
+    except OSError as exc:  # such as a name too long, outside what copy_database explains
+        raise BackupError(f"Cannot back up {database} ({exc.strerror or exc}).") from None
+
+
 def copy_database(source: Path, target: Path) -> Backup:
     """Copy ``source`` to ``target`` (which must not exist) consistently, even while another process writes to it."""
     started = time.perf_counter()
@@ -169,8 +179,7 @@ class BackupSchedule:
                 failures = 0
 
     def backup_once(self) -> Backup:
-        target = new_backup_path(self.folder, self.database, datetime.now(UTC))
-        made = copy_database(self.database, target)
+        made = back_up(self.database, None, self.folder)
         self.made += 1
         gone = prune(self.folder, self.database, self.keep)
         log.info(

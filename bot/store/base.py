@@ -205,14 +205,15 @@ class StoreBase:
 
 def _prepare_folder(path: Path) -> None:
     """The database's folder exists; the path itself is not a folder."""
-    if path.is_dir():
-        raise StoreError(
-            f"DATABASE_PATH names the folder {path}: name a file inside it instead, such as {path / 'strangers.db'}."
-        )
     try:
+        if path.is_dir():
+            raise StoreError(
+                f"DATABASE_PATH names the folder {path}: name a file inside it instead, such as "
+                f"{path / 'strangers.db'}."
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"Cannot create the folder for the database {path} ({exc.strerror}).") from None
+        raise StoreError(f"DATABASE_PATH {path} cannot be used ({exc.strerror or exc}).") from None
 
 
 def _problems(rows: list[sqlite3.Row]) -> list[str]:
