@@ -12,6 +12,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import discord
@@ -34,9 +35,26 @@ async def run(settings: Settings, **options: object) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, lambda: stopping.append(asyncio.create_task(bot.close())))
     async with bot:
-        await bot.start(settings.token)
+        backups = asyncio.create_task(_scheduled_backups(bot, settings), name="backups")
+        try:
+            await bot.start(settings.token)
+        finally:
+            backups.cancel()
+            await asyncio.gather(backups, return_exceptions=True)
     if stopping:
         await asyncio.gather(*stopping)
+
+
+async def _scheduled_backups(bot: discord.Client, settings: Settings) -> None:
+    """BACKUP_EVERY_HOURS: backups from the moment the bot is ready (its database open and up to date)."""
+    if settings.backup_every_hours is None:
+        return
+    from .store.backup import BackupSchedule
+
+    await bot.wait_until_ready()
+    every = timedelta(hours=settings.backup_every_hours)
+    log.info("Backing up every %s into %s, keeping %d", every, settings.backup_folder, settings.backup_keep)
+    await BackupSchedule(settings.database_path, settings.backup_folder, every, settings.backup_keep).run()
 
 
 def _run_command(args: argparse.Namespace) -> int:

@@ -115,15 +115,16 @@ def copy_database(source: Path, target: Path) -> Backup:
             dst = sqlite3.connect(partial)
             try:
                 src.backup(dst)  # all pages in one step: one read transaction, one consistent snapshot
-                dst.execute("PRAGMA journal_mode = DELETE")  # the backup is one self-contained file
-                verdict = dst.execute("PRAGMA quick_check").fetchone()[0]
+                verdict = _quick_check(dst)
+                if verdict == "ok":
+                    dst.execute("PRAGMA journal_mode = DELETE")  # the backup is one self-contained file
             finally:
                 dst.close()
         finally:
             src.close()
         if verdict != "ok":
             raise BackupError(
-                f"The database {source} is damaged ({verdict}); no backup was written. Restore an earlier backup."
+                f"The database {source} is damaged ({verdict}), so no backup was written: keep the earlier backups."
             )
         with open(partial, "rb+") as written:
             os.fsync(written.fileno())
@@ -137,6 +138,17 @@ def copy_database(source: Path, target: Path) -> Backup:
     return Backup(target, target.stat().st_size, time.perf_counter() - started)
 
 
+def _quick_check(conn: sqlite3.Connection) -> str:
+    """ "ok", or the first problem on one line."""
+    try:
+        rows = conn.execute("PRAGMA quick_check(3)").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    lines = [line.strip() for (text,) in rows for line in str(text).splitlines()]
+    problems = [line for line in lines if line and not line.startswith("***")]
+    return problems[0] if problems else "ok"
+
+
 class BackupSchedule:
     """Inside the running bot: a backup every ``every``, keeping the newest ``keep``; the copying runs in a thread.
 
@@ -146,27 +158,19 @@ class BackupSchedule:
 
     def __init__(self, database: Path, folder: Path, every: timedelta, keep: int) -> None:
         self.database, self.folder, self.every, self.keep = database, folder, every, keep
-        self.made = 0
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="backup-schedule")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        self._last: datetime | None = None  # when this schedule last made one (names only keep whole seconds)
 
     def next_due(self, now: datetime) -> datetime:
         backups = existing_backups(self.folder, self.database)
-        return backups[-1][0] + self.every if backups else now
+        times = [when for when, _ in backups[-1:]] + ([self._last] if self._last else [])
+        return max(times) + self.every if times else now
 
-    async def _run(self) -> None:
+    async def run(self) -> None:
+        """Until cancelled. A failed backup is logged and tried again after a minute (longer after each failure)."""
         failures = 0
         while True:
             now = datetime.now(UTC)
-            wait = (self.next_due(now) - now).total_seconds()
+            wait = (await asyncio.to_thread(self.next_due, now) - now).total_seconds()
             if failures:
                 wait = max(wait, min(self.every.total_seconds(), 60.0 * failures))
             await asyncio.sleep(max(0.0, wait))
@@ -179,8 +183,8 @@ class BackupSchedule:
                 failures = 0
 
     def backup_once(self) -> Backup:
+        self._last = datetime.now(UTC)
         made = back_up(self.database, None, self.folder)
-        self.made += 1
         gone = prune(self.folder, self.database, self.keep)
         log.info(
             "%s Kept the newest %d backups%s.",

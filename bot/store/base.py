@@ -118,7 +118,7 @@ class StoreBase:
         await self._conn.execute("PRAGMA synchronous = NORMAL")
 
     async def _migrate(self) -> None:
-        current = int(await self._scalar("PRAGMA user_version"))
+        current = _integer(await self._scalar("PRAGMA user_version"))
         for version, name, sql in migrations():
             if version <= current:
                 continue
@@ -127,7 +127,7 @@ class StoreBase:
             await self._conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
 
     async def schema_version(self) -> int:
-        return int(await self._scalar("PRAGMA user_version"))
+        return _integer(await self._scalar("PRAGMA user_version"))
 
     async def close(self) -> None:
         await self._conn.close()
@@ -199,8 +199,13 @@ class StoreBase:
         )
         counts = {}
         for (name,) in names:
-            counts[str(name)] = int(await self._scalar(f'SELECT count(*) FROM "{name}"'))  # type: ignore[call-overload]
+            counts[str(name)] = _integer(await self._scalar(f'SELECT count(*) FROM "{name}"'))
         return counts
+
+
+def _integer(value: object) -> int:
+    assert isinstance(value, int), value
+    return value
 
 
 def _prepare_folder(path: Path) -> None:
