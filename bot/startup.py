@@ -7,6 +7,7 @@ import sqlite3
 
 import aiohttp
 import discord
+from discord.ext import commands
 
 from .errors import ConfigError
 from .settings import Settings
@@ -30,6 +31,8 @@ CHECK_NETWORK = "check this machine's internet connection (and any firewall or p
 
 
 def explain_start_failure(exc: BaseException, settings: Settings) -> str | None:
+    if isinstance(exc, commands.ExtensionFailed):  # a cog's setup failed: explain what it met
+        return explain_start_failure(exc.original, settings)
     if isinstance(exc, StoreUnavailable):
         return exc.detail
     if isinstance(exc, ConfigError):

@@ -233,3 +233,19 @@ async def test_unusable_database_errors_carry_a_member_sentence(tmp_path: Path) 
         assert "read-only" in caught.value.detail
     finally:
         await store.close()
+
+
+async def test_the_check_at_start_is_bounded_in_time_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "bot.db"
+    await _small_database(path)
+    caplog.set_level(logging.WARNING)
+    store = await Store.open(path, check_seconds=0)  # no time at all: the check stops at once, start-up goes on
+    try:
+        assert await store.schema_version() == 1
+        assert await store.tallies(1) == {1: 200, 2: 200, 3: 200}
+    finally:
+        await store.close()
+    (warning,) = [r for r in caplog.records if "integrity check" in r.getMessage()]
+    assert "stopped after 0 s" in warning.getMessage() and "python -m bot check" in warning.getMessage()

@@ -127,3 +127,17 @@ async def test_a_database_sqlite_cannot_open_is_one_sentence_every_time(tmp_path
             err.strip()
             == f"Check failed: Cannot open the database {link} (unable to open database file); check DATABASE_PATH."
         )
+
+
+def test_a_cog_failing_on_the_database_is_explained_by_what_it_met() -> None:
+    from discord.ext import commands
+
+    from bot.settings import Settings
+    from bot.startup import explain_start_failure
+    from bot.store.errors import StoreUnavailable
+
+    settings = Settings(token="", database_path=Path("bot.db"))
+    met = StoreUnavailable("for members", "The database bot.db is damaged: restore the newest backup.")
+    wrapped = commands.ExtensionFailed("cogs.theories", met)
+    assert explain_start_failure(wrapped, settings) == "The database bot.db is damaged: restore the newest backup."
+    assert explain_start_failure(commands.ExtensionFailed("cogs.x", KeyError("bug")), settings) is None  # a bug
