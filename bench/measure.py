@@ -1,6 +1,6 @@
 """The measurements: cold start, dispatch-to-callback latency per command, a burst of votes, resident memory.
 
-Each takes a running ``StandIn`` (in this process) and a ``Child`` (the bot under test, in its own process) and
+Each takes a running ``StandIn`` (in this process) and a ``ChildProcess`` (the bot under test, in its own process) and
 returns plain dataclasses; nothing here knows which of the two bots it is measuring. Latency is the stand-in's
 ``Reply.answered_at - Reply.sent_at``: from the INTERACTION_CREATE going out on the gateway to the interaction
 callback POST coming in.
@@ -9,6 +9,7 @@ callback POST coming in.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import statistics
 import time
@@ -17,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.standin import Reply, StandIn, User, message_buttons
-
-from .child_process import Child
+from standin import Reply, StandIn, User, message_buttons
+from standin.process import ChildExited, ChildProcess, launch_command, launch_env
 
 FIRST_CHOICE = object()  # an option value: the first choice the bot's own autocomplete offers for it
 VOTE_BUTTON = re.compile(r"^poll:(?P<poll>\d+):(?P<position>\d+)$")
@@ -42,9 +42,10 @@ def command_schema(standin: StandIn, command: str) -> dict[str, Any] | None:
     except LookupError:
         return None
     for part in path[1:]:
-        schema = next((o for o in schema.get("options") or [] if o["name"] == part and o["type"] in (1, 2)), None)
-        if schema is None:
+        sub = next((o for o in schema.get("options") or [] if o["name"] == part and o["type"] in (1, 2)), None)
+        if sub is None:
             return None
+        schema = sub
     return schema
 
 
@@ -103,7 +104,7 @@ class Subject:
     (the first for the latency of a click, then one per burst)."""
 
     standin: StandIn
-    child: Child
+    child: ChildProcess
     members: Sequence[User]
     polls: list[dict] = field(default_factory=list)
 
@@ -213,6 +214,41 @@ class Start:
     rss_mb: float
 
 
+# The bots under test, by name: modules whose main() the stand-in's launcher runs.
+TARGETS = {"bot": "bot.__main__", "noop": "bench.noop_bot"}
+READY_LINE = "Ready as "  # what both bots log from on_ready
+# Settings a developer's shell or .env could carry into the child: the benchmark sets its own.
+OWN_PREFIXES = ("DISCORD_", "DATABASE_", "DEV_GUILD", "LOG_", "FACTS_", "BENCH_", "STANDIN_")
+
+
+async def spawn(
+    target: str, standin: StandIn, workdir: Path, extra_env: Mapping[str, str] | None = None
+) -> ChildProcess:
+    """The bot ``target`` (``bot`` or ``noop``) in a child process in ``workdir``, aimed at ``standin``; with
+    ``BENCH_PROFILE=<file>`` in ``extra_env``, its whole run profiled by pyinstrument into that file."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(OWN_PREFIXES)}
+    env |= {"DISCORD_TOKEN": standin.token, "DATABASE_PATH": str(workdir / "bot.db"), "LOG_LEVEL": "INFO"}
+    env |= dict(extra_env or {})
+    profile = env.pop("BENCH_PROFILE", None)
+    command = launch_command(TARGETS[target], profile=Path(profile) if profile else None)
+    # cwd is not the project folder: a developer's .env there must not configure the bot under test.
+    return await ChildProcess(command, env=launch_env(env, standin), cwd=workdir).start()
+
+
+async def stop(child: ChildProcess) -> None:
+    """SIGTERM, as a service manager would; the bot closes its gateway connection and its store, and exits 0."""
+    code = await child.stop()
+    if code != 0:
+        raise ChildExited(f"the bot stopped with exit code {code}:\n{child.tail()}")
+
+
+def _ready_at(standin: StandIn) -> float:
+    """When the stand-in sent READY (set by its gateway while the child started)."""
+    if standin.ready_at is None:
+        raise AssertionError("the bot answered before the stand-in sent READY")
+    return standin.ready_at
+
+
 async def start(
     standin: StandIn,
     target: str,
@@ -221,11 +257,11 @@ async def start(
     extra_env: Mapping[str, str] | None = None,
     *,
     probe_command: str = "film",
-) -> tuple[Child, Start]:
+) -> tuple[ChildProcess, Start]:
     """Spawn the bot and time its start: gateway ready, commands synced, first answer, on_ready."""
     standin.ready_at = standin.synced_at = None
     standin.connected.clear()
-    child = await Child.spawn(target, standin, workdir, extra_env)
+    child = await spawn(target, standin, workdir, extra_env)
     try:
         await child.until(standin.connected.wait(), START_TIMEOUT, "gateway connection")
         first = None
@@ -236,18 +272,19 @@ async def start(
             except AssertionError:
                 if time.perf_counter() > deadline:
                     raise
-        await child.until(child.ready_logged.wait(), START_TIMEOUT, "on_ready")
+        on_ready = await child.until(child.line_containing(READY_LINE), START_TIMEOUT, "on_ready")
     except BaseException:
         await child.kill()
         raise
-    assert standin.ready_at is not None and first.answered_at is not None
-    t0 = child.spawned_at
+    ready_at = _ready_at(standin)
+    assert first.answered_at is not None
+    t0 = child.started_at
     return child, Start(
         label,
-        ready_ms=ms(standin.ready_at - t0),
+        ready_ms=ms(ready_at - t0),
         synced_ms=ms(standin.synced_at - t0) if standin.synced_at else None,
         first_answer_ms=ms(first.answered_at - t0),
-        on_ready_ms=ms(child.ready_logged_at - t0) if child.ready_logged_at else None,
+        on_ready_ms=ms(on_ready - t0),
         rss_mb=round(child.rss_mb(), 1),
     )
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.standin import StandIn, World
-from bot.standin.world import fixed_ids
 from bot.store import Store
+from standin import StandIn, World
+from standin.world import fixed_ids
 
 from .measure import (
     FIRST_CHOICE,
@@ -30,6 +30,7 @@ from .measure import (
     command_schema,
     latency,
     start,
+    stop,
     vote_burst,
     vote_buttons,
 )
@@ -106,7 +107,7 @@ async def started(
     first_env, second_env = child_env(target, workdir, config, commands)
     async with StandIn(world) as standin:
         child, first = await start(standin, target, workdir, "first start", first_env)
-        await child.stop()
+        await stop(child)
         child, second = await start(standin, target, workdir, "second start", second_env)
         run.starts = [first, second]
         try:
@@ -114,7 +115,7 @@ async def started(
         except BaseException:
             await child.kill()
             raise
-        await child.stop()
+        await stop(child)
         run.problems = list(standin.problems)
         run.commands = list(standin.global_commands)
 
@@ -159,7 +160,7 @@ async def count_votes(database: Path, bursts: Sequence[Burst]) -> None:
         await store.close()
 
 
-MIRRORED_KEYS = ("name", "type", "required", "autocomplete", "choices", "channel_types")
+MIRRORED_KEYS: tuple[str, ...] = ("name", "type", "required", "autocomplete", "choices", "channel_types")
 MIRRORED_KEYS += ("min_value", "max_value", "min_length", "max_length")
 
 

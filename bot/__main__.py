@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import discord
 from dotenv import find_dotenv, load_dotenv
@@ -25,7 +26,7 @@ log = logging.getLogger("bot")
 USAGE_ERROR = 2  # what argparse returns for a usage error; every other failure a person can fix ends with it too
 
 
-async def run(settings: Settings, **options: object) -> None:
+async def run(settings: Settings, **options: Any) -> None:
     """Start the bot and keep it running until SIGINT/SIGTERM, then close it (and its store) cleanly."""
     from .client import StrangersBot
 
@@ -151,8 +152,13 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["playground"]:
-        from .playground import main as playground_main
-
+        try:  # a consumer of the bot, not part of it: found beside the bot in a clone of the repository
+            from playground import main as playground_main
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("playground", "standin"):
+                raise
+            print("The playground runs from a clone of the repository: start it there.", file=sys.stderr)
+            return 2
         return playground_main(argv[1:])
     args = parser().parse_args(argv)  # --help exits 0; a usage error prints usage and one sentence, exits 2
     load_dotenv(find_dotenv(usecwd=True))  # the .env of the folder the bot is started from

@@ -6,13 +6,29 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from . import PROJECT_ROOT
 from .errors import ConfigError
 
-DEFAULT_DATABASE = PROJECT_ROOT / "data" / "strangers.db"
-DEFAULT_FACTS = PROJECT_ROOT / "data" / "film.toml"
+
+def packaged_facts() -> Path:
+    """The film's facts file that comes with the code.
+
+    ``data/film.toml`` at the top of the repository is the file people edit. A built package carries a copy inside
+    itself as ``bot/data/film.toml`` (``package-dir`` in pyproject.toml), found through importlib.resources wherever
+    the bot is started from; a clone (editable install or none) uses the repository's file itself.
+    """
+    installed = resources.files("bot").joinpath("data", "film.toml")
+    if installed.is_file():
+        return Path(str(installed))
+    return PROJECT_ROOT / "data" / "film.toml"
+
+
+# Relative: the data folder of the folder the bot is started from (where .env is read too), never the installation.
+DEFAULT_DATABASE = Path("data") / "strangers.db"
+DEFAULT_FACTS = packaged_facts()
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_BACKUP_KEEP = 7
 MAX_BACKUP_EVERY_HOURS = 24 * 366

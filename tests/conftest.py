@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from bot_under_test import running_bot
 
+from bot.client import StrangersBot
 from bot.settings import DEFAULT_FACTS, Settings
-from bot.standin import StandIn
-from bot.standin.harness import running_bot
 from bot.store import Store
+from standin import StandIn
 
 
 @pytest.fixture
@@ -34,6 +35,6 @@ async def discord_api() -> AsyncIterator[StandIn]:
 
 
 @pytest.fixture
-async def bot(discord_api: StandIn, settings: Settings):
+async def bot(discord_api: StandIn, settings: Settings) -> AsyncIterator[StrangersBot]:
     async with running_bot(discord_api, settings) as running:
         yield running

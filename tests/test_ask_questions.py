@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from bot_under_test import running_bot
 
 from bot.models import FilmData
+from bot.render.markup import escape
 from bot.settings import DEFAULT_FACTS, Settings
-from bot.spoilers import escape
-from bot.standin import StandIn
-from bot.standin.harness import running_bot
+from standin import StandIn
 
 QUESTIONS = tomllib.loads((Path(__file__).parent / "data" / "ask_questions.toml").read_text(encoding="utf-8"))
 ANSWERABLE = [(q["q"], q["expect"]) for q in QUESTIONS["questions"]]

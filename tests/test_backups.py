@@ -8,16 +8,16 @@ import re
 import shutil
 import signal
 import sqlite3
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot_process import BotProcess, bot_env, run_to_end
+from bot_under_test import bot_env, bot_process, run_to_end, running_bot
 
 from bot.settings import Settings
-from bot.standin import StandIn, message_text
-from bot.standin.harness import running_bot
 from bot.store.backup import BackupSchedule, existing_backups, new_backup_path, prune
+from standin import StandIn, message_text
 
 POOL = 1500  # members who may vote during the burst; each votes once
 
@@ -70,7 +70,9 @@ async def test_backup_during_a_vote_burst_restores_every_vote_acknowledged_befor
             burster = asyncio.create_task(burst())
             await standin.wait_until(lambda: len(acknowledged) >= 50, timeout=60)
             began = time.monotonic()
-            code, out, err = await run_to_end(bot_env(live), tmp_path, args=("-m", "bot", "backup", str(backup)))
+            code, out, err = await run_to_end(
+                bot_env(live), tmp_path, command=[sys.executable, "-m", "bot", "backup", str(backup)]
+            )
             finished = time.monotonic()
             backup_done.set()
             await asyncio.gather(*await burster)
@@ -105,7 +107,7 @@ async def test_the_schedule_backs_up_while_running_and_keeps_the_newest(tmp_path
     async with StandIn() as standin:
         every = {"BACKUP_DIR": str(folder), "BACKUP_EVERY_HOURS": "0.0001", "BACKUP_KEEP": "2"}  # every 0.36 s
         env = bot_env(db, standin, **every)
-        async with BotProcess(env, tmp_path) as child:
+        async with bot_process(env, tmp_path) as child:
             await asyncio.wait_for(standin.connected.wait(), 60)
             deadline = time.monotonic() + 60
             while len(seen) < 3 and time.monotonic() < deadline:  # three scheduled backups
@@ -160,13 +162,13 @@ async def test_backup_refusals_are_one_sentence(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
 
     async def backup(*args: str) -> tuple[int, str]:
-        code, out, err = await run_to_end(bot_env(db), tmp_path, args=("-m", "bot", "backup", *args))
+        code, out, err = await run_to_end(bot_env(db), tmp_path, command=[sys.executable, "-m", "bot", "backup", *args])
         assert "Traceback" not in err and (code == 0 or (out == "" and len(err.strip().splitlines()) == 1)), err
         return code, (out if code == 0 else err).strip()
 
     assert await backup() == (2, f"Backup failed: There is no database at {db} to back up: check DATABASE_PATH.")
     assert not db.exists()  # a backup never creates the database it was asked to copy
-    await run_to_end(bot_env(db), tmp_path, args=("-m", "bot", "check"))
+    await run_to_end(bot_env(db), tmp_path, command=[sys.executable, "-m", "bot", "check"])
     code, said = await backup()
     assert code == 0 and said.startswith(f"Backed up to {tmp_path / 'backups' / 'bot-'}")
     target = tmp_path / "mine.db"

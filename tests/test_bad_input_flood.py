@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.client import SORRY
-from bot.standin import StandIn
+from bot.render.errors import SORRY
+from standin import StandIn
 
 LONG = "x" * 5000
 MENTIONS = "@everyone @here <@123456789012345678> <@&123456789012345678>"

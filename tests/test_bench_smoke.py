@@ -12,8 +12,8 @@ from pathlib import Path
 from bench.measure import Latency, Probe, Start, Subject, latency, start
 from bench.report import as_json, markdown
 from bench.run import BotRun, Commands, Config, Report, child_env, signature
-from bot.standin import StandIn, World
-from bot.standin.world import fixed_ids
+from standin import StandIn, World
+from standin.world import fixed_ids
 
 PROBES = (
     Probe("/film", "slash", "film"),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 
-from bot_process import bot_env, run_to_end
+from bot_under_test import bot_env, run_to_end
 
 from bot.settings import DEFAULT_FACTS
 
@@ -13,7 +14,7 @@ COMMANDS = ("run", "playground", "check", "backup")
 
 
 async def _cli(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, str]:
-    return await run_to_end(bot_env(tmp_path / "bot.db", **env), tmp_path, args=("-m", "bot", *args))
+    return await run_to_end(bot_env(tmp_path / "bot.db", **env), tmp_path, command=[sys.executable, "-m", "bot", *args])
 
 
 def _one_sentence(err: str) -> str:

@@ -16,17 +16,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from bot_process import BotProcess, bot_env
+from bot_under_test import bot_env, bot_process
 
 from bot.facts import load_facts
-from bot.models import Level
+from bot.models import Level, Review
 from bot.search import index_rows
 from bot.settings import DEFAULT_FACTS, Settings
-from bot.standin import StandIn, message_text
 from bot.startup import explain_start_failure
 from bot.store import Store
 from bot.store.errors import FileReplaced, StoreUnavailable
-from bot.store.theories import Review
+from standin import StandIn, message_text
 
 PAGE = 4096
 GUARD_LOG = "bot.store.connection"
@@ -53,7 +52,7 @@ async def _small_database(path: Path) -> tuple[object, ...]:
     store = await Store.open(path)
     await store.replace_facts(loaded.data, loaded.digest, index_rows(loaded.data))
     default = await store.guild_default(1)
-    await store.set_default(1, replace(default, allowed=Level.PLOT), actor_id=7)
+    await store.set_default(1, replace(default, allowed=Level.PLOT), actor_id=7, now=NOW)
     for i in range(40):
         await store.add_member_theory(1, f"Theory {i}", f"A claim about the film, number {i}. " * 3, 100 + i, NOW)
     options = [(f"member:{i}", f"Theory {i}", Level.NONE) for i in range(1, 4)]
@@ -116,7 +115,7 @@ async def test_every_page_corrupted_in_turn_starts_correctly_or_stops_in_one_sen
             db = tmp_path / f"page{page}" / "bot.db"
             db.parent.mkdir()
             _corrupt_page(good, db, page)
-            async with BotProcess(bot_env(db, standin), db.parent) as child:
+            async with bot_process(bot_env(db, standin), db.parent) as child:
                 connected = asyncio.create_task(standin.connected.wait())
                 ended = asyncio.create_task(child.proc.wait())  # type: ignore[union-attr]
                 await asyncio.wait({connected, ended}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
@@ -177,10 +176,12 @@ async def test_damage_found_while_running_is_logged_once_with_what_to_do(
     other.close()
     caplog.set_level(logging.INFO)
     for i in range(5):
-        acknowledged, _told = await _vote(discord_api, message, poll_id, 2, f"member{i}")
+        acknowledged, told = await _vote(discord_api, message, poll_id, 2, f"member{i}")
         assert not acknowledged
+        assert told == "The bot can't reach what it has saved right now; the moderators have been told."
     logged = _guard_records(caplog, "is damaged")
     assert len(logged) == 1 and logged[0].levelno == logging.ERROR
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == logged  # once, and nothing per press
     assert "restore the newest backup" in logged[0].getMessage()
 
 
@@ -192,10 +193,12 @@ async def test_database_deleted_while_running_stops_acknowledging_writes(
     _remove(settings.database_path.parent, settings.database_path.name + "*")
     caplog.set_level(logging.INFO)
     for i in range(4):
-        acknowledged, _told = await _vote(discord_api, message, poll_id, 2, f"late{i}")
+        acknowledged, told = await _vote(discord_api, message, poll_id, 2, f"late{i}")
         assert not acknowledged
+        assert told == "The bot can't save anything right now; the moderators have been told."
     logged = _guard_records(caplog, "deleted or replaced")
     assert len(logged) == 1 and "Restart the bot" in logged[0].getMessage()
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == logged  # once, and nothing per press
     # Reading carries on from the open file: the poll still shows the vote made before.
     assert await bot.store.tallies(poll_id) == {1: 1}
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import discord
+from bot_under_test import running_bot
 
 from bot.settings import Settings
-from bot.standin import StandIn
-from bot.standin.harness import running_bot
+from standin import StandIn
 
 
 async def test_bot_registers_commands_and_answers_film(bot, discord_api: StandIn) -> None:

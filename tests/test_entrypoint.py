@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 from pathlib import Path
 
-from bot_process import BotProcess, bot_env, run_to_end
+from bot_under_test import bot_env, bot_process, run_to_end
 
 from bot.settings import DEFAULT_FACTS
-from bot.standin import StandIn
+from standin import StandIn
 
 
 async def test_missing_token_is_one_clear_sentence(tmp_path: Path) -> None:
-    code, _out, err = await run_to_end(bot_env(tmp_path / "bot.db"), tmp_path, args=("-m", "bot"))
+    code, _out, err = await run_to_end(bot_env(tmp_path / "bot.db"), tmp_path, command=[sys.executable, "-m", "bot"])
     assert code != 0
     assert err.strip().startswith("Cannot start: DISCORD_TOKEN is not set")
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
@@ -33,7 +34,7 @@ async def test_rejected_token_is_one_clear_sentence(tmp_path: Path) -> None:
 async def test_sigterm_shuts_down_cleanly_and_never_logs_the_token(tmp_path: Path) -> None:
     async with StandIn() as standin:
         env = bot_env(tmp_path / "bot.db", standin, LOG_LEVEL="DEBUG", PYTHONWARNINGS="always")
-        async with BotProcess(env, tmp_path) as bot:
+        async with bot_process(env, tmp_path) as bot:
             await asyncio.wait_for(standin.connected.wait(), 60)
             reply = await standin.slash("film")
             assert reply.embeds
@@ -51,7 +52,7 @@ async def test_sigterm_shuts_down_cleanly_and_never_logs_the_token(tmp_path: Pat
 
 async def test_sigint_shuts_down_cleanly(tmp_path: Path) -> None:
     async with StandIn() as standin:
-        async with BotProcess(bot_env(tmp_path / "bot.db", standin), tmp_path) as bot:
+        async with bot_process(bot_env(tmp_path / "bot.db", standin), tmp_path) as bot:
             await asyncio.wait_for(standin.connected.wait(), 60)
             bot.proc.send_signal(signal.SIGINT)
             code, _out, err = await bot.finish(30)

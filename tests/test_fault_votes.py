@@ -8,10 +8,9 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from bot_process import BotProcess, bot_env
+from bot_under_test import bot_env, bot_process, running_bot
 
-from bot.standin import StandIn, message_text
-from bot.standin.harness import running_bot
+from standin import StandIn, message_text
 
 VOTERS = 60
 
@@ -25,7 +24,7 @@ async def test_kill_9_while_voting_keeps_every_acknowledged_vote(tmp_path: Path,
     async with StandIn() as standin:
         voters = [standin.world.add_member(f"voter{i}") for i in range(VOTERS)]
         env = bot_env(db, standin, LOG_LEVEL="WARNING")
-        async with BotProcess(env, tmp_path) as child:
+        async with bot_process(env, tmp_path) as child:
             await asyncio.wait_for(standin.connected.wait(), 60)
             poll = await standin.slash("theory poll", user=standin.world.moderator, channel="spoilers", timeout=30)
             poll_id = int(re.search(r"Theory poll #(\d+)", message_text(poll.message)).group(1))
@@ -39,8 +38,7 @@ async def test_kill_9_while_voting_keeps_every_acknowledged_vote(tmp_path: Path,
 
             clicks = [asyncio.create_task(vote(i)) for i in range(VOTERS)]
             await standin.wait_until(lambda: _answered_clicks(standin) >= VOTERS // 3, timeout=60)
-            child.kill()
-            await child.finish()
+            await child.kill()  # SIGKILL: no clean-up of any kind
             await asyncio.gather(*clicks, return_exceptions=True)  # the unanswered ones time out
 
         assert len(acknowledged) >= VOTERS // 3

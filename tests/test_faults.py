@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from bot_process import bot_env, run_to_end
+from bot_under_test import bot_env, run_to_end
 
-from bot.standin import StandIn
+from standin import StandIn
 
 
 async def _answers_film(discord_api: StandIn) -> None:
@@ -55,7 +55,7 @@ async def test_server_error_once_is_retried(bot, discord_api: StandIn) -> None:
 
 
 async def test_rate_limited_command_sync_is_retried(discord_api: StandIn, settings) -> None:
-    from bot.standin.harness import running_bot
+    from bot_under_test import running_bot
 
     fault = discord_api.fail_next("PUT", r"^/applications/\d+/commands$", 429, retry_after=0.05)
     async with running_bot(discord_api, settings) as running:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import PROJECT_ROOT
-from bot.playground.parse import Action, CommandLine, parse_line
-from bot.playground.render import Screen
+from playground.parse import Action, CommandLine, parse_line
+from playground.render import Screen
+
+CLONE = Path(__file__).resolve().parent.parent  # the repository, where the playground runs from
 
 
 def test_parsing_commands_and_actions() -> None:
@@ -130,13 +131,29 @@ async def _run_script(script: Path, database: Path) -> str:
         str(script),
         "--database",
         str(database),
-        cwd=PROJECT_ROOT,
+        cwd=CLONE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(proc.communicate(), 120)
     assert proc.returncode == 0, err.decode()
     return out.decode()
+
+
+async def test_outside_a_clone_the_playground_says_where_it_runs(tmp_path: Path) -> None:
+    """Installed without the repository beside it, ``python -m bot playground`` finds no playground: one sentence."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        f"import sys; sys.path = [p for p in sys.path if p not in ('', {str(CLONE)!r})]; "
+        "from bot.__main__ import main; sys.exit(main(['playground']))",
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 2
+    assert err.decode().strip() == "The playground runs from a clone of the repository: start it there."
 
 
 def _steps(transcript: str) -> list[tuple[str, str]]:
@@ -150,8 +167,8 @@ def _files(folder: Path) -> list[str]:
 
 
 async def test_tab_completion_uses_the_registered_commands_and_the_bots_autocomplete(bot, discord_api) -> None:
-    from bot.playground.console import completions
-    from bot.playground.session import Playground
+    from playground.console import completions
+    from playground.session import Playground
 
     pg = Playground(discord_api)
     diner = await pg.suggest(("plot",), "moment", "diner", {})

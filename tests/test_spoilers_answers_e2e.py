@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
+from bot_under_test import running_bot
+
 from bot.models import FilmData, Level
+from bot.render.markup import escape
 from bot.settings import Settings
-from bot.spoilers import escape
-from bot.standin import Reply, StandIn, message_buttons, message_text
-from bot.standin.harness import running_bot
+from standin import Reply, StandIn, message_buttons, message_text
 
 # A spoiler span: ||...|| whose bars are not escaped (an escaped bar, \|, is text).
 SPOILER = re.compile(r"(?<!\\)\|\|(.+?)(?<!\\)\|\|", re.DOTALL)

@@ -6,17 +6,15 @@ import asyncio
 import re
 
 import pytest
+from bot_under_test import running_bot
 
-from bot.models import Level
-from bot.playground.session import Playground
-from bot.replies import RevealButton
+from bot.models import Level, Policy, Source, Style
+from bot.render.errors import MODERATORS_ONLY as MODERATOR_ONLY
+from bot.send import RevealButton
 from bot.settings import Settings
-from bot.spoilers import Policy, Source, Style
-from bot.standin import Channel, ChannelType, StandIn, User
-from bot.standin.harness import running_bot
-from bot.standin.world import snowflake
-
-MODERATOR_ONLY = "Only members who can Manage Channels can use this command."
+from playground.session import Playground
+from standin import Channel, ChannelType, StandIn, User
+from standin.world import snowflake
 
 
 def second_moderator(discord_api: StandIn, name: str = "moderator-two") -> User:

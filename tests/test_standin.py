@@ -5,8 +5,8 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from bot.standin import StandIn
-from bot.standin.rules import RuleBroken, validate_command, validate_commands, validate_message
+from standin import StandIn
+from standin.rules import RuleBroken, validate_command, validate_commands, validate_message
 
 
 def cmd(**over) -> dict:
@@ -105,3 +105,41 @@ async def test_unknown_routes_and_bad_tokens_are_refused_loudly() -> None:
         async with http.get(f"{standin.api_base}/users/@me", headers=auth) as resp:
             assert resp.status == 200 and resp.headers["Content-Type"] == "application/json"
         assert standin.problems == ["unknown route: GET /guilds/1/bans"]
+
+
+def test_the_stand_in_imports_nothing_of_the_bot() -> None:
+    """It is a Discord for any discord.py client: the bot is a consumer of it, never the other way round."""
+    import ast
+    from pathlib import Path
+
+    import standin
+
+    found = []
+    for source in Path(standin.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            found += [f"{source.name}: {n}" for n in names if n.split(".")[0] in ("bot", "cogs", "playground")]
+    assert found == []
+
+
+async def test_the_launcher_points_a_child_at_the_stand_in_and_runs_a_module_by_name(tmp_path) -> None:
+    """``python -m standin.launch MODULE`` runs MODULE.main(args) with discord.py aimed at the stand-in."""
+    import os
+
+    from standin.process import launch_command, launch_env, run_to_end
+
+    (tmp_path / "probe.py").write_text(
+        "import discord.gateway, discord.http\n"
+        "def main(argv):\n"
+        "    print(discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY, argv)\n"
+        "    return 3\n"
+    )
+    async with StandIn() as standin:
+        env = launch_env(dict(os.environ, PYTHONPATH=str(tmp_path)), standin)
+        code, out, err = await run_to_end(launch_command("probe", "x"), env=env, cwd=tmp_path)
+        assert (code, out.strip()) == (3, f"{standin.api_base} {standin.gateway_url} ['x']"), err
+        without = {k: v for k, v in env.items() if not k.startswith("STANDIN_")}
+        code, _out, err = await run_to_end(launch_command("probe"), env=without, cwd=tmp_path)
+    assert code != 0 and "STANDIN_API and STANDIN_GATEWAY not set" in err

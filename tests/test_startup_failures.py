@@ -6,15 +6,16 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from aiohttp import WSMsgType, web
-from bot_process import bot_env, run_to_end
+from bot_under_test import bot_env, run_to_end
 
-from bot.standin import StandIn
+from standin import StandIn
 
 
 def _the_sentence(code: int, err: str) -> str:
@@ -121,7 +122,7 @@ async def test_a_database_sqlite_cannot_open_is_one_sentence_every_time(tmp_path
     link = tmp_path / "bot.db"
     os.symlink(tmp_path / "missing" / "bot.db", link)
     for _ in range(6):
-        code, out, err = await run_to_end(bot_env(link), tmp_path, args=("-m", "bot", "check"))
+        code, out, err = await run_to_end(bot_env(link), tmp_path, command=[sys.executable, "-m", "bot", "check"])
         assert code == 2 and out == "" and "Traceback" not in err and "Event loop is closed" not in err, err
         assert (
             err.strip()

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.facts import load_facts
-from bot.models import Level
+from bot.models import Level, Policy, Style
 from bot.search import index_rows
 from bot.settings import DEFAULT_FACTS
-from bot.spoilers import Policy, Style
 from bot.store import Store, StoreError
 from bot.store.base import migrations
 

@@ -7,13 +7,13 @@ import copy
 import re
 from datetime import UTC, datetime, timedelta
 
+from bot_under_test import running_bot
+
 from bot.client import StrangersBot
-from bot.models import Level
+from bot.models import Level, Policy, Review, Style
 from bot.settings import Settings
-from bot.spoilers import Policy, Style
-from bot.standin import ChannelType, Reply, StandIn, message_buttons, message_text
-from bot.standin.harness import running_bot
-from bot.store import Review, Store
+from bot.store import Store
+from standin import ChannelType, Reply, StandIn, message_buttons, message_text
 
 THREE = "adams-screenplay, adam-conjured-everyone, the-ghosts-are-real"
 COUNT = re.compile(r"(\d+) votes? · \d+%")

@@ -9,6 +9,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Self
@@ -26,6 +27,17 @@ QUICK_CHECK_SECONDS = 2.0
 COMMANDS_KEY = "commands_hash:"
 META_UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+def iso(moment: datetime) -> str:
+    """One fixed format (UTC, microseconds) so that comparing the text compares the times."""
+    if moment.tzinfo is None:
+        raise ValueError("times given to the store must be timezone-aware")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def time_or_none(raw: str | None) -> datetime | None:
+    return None if raw is None else datetime.fromisoformat(raw)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -119,7 +131,7 @@ class StoreBase:
         await self._conn.execute("PRAGMA synchronous = NORMAL")
 
     async def _migrate(self) -> None:
-        current = _integer(await self._scalar("PRAGMA user_version"))
+        current = await self._count("PRAGMA user_version")
         for version, name, sql in migrations():
             if version <= current:
                 continue
@@ -128,7 +140,7 @@ class StoreBase:
             await self._conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
 
     async def schema_version(self) -> int:
-        return _integer(await self._scalar("PRAGMA user_version"))
+        return await self._count("PRAGMA user_version")
 
     async def close(self) -> None:
         await self._conn.close()
@@ -158,6 +170,11 @@ class StoreBase:
     async def _row(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Row | None:
         rows = await self._rows(sql, params)
         return rows[0] if rows else None
+
+    async def _count(self, sql: str, params: tuple[object, ...] = ()) -> int:
+        """A query whose first column is a whole number (a count, a version); 0 when it returns nothing."""
+        value = await self._scalar(sql, params)
+        return int(value) if isinstance(value, int | str) else 0
 
     async def _scalar(self, sql: str, params: tuple[object, ...] = ()) -> object:
         row = await self._row(sql, params)
@@ -200,13 +217,8 @@ class StoreBase:
         )
         counts = {}
         for (name,) in names:
-            counts[str(name)] = _integer(await self._scalar(f'SELECT count(*) FROM "{name}"'))
+            counts[str(name)] = await self._count(f'SELECT count(*) FROM "{name}"')
         return counts
-
-
-def _integer(value: object) -> int:
-    assert isinstance(value, int), value
-    return value
 
 
 def _prepare_folder(path: Path) -> None:

@@ -12,12 +12,13 @@ import os
 import sys
 from pathlib import Path
 
-from .. import PROJECT_ROOT
-from ..errors import ConfigError
-from ..settings import DEFAULT_FACTS
+from bot.errors import ConfigError
+from bot.settings import DEFAULT_FACTS
+
 from .console import interact, run_script
 
-DEFAULT_DATABASE = PROJECT_ROOT / "data" / "playground.db"
+CLONE = Path(__file__).resolve().parent.parent  # the playground runs from a clone of the repository
+DEFAULT_DATABASE = CLONE / "data" / "playground.db"
 
 
 def main(argv: list[str]) -> int:
@@ -27,7 +28,7 @@ def main(argv: list[str]) -> int:
         "--database",
         type=Path,
         default=DEFAULT_DATABASE,
-        help=f"the playground's own SQLite database (default: {DEFAULT_DATABASE.relative_to(PROJECT_ROOT)})",
+        help=f"the playground's own SQLite database (default: {DEFAULT_DATABASE.relative_to(CLONE)})",
     )
     args = parser.parse_args(argv)
     facts = Path(os.environ.get("FACTS_PATH") or DEFAULT_FACTS)

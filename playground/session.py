@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..models import Level
-from ..settings import Settings
-from ..spoilers import Policy, Style
-from ..standin import Channel, ChannelType, Reply, StandIn, User, World
-from ..standin.harness import running_bot
-from ..standin.world import fixed_ids
-from ..store import Store
+from bot.client import StrangersBot
+from bot.models import Level, Policy, Style
+from bot.settings import Settings
+from bot.store import Store
+from standin import Channel, ChannelType, Reply, StandIn, User, World
+from standin.harness import running_client
+from standin.world import fixed_ids
+
 from .parse import Action, CommandLine, parse_line
 from .render import Screen
 
@@ -188,10 +189,14 @@ class Playground:
         while True:
             seen = (len(reply.followups), reply.edits)
             with contextlib.suppress(TimeoutError):
-                await reply.wait(lambda r, seen=seen: (len(r.followups), r.edits) != seen, QUIET_AFTER_ANSWER)
+                await reply.wait(_changed_since(seen), QUIET_AFTER_ANSWER)
             if (len(reply.followups), reply.edits) == seen:
                 break
         return [m for m in [reply.message, *reply.followups] if m and "modal" not in m]
+
+
+def _changed_since(seen: tuple[int, int]) -> Callable[[Reply], bool]:
+    return lambda r: (len(r.followups), r.edits) != seen
 
 
 def _names(standin: StandIn) -> dict[int, str]:
@@ -204,7 +209,7 @@ def _names(standin: StandIn) -> dict[int, str]:
     return names
 
 
-async def prepare_demo(bot: Any, standin: StandIn) -> None:
+async def prepare_demo(bot: StrangersBot, standin: StandIn) -> None:
     """Give the demo server its spoiler settings the first time it is used; later runs keep what people changed."""
     guild = standin.guild
     for name, policy in DEMO_CHANNELS.items():
@@ -225,7 +230,8 @@ async def playground(database: Path, facts: Path) -> AsyncIterator[Playground]:
         await store.close()
     async with StandIn(World.demo(fixed_ids())) as standin:
         settings = Settings(token=standin.token, database_path=database, facts_path=facts)
-        async with running_bot(standin, settings) as bot:
+        # The stand-in sends every GUILD_CREATE at once: no need for discord.py's 2 s wait after them.
+        async with running_client(standin, lambda: StrangersBot(settings, guild_ready_timeout=0.01)) as bot:
             await prepare_demo(bot, standin)
             yield Playground(standin)
         if standin.problems:

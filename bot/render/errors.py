@@ -1,0 +1,151 @@
+"""Refusals and apologies: every sentence a member reads when the bot says no or something went wrong (pure).
+
+Member text quoted back goes through ``phrases.echo`` (shortened and escaped), so it can never render as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .phrases import echo, either
+
+# -- general ------------------------------------------------------------------------------------------------------
+
+SORRY = "Something went wrong on our side while answering that. It has been logged; please try again in a moment."
+MODERATORS_ONLY = "Only moderators (members who can Manage Channels) can use this."
+SERVER_ONLY = "This only works inside a server the bot is in."
+NOT_ALLOWED_HERE = "You can't use this command here."
+UNAVAILABLE = "This part of the bot is not available right now; please try again in a moment."
+ANSWER_GONE = "That answer is no longer available (the film's facts have changed since). Ask again?"
+
+
+def missing_permissions(permissions: Sequence[str]) -> str:
+    """Discord's own permission checks, in words (our moderator check says ``MODERATORS_ONLY``)."""
+    return "Only members who can " + " and ".join(p.replace("_", " ").title() for p in permissions) + " can use this."
+
+
+def slow_down(seconds: float) -> str:
+    return f"Slow down a little: try again in {seconds:.0f} seconds."
+
+
+# -- /plot, /character, /ask --------------------------------------------------------------------------------------
+
+EMPTY_QUESTION = "Your question is empty. Ask me something about the film, like “who plays Harry?”"
+
+
+def question_too_long(limit: int, length: int) -> str:
+    return (
+        f"Please keep questions to {limit} characters (yours has {length}). "
+        "A few words are enough, like “what song plays at the end?”"
+    )
+
+
+def _did_you_mean(suggestions: Sequence[str]) -> str:
+    return f" Did you mean {either(suggestions)}?" if suggestions else ""
+
+
+def no_such_moment(typed: str, suggestions: Sequence[str]) -> str:
+    return (
+        f"I couldn't find a moment called “{echo(typed)}”.{_did_you_mean(suggestions)} "
+        "Use /plot without a moment to see them all, or pick one from the list as you type."
+    )
+
+
+def no_such_character(typed: str, suggestions: Sequence[str]) -> str:
+    return (
+        f"I couldn't find a character called “{echo(typed)}”.{_did_you_mean(suggestions)} "
+        "Pick one from the list as you type."
+    )
+
+
+# -- /quote ---------------------------------------------------------------------------------------------------------
+
+
+def topic_too_long(limit: int, topics: str) -> str:
+    return f"A topic is at most {limit} characters. {topics}"
+
+
+def no_such_topic(typed: str, topics: str) -> str:
+    return (
+        f"There is no quote topic called “{echo(typed, 100)}”. {topics} Or choose “list” to see them with their counts."
+    )
+
+
+def search_too_long(limit: int, length: int) -> str:
+    return f"Please keep the search to {limit} characters or fewer (yours has {length})."
+
+
+def nothing_to_search(typed: str, topics: str) -> str:
+    return (
+        f"“{echo(typed, 100)}” has no words to look for (very common words are skipped). "
+        f"Try a word Haigh might use, such as love or parents. {topics}"
+    )
+
+
+def no_quote_found(typed: str, topic: str | None, topics: str) -> str:
+    where = f" about {topic}" if topic else ""
+    return f"No quote{where} has all the words of “{echo(typed, 100)}”. {topics}"
+
+
+# -- /spoilers ------------------------------------------------------------------------------------------------------
+
+NOT_THIS_SERVER = "That channel is not in this server (or no longer exists), so its spoiler setting can't be used here."
+CHANNEL_UNKNOWN = "Discord did not say which channel this is; name one with the channel option."
+
+
+def category_refused(channel_id: int) -> str:
+    return (
+        f"<#{channel_id}> is a category: it holds channels but has no chat of its own. "
+        "Spoiler settings belong to the channels inside it; pick one of those."
+    )
+
+
+# -- /theory --------------------------------------------------------------------------------------------------------
+
+TITLE_TAKEN = "A theory with that title already exists here: see /theory list, or pick another title."
+TITLE_JUST_TAKEN = "A theory with that title already exists here: pick another title."
+POLL_GONE = "This poll no longer exists."
+
+
+def no_such_theory(typed: str) -> str:
+    return f"No theory here is called “{echo(typed)}”. Pick names from the suggestions, or see /theory list."
+
+
+def ambiguous_theory(typed: str, titles: Sequence[str]) -> str:
+    names = ", ".join(f"“{echo(title, 40)}”" for title in titles[:5])
+    return f"“{echo(typed)}” could mean several theories ({names}): type more of the name."
+
+
+def theory_twice(title: str) -> str:
+    return f"“{echo(title)}” is listed twice: each theory can appear once."
+
+
+def too_few_theories(minimum: int, available: int) -> str:
+    return (
+        f"A poll needs at least {minimum} theories and this server has {available}: "
+        "approve some suggestions with /theory review first."
+    )
+
+
+def poll_size(minimum: int, maximum: int, listed: int) -> str:
+    return f"A poll holds {minimum} to {maximum} theories; you listed {listed}. Separate their names with commas."
+
+
+def poll_hours(minimum: int, maximum: int) -> str:
+    return f"A poll stays open {minimum} to {maximum} hours."
+
+
+def title_length(minimum: int, maximum: int, length: int) -> str:
+    return f"A theory's title needs {minimum} to {maximum} characters; yours has {length}."
+
+
+def claim_length(minimum: int, maximum: int, length: int) -> str:
+    return f"Say what the theory claims in {minimum} to {maximum} characters; yours has {length}."
+
+
+def no_such_poll(poll_id: int) -> str:
+    return f"This server has no poll #{poll_id}. Pick one from the suggestions."
+
+
+def poll_already_closed(poll_id: int) -> str:
+    return f"Poll #{poll_id} is already closed."

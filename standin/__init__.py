@@ -1,0 +1,35 @@
+"""A local stand-in for the Discord API, shared by the tests, the playground and the benchmark.
+
+The real discord.py client talks to it over HTTP and a websocket on 127.0.0.1. It imports nothing of the bot:
+
+- ``server``: ``StandIn``, started with ``async with StandIn() as discord:``; built in layers, one module each:
+  ``core`` (the state), ``gateway``, ``rest`` (with ``faults`` and ``rules``), ``driver`` (playing a member);
+- ``world``: the servers, channels, members and roles it pretends exist;
+- ``pointing``: the one place that aims discord.py at it (``pointed_at``, ``point_from_env``);
+- ``harness``: any discord.py client running in this process against it (``running_client``);
+- ``process`` and ``launch``: a bot in a child process (``python -m standin.launch <module>``).
+"""
+
+from __future__ import annotations
+
+from .messages import message_buttons, message_text
+from .pointing import address_env, point_from_env, pointed_at
+from .reply import Reply
+from .server import StandIn
+from .world import Channel, ChannelType, Guild, Perm, User, World
+
+__all__ = [
+    "Channel",
+    "ChannelType",
+    "Guild",
+    "Perm",
+    "Reply",
+    "StandIn",
+    "User",
+    "World",
+    "address_env",
+    "message_buttons",
+    "message_text",
+    "point_from_env",
+    "pointed_at",
+]

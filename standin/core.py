@@ -1,0 +1,77 @@
+"""What a stand-in keeps, as a real Discord would: the world, registered commands, messages and interactions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .faults import Fault
+from .reply import Reply
+from .world import Channel, Guild, World
+
+if TYPE_CHECKING:
+    from .gateway import GatewaySession
+
+log = logging.getLogger("standin")
+
+API_PREFIX = "/api/v10"
+
+
+class Core:
+    """The state shared by the gateway, the REST routes and the driver, and the waits on it.
+
+    The stand-in is built in layers, each a subclass in its own module: ``Core`` -> ``Gateway`` -> ``Rest`` (which
+    sends gateway events) -> ``Driver`` (which uses both) -> ``StandIn`` (the server's lifecycle)."""
+
+    def __init__(self, world: World | None = None, *, token: str | None = None) -> None:
+        self.world = world or World.demo()
+        self.token = token or f"standin.{secrets.token_urlsafe(24)}"
+        self.global_commands: list[dict] = []
+        self.guild_commands: dict[int, list[dict]] = {}
+        self.messages: dict[int, dict] = {}  # every message the bot created, by id
+        self.replies: dict[str, Reply] = {}  # by interaction token
+        self.calls: list[tuple[str, str]] = []  # (method, path) of every REST request, in order
+        self.problems: list[str] = []  # rule breaks and unknown routes: a test fixture fails on any
+        self.faults: list[Fault] = []
+        self.sessions: list[GatewaySession] = []
+        self.identifies = 0
+        self.resumes = 0
+        self.connected = asyncio.Event()
+        # Notified after every REST request and every gateway connect, identify, resume and disconnect.
+        self._changed = asyncio.Condition()
+        # time.perf_counter() of the last READY + GUILD_CREATEs sent and of the last command registration (PUT).
+        self.ready_at: float | None = None
+        self.synced_at: float | None = None
+        self.port = 0  # the port it listens on, once started
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    @property
+    def guild(self) -> Guild:
+        return self.world.guild
+
+    def problem(self, text: str) -> None:
+        log.error("stand-in: %s", text)
+        self.problems.append(text)
+
+    async def _news(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    def channel(self, name: str) -> Channel:
+        return self.guild.channel_named(name)
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until ``predicate()`` holds, checked after each REST request and gateway change: for what the bot
+        does on its own (a background task editing a message, a reconnect), where there is no interaction to wait on."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(predicate), timeout)

@@ -1,0 +1,214 @@
+"""Playing a member: slash commands, autocomplete and button presses sent as Discord's client would send them."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from .messages import message_buttons
+from .reply import Reply
+from .rest import Rest
+from .world import Channel, Guild, User, snowflake
+
+
+def option_names(options: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments to option names: ``channel_`` is the option ``channel`` (clashing with a parameter)."""
+    return {name.removesuffix("_"): value for name, value in options.items()}
+
+
+class Driver(Rest):
+    """What a member does in Discord's client, refused where the client would refuse it, then awaited."""
+
+    def _context(self, user: User | None, channel: Channel | str | None) -> tuple[Guild, Channel, dict]:
+        user = user or self.world.member
+        if isinstance(channel, str) or channel is None:
+            channel = self.guild.channel_named(channel or "general")
+        found = self.world.find_channel(channel.id)
+        if found is None:
+            raise LookupError(f"channel {channel.name} is not in any stand-in server")
+        guild = found[0]
+        member = guild.member(user.id)
+        if member is None:
+            raise LookupError(f"{user.name} is not a member of {guild.name}")
+        return guild, channel, guild.member_payload(member, with_permissions=True)
+
+    def _interaction(
+        self, kind: int, data: dict, guild: Guild, channel: Channel, member: dict, message: dict | None = None
+    ) -> tuple[dict, Reply]:
+        interaction_id, token = snowflake(), f"itoken.{secrets.token_urlsafe(32)}"
+        payload = {
+            "id": str(interaction_id),
+            "application_id": str(self.world.application_id),
+            "type": kind,
+            "data": data,
+            "guild_id": str(guild.id),
+            "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
+            "channel_id": str(channel.id),
+            "channel": channel.payload(),
+            "member": member,
+            "token": token,
+            "version": 1,
+            "app_permissions": str((1 << 51) - 1),
+            "locale": "en-GB",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(guild.id)},
+            "context": 0,
+            "attachment_size_limit": 10 * 1024 * 1024,
+        }
+        if message is not None:
+            payload["message"] = message
+        reply = Reply(
+            {2: "command", 4: "autocomplete", 3: "component"}[kind],
+            interaction_id,
+            token,
+            channel.id,
+            source_message=message,
+        )
+        self.replies[token] = reply
+        return payload, reply
+
+    def _options(
+        self,
+        schema: list[dict],
+        values: dict[str, Any],
+        guild: Guild,
+        resolved: dict[str, dict],
+        focused: str | None = None,
+    ) -> list[dict]:
+        known = {o["name"]: o for o in schema}
+        unknown = set(values) - set(known)
+        if unknown:
+            raise LookupError(f"no option named {sorted(unknown)}; the command has {sorted(known)}")
+        options = []
+        for opt in schema:
+            name = opt["name"]
+            if name not in values:
+                if opt.get("required") and name != focused:
+                    raise LookupError(f"option {name!r} is required (Discord would not let a member send this)")
+                continue
+            value = values[name]
+            if opt["type"] == 7:
+                channel = value if isinstance(value, Channel) else None
+                if channel is None:
+                    found = self.world.find_channel(int(value)) if str(value).isdigit() else None
+                    channel = found[1] if found else guild.channel_named(str(value))
+                resolved.setdefault("channels", {})[str(channel.id)] = channel.payload() | {
+                    "permissions": str((1 << 51) - 1)
+                }
+                value = str(channel.id)
+            elif opt["type"] == 6:
+                user = value
+                resolved.setdefault("users", {})[str(user.id)] = user.payload()
+                member = guild.member(user.id)
+                if member:
+                    resolved.setdefault("members", {})[str(user.id)] = guild.member_payload(
+                        member, with_permissions=True
+                    )
+                value = str(user.id)
+            elif name != focused and opt.get("choices"):
+                allowed = [c["value"] for c in opt["choices"]]
+                if value not in allowed:
+                    raise LookupError(f"{value!r} is not one of the choices of {name!r}: {allowed}")
+            entry: dict[str, Any] = {"name": name, "type": opt["type"], "value": value}
+            if name == focused:
+                entry["focused"] = True
+                entry["value"] = str(value)
+            options.append(entry)
+        return options
+
+    def _command_data(self, command: str, guild: Guild, options: dict[str, Any], focused: str | None = None) -> dict:
+        path = command.lstrip("/").split()
+        cmd = self.find_command(path[0], guild)
+        resolved: dict[str, dict] = {}
+        schema, nest = cmd.get("options") or [], []
+        for part in path[1:]:
+            sub = next((o for o in schema if o["name"] == part and o["type"] in (1, 2)), None)
+            if sub is None:
+                raise LookupError(f"/{command}: {path[0]} has no subcommand {part!r}")
+            nest.append(sub)
+            schema = sub.get("options") or []
+        leaf = self._options(schema, options, guild, resolved, focused)
+        for sub in reversed(nest):
+            leaf = [{"name": sub["name"], "type": sub["type"], "options": leaf}]
+        data = {"id": cmd["id"], "name": cmd["name"], "type": 1, "options": leaf}
+        if "guild_id" in cmd:
+            data["guild_id"] = cmd["guild_id"]
+        if resolved:
+            data["resolved"] = resolved
+        return data
+
+    async def _send(self, payload: dict, reply: Reply, timeout: float) -> Reply:
+        reply.sent_at = time.perf_counter()
+        await self.dispatch("INTERACTION_CREATE", payload)
+        try:
+            await reply.wait(lambda r: r.complete, timeout)
+        except TimeoutError:
+            raise AssertionError(
+                f"the bot did not answer {reply.kind} interaction {reply.interaction_id} within {timeout} s"
+            ) from None
+        return reply
+
+    async def slash(
+        self,
+        command: str,
+        *,
+        user: User | None = None,
+        channel: Channel | str | None = None,
+        timeout: float = 10.0,
+        **options: Any,
+    ) -> Reply:
+        """Run ``/command`` (``"spoilers set"`` for a subcommand) as ``user`` in ``channel``; return the answer.
+
+        An option whose name clashes with a parameter here takes a trailing underscore: ``channel_="ending-talk"``
+        is the command's ``channel`` option, while ``channel=`` stays the channel the command is run in.
+        """
+        guild, chan, member = self._context(user, channel)
+        data = self._command_data(command, guild, option_names(options))
+        payload, reply = self._interaction(2, data, guild, chan, member)
+        return await self._send(payload, reply, timeout)
+
+    async def autocomplete(
+        self,
+        command: str,
+        focused: str,
+        value: str = "",
+        *,
+        user: User | None = None,
+        channel: Channel | str | None = None,
+        timeout: float = 10.0,
+        **options: Any,
+    ) -> list[dict]:
+        """Type ``value`` into option ``focused`` of ``/command``; return the choices the bot offers.
+
+        As with ``slash``, ``channel_=`` (any trailing underscore) names an option that clashes with a parameter.
+        """
+        guild, chan, member = self._context(user, channel)
+        data = self._command_data(command, guild, {**option_names(options), focused: value}, focused=focused)
+        payload, reply = self._interaction(4, data, guild, chan, member)
+        await self._send(payload, reply, timeout)
+        return reply.choices or []
+
+    async def click(
+        self, message: dict, button: str | int = 0, *, user: User | None = None, timeout: float = 10.0
+    ) -> Reply:
+        """Press a button of ``message`` (by custom_id, label or index) as ``user``; return what the bot did."""
+        buttons = message_buttons(message)
+        if isinstance(button, int):
+            target = buttons[button]
+        else:
+            named = next((b for b in buttons if button in (b.get("custom_id"), b.get("label"))), None)
+            if named is None:
+                raise LookupError(f"no button {button!r} on the message; it has {[b.get('label') for b in buttons]}")
+            target = named
+        if target.get("disabled"):
+            raise LookupError(f"button {target.get('label')!r} is disabled: Discord would not let anyone press it")
+        found = self.world.find_channel(int(message["channel_id"]))
+        if found is None:
+            raise LookupError("the message's channel is gone")
+        guild, chan, member = self._context(user, found[1])
+        current = self.messages.get(int(message["id"]), message)
+        data = {"custom_id": target["custom_id"], "component_type": 2}
+        payload, reply = self._interaction(3, data, guild, chan, member, message=current)
+        return await self._send(payload, reply, timeout)
