@@ -36,7 +36,7 @@ async def check(settings: Settings) -> list[str]:
         f"{len(data.theories)} theories, {len(data.quotes)} quotes."
     )
     existed = _exists(settings.database_path)
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database_path, quick_check=False)  # the full check follows
     try:
         started = time.perf_counter()
         problems = await store.integrity_problems()
@@ -59,14 +59,28 @@ async def check(settings: Settings) -> list[str]:
     size = settings.database_path.stat().st_size
     lines.append(
         f"Database: fine{'' if existed else ' (created)'}. {size / 1e6:.1f} MB, schema version {version}, integrity "
-        f"checked in {took:.1f} s; {counts.get('guild_settings', 0) + counts.get('channel_settings', 0)} spoiler "
-        f"settings, {counts.get('member_theories', 0)} member theories, {counts.get('polls', 0)} polls, "
-        f"{counts.get('votes', 0)} votes."
+        f"checked in {took:.1f} s; "
+        + ", ".join(
+            _plural(counts.get(table, 0) + counts.get(also, 0), name)
+            for table, also, name in (
+                ("guild_settings", "channel_settings", "spoiler setting"),
+                ("member_theories", "", "member theory"),
+                ("polls", "", "poll"),
+                ("votes", "", "vote"),
+            )
+        )
+        + "."
     )
     lines.append(_backup_line(settings))
     ready = "." if settings.token else " once DISCORD_TOKEN is set."
     lines.append(f"All fine: 'python -m bot' will start with these settings{ready}")
     return lines
+
+
+def _plural(count: int, name: str) -> str:
+    if count == 1:
+        return f"1 {name}"
+    return f"{count} {name[:-1] + 'ies' if name.endswith('y') else name + 's'}"
 
 
 def _exists(path: Path) -> bool:

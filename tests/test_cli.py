@@ -75,7 +75,7 @@ async def test_check_counts_what_the_database_holds(tmp_path: Path) -> None:
     conn.close()
     code, out, _err = await _cli(tmp_path, "check", DISCORD_TOKEN="abc")
     assert code == 0
-    assert "1 polls, 5 votes" in out and "Token: set" in out and "abc" not in out
+    assert "0 member theories, 1 poll, 5 votes." in out and "Token: set" in out and "abc" not in out
 
 
 async def test_check_failures_are_one_sentence_and_exit_2(tmp_path: Path) -> None:

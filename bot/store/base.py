@@ -63,7 +63,9 @@ class StoreBase:
         self._write_lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path, *, check_seconds: float | None = QUICK_CHECK_SECONDS) -> Self:
+    async def open(
+        cls, path: Path, *, check_seconds: float | None = QUICK_CHECK_SECONDS, quick_check: bool = True
+    ) -> Self:
         """Open (creating if needed) the database at ``path``, check it and bring its schema up to date.
 
         Every failure is a ``StoreError`` saying what to do. ``check_seconds`` bounds the integrity check (None:
@@ -83,7 +85,8 @@ class StoreBase:
         store = cls(conn, path)
         try:
             await store._configure()
-            await store._quick_check(check_seconds)
+            if quick_check:  # False: the caller runs the full integrity check itself
+                await store._quick_check(check_seconds)
             await store._migrate()
             conn.arm()
         except sqlite3.Error as exc:
