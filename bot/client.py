@@ -12,6 +12,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from .component_ids import RevealKey
 from .facts import load_facts
 from .models import FilmData
 from .render.answer import Answer
@@ -28,7 +29,8 @@ discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 # Every feature, in load order; the meta-test checks this names every module of the cogs package.
 EXTENSIONS = ("cogs.plot", "cogs.quotes", "cogs.reveal", "cogs.spoilers", "cogs.theories")
-AnswerBuilder = Callable[[str], Awaitable[Answer | None]]
+# Rebuilds an answer from its reveal key's argument, for a press in a server (None: outside one).
+AnswerBuilder = Callable[[str, int | None], Awaitable[Answer | None]]
 Clock = Callable[[], datetime]
 
 
@@ -92,10 +94,9 @@ class StrangersBot(commands.Bot):
         if store is not None:
             await store.close()
 
-    async def rebuild_answer(self, key: str) -> Answer | None:
-        kind, _, argument = key.partition(":")
-        builder = self.answer_builders.get(kind)
-        return await builder(argument) if builder else None
+    async def rebuild_answer(self, key: RevealKey, guild_id: int | None) -> Answer | None:
+        builder = self.answer_builders.get(key.kind)
+        return await builder(key.argument, guild_id) if builder else None
 
     async def on_ready(self) -> None:
         log.info("Ready as %s in %d server(s)", self.user, len(self.guilds))

@@ -1,30 +1,35 @@
 """Sending answers to Discord: the one place the channel's spoiler policy is applied and Discord's limits are kept.
 
 Cogs hand over an ``Answer`` (or a few blocks for a short private note); this module looks up the channel's policy,
-renders, splits over embeds and messages, and adds a "Reveal to me" button where the private style left something
-out.
+renders, splits over embeds and messages, adds a "Reveal to me" button where the private style left something out,
+and attaches the answer's picture, drawn for the channel in a worker thread.
 """
 
 from __future__ import annotations
 
-import re
+import asyncio
+import io
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 
+from .component_ids import parse_reveal, reveal_id
 from .components import PersistentButton
 from .models import OPEN, STRICTEST, Policy
 from .render import errors
 from .render.answer import Answer
-from .render.limits import CUSTOM_ID_LIMIT, EmbedSpec, inline, pack_pages, render_pages
+from .render.limits import EmbedSpec, inline, pack_pages, render_pages
 from .render.markup import Block, for_one_reader, needs_reveal
+from .render.pictures import draw
 
 if TYPE_CHECKING:
     from .client import StrangersBot
 
+log = logging.getLogger(__name__)
+
 EMBED_COLOUR = discord.Colour(0xC8553D)
-REVEAL_KEY = re.compile(r"^[a-z]+:[-\w:,.]{1,88}$")
 
 
 def to_embed(spec: EmbedSpec) -> discord.Embed:
@@ -60,6 +65,27 @@ def answer_embeds(answer: Answer, policy: Policy) -> list[discord.Embed]:
     return [to_embed(spec) for spec in specs]
 
 
+async def answer_picture(answer: Answer, policy: Policy) -> discord.File | None:
+    """The answer's chart drawn for a channel with ``policy``, as a file to attach (None: the answer has no chart).
+
+    Drawing takes tens of milliseconds of CPU, so it runs in a worker thread, never on the event loop. A picture that
+    cannot be drawn is logged and left out: the text beside it says the same.
+    """
+    if answer.chart is None:
+        return None
+    try:
+        picture = await asyncio.to_thread(draw, answer.chart, policy)
+    except Exception:
+        log.exception("Could not draw the picture for %r; sending the text alone", answer.title)
+        return None
+    return discord.File(io.BytesIO(picture.png), picture.filename, description=picture.description)
+
+
+def private_embeds(answer: Answer, policy: Policy) -> list[discord.Embed]:
+    """An answer for one reader only (no "Reveal to me" button there): what is hidden is wrapped, not left out."""
+    return answer_embeds(answer, for_one_reader(policy))
+
+
 def with_reveal(answer: Answer, policy: Policy, view: discord.ui.View) -> discord.ui.View:
     """``view`` with a "Reveal to me" button added when the channel's style leaves part of ``answer`` out."""
     if answer.reveal_key and needs_reveal(answer.segments(), policy):
@@ -88,18 +114,19 @@ async def send_answer(
     # Ephemeral answers too: the hidden-spoiler note points at the button, so the button must be there.
     if answer.reveal_key and needs_reveal(answer.segments(), policy):
         view = with_reveal(answer, policy, view or discord.ui.View(timeout=None))
+    picture = await answer_picture(answer, policy)
     for index, specs in enumerate(messages):
         embeds = [to_embed(spec) for spec in specs]
-        last = index == len(messages) - 1
+        extra: dict[str, Any] = {}
+        if index == len(messages) - 1:  # the buttons and the picture go with the last part
+            if view is not None:
+                extra["view"] = view
+            if picture is not None:
+                extra["file"] = picture
         if not interaction.response.is_done():
-            if last and view is not None:
-                await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, view=view)
-            else:
-                await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral)
-        elif last and view is not None:
-            await interaction.followup.send(embeds=embeds, ephemeral=ephemeral, view=view)
+            await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, **extra)
         else:
-            await interaction.followup.send(embeds=embeds, ephemeral=ephemeral)
+            await interaction.followup.send(embeds=embeds, ephemeral=ephemeral, **extra)
 
 
 async def send_note(
@@ -117,7 +144,7 @@ async def send_note(
 
 def add_reveal(view: discord.ui.View, key: str) -> discord.ui.View:
     """Add a "Reveal to me" button on a row of its own, below the view's other buttons (a poll's numbers)."""
-    reveal = RevealButton(key)
+    reveal = reveal_button(key)
     if view.children:
         rows = [item.row for item in view.children if item.row is not None]
         reveal.row = min(max(rows, default=0) + 1, 4)
@@ -125,27 +152,16 @@ def add_reveal(view: discord.ui.View, key: str) -> discord.ui.View:
     return view
 
 
-class RevealButton(PersistentButton, template=r"reveal:(?P<key>[a-z]+:[-\w:,.]{1,88})"):
+def reveal_button(key: str) -> RevealButton:
+    return RevealButton(reveal_id(key), label="Reveal to me", emoji="\N{EYE}")
+
+
+class RevealButton(PersistentButton, template=r"reveal:(?s:.*)"):
     """Sends the whole answer, spoilers included, only to whoever presses it; works across restarts."""
 
-    def __init__(self, key: str) -> None:
-        if not REVEAL_KEY.match(key) or len(f"reveal:{key}") > CUSTOM_ID_LIMIT:
-            raise ValueError(f"bad reveal key {key!r}")
-        super().__init__(
-            discord.ui.Button(
-                label="Reveal to me", emoji="\N{EYE}", style=discord.ButtonStyle.secondary, custom_id=f"reveal:{key}"
-            )
-        )
-        self.key = key
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> RevealButton:
-        return cls(match["key"])
-
     async def pressed(self, interaction: discord.Interaction[StrangersBot]) -> None:
-        answer = await interaction.client.rebuild_answer(self.key)
+        key = parse_reveal(self.pressed_id, interaction.guild_id)
+        answer = await interaction.client.rebuild_answer(key, interaction.guild_id)
         if answer is None:
             await interaction.response.send_message(errors.ANSWER_GONE, ephemeral=True)
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.errors import UserError
 from bot.models import FilmData
+from bot.options import MemberText, QuestionText
 from bot.render import errors, film
 from bot.render.answer import Answer
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
@@ -32,33 +33,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-QUESTION_LIMIT = 200
 RELATED = 2  # entries shown after the best match
 SUGGESTIONS = 3
-
-
-class QuestionText(app_commands.Transformer):
-    """A free-text question: Discord enforces 1-200 characters, and so do we, politely, in case it didn't."""
-
-    @property
-    def type(self) -> discord.AppCommandOptionType:
-        return discord.AppCommandOptionType.string
-
-    @property
-    def min_value(self) -> int:
-        return 1
-
-    @property
-    def max_value(self) -> int:
-        return QUESTION_LIMIT
-
-    async def transform(self, interaction: discord.Interaction[Any], value: Any, /) -> str:
-        text = " ".join(str(value).split())
-        if not text:
-            raise UserError(errors.EMPTY_QUESTION)
-        if len(str(value)) > QUESTION_LIMIT:
-            raise UserError(errors.question_too_long(QUESTION_LIMIT, len(str(value))))
-        return text
 
 
 class Plot(commands.Cog):
@@ -89,7 +65,7 @@ class Plot(commands.Cog):
 
     # ------------------------------------------------------------------------------------------------ /plot
 
-    async def rebuild_moment(self, argument: str) -> Answer | None:
+    async def rebuild_moment(self, argument: str, guild_id: int | None) -> Answer | None:
         moment = self.data.moment(argument)
         return film.moment_answer(self.data, moment) if moment else None
 
@@ -105,7 +81,9 @@ class Plot(commands.Cog):
 
     @app_commands.command(name="plot", description="The plot: the premise and its moments, or one moment in context.")
     @app_commands.describe(moment="A moment of the film (start typing to filter them, in film order)")
-    async def plot(self, interaction: Interaction, moment: str | None = None) -> None:
+    async def plot(
+        self, interaction: Interaction, moment: app_commands.Transform[str, MemberText("moment")] | None = None
+    ) -> None:
         if moment is None or not moment.strip():
             await send_answer(interaction, film.plot_overview(self.data))
             return
@@ -123,13 +101,13 @@ class Plot(commands.Cog):
 
     # ------------------------------------------------------------------------------------------------ /character
 
-    async def rebuild_character(self, argument: str) -> Answer | None:
+    async def rebuild_character(self, argument: str, guild_id: int | None) -> Answer | None:
         character = self.data.character(argument)
         return film.character_answer(character) if character else None
 
     @app_commands.command(name="character", description="Who a character is, who plays them and their story.")
     @app_commands.describe(name="A character or the actor who plays them (start typing: “Mescal” finds Harry)")
-    async def character(self, interaction: Interaction, name: str) -> None:
+    async def character(self, interaction: Interaction, name: app_commands.Transform[str, MemberText("name")]) -> None:
         found = find_character(self.data.characters, name)
         if found is None:
             names = {}
@@ -151,7 +129,7 @@ class Plot(commands.Cog):
 
     # ------------------------------------------------------------------------------------------------ /ask
 
-    async def rebuild_ask(self, argument: str) -> Answer | None:
+    async def rebuild_ask(self, argument: str, guild_id: int | None) -> Answer | None:
         refs = film.parse_ask_key(argument)
         return None if refs is None else film.ask_answer(self.data, refs)
 
@@ -171,7 +149,7 @@ class Plot(commands.Cog):
 
     # ------------------------------------------------------------------------------------------------ /ending
 
-    async def rebuild_ending(self, argument: str) -> Answer | None:
+    async def rebuild_ending(self, argument: str, guild_id: int | None) -> Answer | None:
         return film.ending_answer(self.data)
 
     @app_commands.command(name="ending", description="The ending explained: what happens, and what it might mean.")

@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.errors import UserError
 from bot.models import Quote
+from bot.options import MemberText
 from bot.quotes import (
     LIST_TOPIC,
     SEARCH_MAX,
@@ -55,7 +56,7 @@ class Quotes(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.answer_builders.pop("quote", None)
 
-    async def quote_answer(self, quote_id: str) -> Answer | None:
+    async def quote_answer(self, quote_id: str, guild_id: int | None) -> Answer | None:
         """Rebuild a quote for the "Reveal to me" button (None if the quote is no longer in the facts)."""
         quote = self.bot.film.quote(quote_id)
         return None if quote is None else quote_answer(quote, topics_footer(quote))
@@ -76,8 +77,8 @@ class Quotes(commands.Cog):
     async def quote(
         self,
         interaction: Interaction,
-        topic: app_commands.Range[str, 1, TOPIC_MAX] | None = None,
-        search: app_commands.Range[str, 1, SEARCH_MAX] | None = None,
+        topic: app_commands.Transform[str, MemberText("topic", 1, TOPIC_MAX)] | None = None,
+        search: app_commands.Transform[str, MemberText("search", 1, SEARCH_MAX)] | None = None,
     ) -> None:
         """A quote from the director, never repeated in a channel until every quote has been shown there.
 
@@ -108,15 +109,11 @@ class Quotes(commands.Cog):
         quotes = self.bot.film.quotes
         wanted_topic: str | None = None
         if topic is not None:
-            if len(topic) > TOPIC_MAX:
-                raise UserError(errors.topic_too_long(TOPIC_MAX, self.topic_list_sentence()))
             wanted_topic = resolve_topic(quotes, topic)
             if wanted_topic is None:
                 raise UserError(errors.no_such_topic(topic, self.topic_list_sentence()))
         terms: list[str] = []
         if search is not None:
-            if len(search) > SEARCH_MAX:
-                raise UserError(errors.search_too_long(SEARCH_MAX, len(search)))
             terms = search_terms(search)
             if not terms:
                 raise UserError(errors.nothing_to_search(search, self.topic_list_sentence()))

@@ -1,4 +1,4 @@
-"""The "Reveal to me" button: registered once for every answer that left a spoiler out, and alive across restarts."""
+"""The buttons every feature shares: "Reveal to me" (alive across restarts) and a refusal for any id not ours."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from discord.ext import commands
 
+from bot.components import UnknownButton
 from bot.send import RevealButton
 
 if TYPE_CHECKING:
@@ -17,10 +18,10 @@ class Reveal(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(RevealButton)
+        self.bot.add_dynamic_items(RevealButton, UnknownButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(RevealButton)
+        self.bot.remove_dynamic_items(RevealButton, UnknownButton)
 
 
 async def setup(bot: StrangersBot) -> None:

@@ -55,7 +55,7 @@ def completions(
 ) -> list[str]:
     """What Tab may put in place of ``text`` (the word being typed), given the whole line in ``buffer``."""
     if not buffer.startswith("/"):
-        words = ["as moderator", "as member", "in #", "click ", "reveal", "help", "commands", "quit"]
+        words = ["as moderator", "as member", "in #", "click ", "reveal", "save ", "help", "commands", "quit"]
         return [w for w in words if w.startswith(buffer)]
     before = buffer[: len(buffer) - len(text)]
     words = before[1:].split()

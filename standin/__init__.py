@@ -3,7 +3,8 @@
 The real discord.py client talks to it over HTTP and a websocket on 127.0.0.1. It imports nothing of the bot:
 
 - ``server``: ``StandIn``, started with ``async with StandIn() as discord:``; built in layers, one module each:
-  ``core`` (the state), ``gateway``, ``rest`` (with ``faults`` and ``rules``), ``driver`` (playing a member);
+  ``core`` (the state), ``gateway``, ``rest`` (with ``faults``, ``rules`` and ``uploads``: files sent with a
+  message, checked as Discord checks them, their bytes kept in ``StandIn.files``), ``driver`` (playing a member);
 - ``world``: the servers, channels, members and roles it pretends exist;
 - ``pointing``: the one place that aims discord.py at it (``pointed_at``, ``point_from_env``);
 - ``harness``: any discord.py client running in this process against it (``running_client``);

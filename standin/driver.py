@@ -9,6 +9,7 @@ from typing import Any
 from .messages import message_buttons
 from .reply import Reply
 from .rest import Rest
+from .uploads import UPLOAD_LIMIT
 from .world import Channel, Guild, User, snowflake
 
 
@@ -55,7 +56,7 @@ class Driver(Rest):
             "entitlements": [],
             "authorizing_integration_owners": {"0": str(guild.id)},
             "context": 0,
-            "attachment_size_limit": 10 * 1024 * 1024,
+            "attachment_size_limit": UPLOAD_LIMIT,
         }
         if message is not None:
             payload["message"] = message
@@ -138,6 +139,13 @@ class Driver(Rest):
         if resolved:
             data["resolved"] = resolved
         return data
+
+    def file_bytes(self, attachment: dict | int | str) -> bytes:
+        """The bytes the bot uploaded for an attachment (one of a message's ``attachments``, or its id)."""
+        key = int(attachment["id"] if isinstance(attachment, dict) else attachment)
+        if key not in self.files:
+            raise LookupError(f"no file was uploaded as attachment {key}")
+        return self.files[key]
 
     async def _send(self, payload: dict, reply: Reply, timeout: float) -> Reply:
         reply.sent_at = time.perf_counter()

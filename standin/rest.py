@@ -17,6 +17,7 @@ from .gateway import Gateway
 from .messages import EPHEMERAL, message_text
 from .reply import Reply
 from .responses import error_response, json_response
+from .uploads import Upload, attachments_for, read_body
 from .world import Channel, ChannelType, Guild, World, iso_now, snowflake
 
 Handler = Callable[[web.Request, re.Match[str]], Awaitable[web.Response]]
@@ -76,7 +77,8 @@ class Rest(Gateway):
                     return await handler(request, match)
                 except rules.RuleBroken as exc:
                     self.problem(f"{request.method} {path}: {exc}")
-                    return error_response(400, 50035, "Invalid Form Body", errors={"_errors": [str(exc)]})
+                    errors = exc.errors or {"_errors": [{"code": "RULE_BROKEN", "message": str(exc)}]}
+                    return error_response(exc.status, exc.code, exc.message, errors=errors)
                 finally:
                     await self._news()
         self.problem(f"unknown route: {request.method} {path}")
@@ -167,8 +169,13 @@ class Rest(Gateway):
 
     # -- messages --------------------------------------------------------------------------------------------------
 
-    def _new_message(self, channel_id: int, data: dict, *, interaction: dict | None = None) -> dict:
-        rules.validate_message(data)
+    def _new_message(
+        self, channel_id: int, data: dict, *, interaction: dict | None = None, uploads: list[Upload] | None = None
+    ) -> dict:
+        rules.validate_message(data, files=len(uploads or []))
+        attached = self._attachments(
+            channel_id, data, uploads or [], ephemeral=bool((data.get("flags") or 0) & EPHEMERAL)
+        )
         found = self.world.find_channel(channel_id)
         message: dict[str, Any] = {
             "id": str(snowflake()),
@@ -182,7 +189,7 @@ class Rest(Gateway):
             "mentions": [],
             "mention_roles": [],
             "mention_channels": [],
-            "attachments": [],
+            "attachments": attached or [],
             "embeds": data.get("embeds") or [],
             "reactions": [],
             "pinned": False,
@@ -210,8 +217,36 @@ class Rest(Gateway):
         if mentions and (allowed is None or allowed.get("parse") or allowed.get("users") or allowed.get("roles")):
             self.problem(f"message {message['id']} would ping {mentions}")
 
-    def _edit(self, message: dict, data: dict) -> dict:
+    def _attachments(
+        self,
+        channel_id: int,
+        data: dict,
+        uploads: list[Upload],
+        existing: list[dict] | None = None,
+        *,
+        ephemeral: bool = False,
+    ) -> list[dict] | None:
+        """The attachments after this request (None: unchanged), checked; the new files' bytes are kept."""
+        found = attachments_for(
+            data, uploads, existing=existing, url_base=self.url_base, channel_id=channel_id, ephemeral=ephemeral
+        )
+        if found is None:
+            return None
+        attachments, new_bytes = found
+        self.files.update(new_bytes)
+        return attachments
+
+    def _edit(self, message: dict, data: dict, uploads: list[Upload] | None = None) -> dict:
         rules.validate_message(data, creating=False)
+        attached = self._attachments(
+            int(message["channel_id"]),
+            data,
+            uploads or [],
+            message.get("attachments") or [],
+            ephemeral=bool(message.get("flags", 0) & EPHEMERAL),
+        )
+        if attached is not None:
+            message["attachments"] = attached
         for key in ("content", "embeds", "components", "flags", "allowed_mentions"):
             if key in data:
                 message[key] = data[key] if data[key] is not None else ([] if key != "content" else "")
@@ -223,7 +258,8 @@ class Rest(Gateway):
         channel_id = int(m["channel"])
         if self.world.find_channel(channel_id) is None:
             return error_response(404, 10003, "Unknown Channel")
-        return json_response(self._new_message(channel_id, await request.json()))
+        data, uploads = await read_body(request)
+        return json_response(self._new_message(channel_id, data, uploads=uploads))
 
     def _stored(self, m: re.Match[str]) -> dict | None:
         message = self.messages.get(int(m["message"]))
@@ -239,7 +275,8 @@ class Rest(Gateway):
         message = self._stored(m)
         if message is None:
             return error_response(404, 10008, "Unknown Message")
-        return json_response(self._edit(message, await request.json()))
+        data, uploads = await read_body(request)
+        return json_response(self._edit(message, data, uploads))
 
     async def _delete_message(self, request: web.Request, m: re.Match[str]) -> web.Response:
         if self._stored(m) is None:
@@ -279,8 +316,9 @@ class Rest(Gateway):
         if reply.callback_type is not None:
             self.problem(f"interaction {reply.interaction_id} was answered twice")
             return error_response(400, 40060, "Interaction has already been acknowledged.")
-        body = await request.json()
+        body, uploads = await read_body(request)
         kind, data = body.get("type"), body.get("data") or {}
+        rules.check(not uploads or kind in (4, 7), "callback", f"files cannot be sent with callback type {kind!r}")
         result: dict[str, Any] = {
             "interaction": {
                 "id": str(reply.interaction_id),
@@ -292,7 +330,9 @@ class Rest(Gateway):
             rules.validate_choices(data.get("choices") or [])
             reply.choices = data.get("choices") or []
         elif kind == 4:
-            reply.message = self._new_message(reply.channel_id, data, interaction=self._metadata(reply))
+            reply.message = self._new_message(
+                reply.channel_id, data, interaction=self._metadata(reply), uploads=uploads
+            )
             result["interaction"] |= {
                 "response_message_id": reply.message["id"],
                 "response_message_ephemeral": reply.ephemeral,
@@ -312,7 +352,7 @@ class Rest(Gateway):
             rules.check(reply.kind == "component", "callback", "only a component interaction can update its message")
             reply.message = reply.source_message
             if kind == 7 and reply.message is not None:
-                self._edit(reply.message, data)
+                self._edit(reply.message, data, uploads)
                 reply.edits += 1
                 result["resource"] = {"type": 7, "message": reply.message}
         elif kind == 9:
@@ -368,7 +408,8 @@ class Rest(Gateway):
         if reply.callback_type is None:
             self.problem(f"a follow-up to interaction {reply.interaction_id} came before its response")
             return error_response(404, 10015, "Unknown Webhook")
-        message = self._new_message(reply.channel_id, await request.json(), interaction=self._metadata(reply))
+        data, uploads = await read_body(request)
+        message = self._new_message(reply.channel_id, data, interaction=self._metadata(reply), uploads=uploads)
         reply.followups.append(message)
         await reply.notify()
         return json_response(message)
@@ -388,10 +429,10 @@ class Rest(Gateway):
         message = reply and self._webhook_message(reply, m["message"])
         if not reply or not message:
             return error_response(404, 10008, "Unknown Message")
-        body = await request.json()
+        body, uploads = await read_body(request)
         if message.get("flags", 0) & 128:  # a deferred "thinking" message becomes the answer
             message["flags"] &= ~128
-        self._edit(message, body)
+        self._edit(message, body, uploads)
         if m["message"] == "@original":
             reply.edits += 1
         await reply.notify()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,9 @@ async def test_facts_round_trip_through_sqlite(store: Store) -> None:
 
 async def test_unchanged_file_is_not_reloaded_and_guild_data_survives_a_reload(store: Store) -> None:
     await store.replace_facts(LOADED.data, LOADED.digest, index_rows(LOADED.data))
-    await store.set_channel(1, 10, Policy(Level.ENDING, Style.PRIVATE), actor_id=5)
+    await store.set_channel(
+        1, 10, Policy(Level.ENDING, Style.PRIVATE), actor_id=5, now=datetime(2026, 1, 1, tzinfo=UTC)
+    )
     assert await store.replace_facts(LOADED.data, LOADED.digest, index_rows(LOADED.data)) is False
 
     edited = dataclasses.replace(LOADED.data, film=dataclasses.replace(LOADED.data.film, setting="Elsewhere"))

@@ -18,6 +18,28 @@ NOT_ALLOWED_HERE = "You can't use this command here."
 UNAVAILABLE = "This part of the bot is not available right now; please try again in a moment."
 ANSWER_GONE = "That answer is no longer available (the film's facts have changed since). Ask again?"
 
+# -- buttons --------------------------------------------------------------------------------------------------------
+
+BROKEN_BUTTON = "That button doesn't work: it isn't one this bot made, or it has been altered. Nothing was changed."
+OTHER_SERVER = "That button belongs to another server, so it can't be used here. Nothing was changed."
+NOT_THIS_POLL = (
+    "That button doesn't belong to the poll on this message, so nothing was counted. Use the poll's own buttons."
+)
+POLL_NOT_READY = "This poll is still being posted; please press again in a moment."
+
+
+def bad_character(what: str, problem: str, position: int) -> str:
+    """A member's text holds a character that can't be stored or shown safely (see ``bot.member_text``)."""
+    return f"Your {what} contains {problem} at character {position}. Please type it again without it."
+
+
+def too_long(what: str, limit: int, length: int) -> str:
+    return f"Please keep the {what} to {limit} characters or fewer (yours has {length})."
+
+
+def empty(what: str) -> str:
+    return f"The {what} is empty: please type something."
+
 
 def missing_permissions(permissions: Sequence[str]) -> str:
     """Discord's own permission checks, in words (our moderator check says ``MODERATORS_ONLY``)."""
@@ -61,18 +83,10 @@ def no_such_character(typed: str, suggestions: Sequence[str]) -> str:
 # -- /quote ---------------------------------------------------------------------------------------------------------
 
 
-def topic_too_long(limit: int, topics: str) -> str:
-    return f"A topic is at most {limit} characters. {topics}"
-
-
 def no_such_topic(typed: str, topics: str) -> str:
     return (
         f"There is no quote topic called “{echo(typed, 100)}”. {topics} Or choose “list” to see them with their counts."
     )
-
-
-def search_too_long(limit: int, length: int) -> str:
-    return f"Please keep the search to {limit} characters or fewer (yours has {length})."
 
 
 def nothing_to_search(typed: str, topics: str) -> str:
@@ -105,6 +119,7 @@ def category_refused(channel_id: int) -> str:
 TITLE_TAKEN = "A theory with that title already exists here: see /theory list, or pick another title."
 TITLE_JUST_TAKEN = "A theory with that title already exists here: pick another title."
 POLL_GONE = "This poll no longer exists."
+NO_SUCH_SUGGESTION = "This server has no such suggestion, so there is nothing to review. Nothing was changed."
 
 
 def no_such_theory(typed: str) -> str:

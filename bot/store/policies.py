@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from ..models import ChannelSetting, Level, Policy, SettingChange, Style, resolve_policy
@@ -52,7 +52,7 @@ class PolicyStore(StoreBase):
         return resolve_policy(await self.guild_default(guild_id), own, parent)
 
     async def set_channel(
-        self, guild_id: int, channel_id: int, policy: Policy, actor_id: int, now: datetime | None = None
+        self, guild_id: int, channel_id: int, policy: Policy, actor_id: int, now: datetime
     ) -> Policy | None:
         """Give a channel its own setting; returns the setting it had before (None if it followed another).
 
@@ -60,10 +60,8 @@ class PolicyStore(StoreBase):
         last one wins and both changes are logged, each with the value it replaced. Setting what is already there
         changes nothing and logs nothing.
 
-        ``now`` is when the change is logged. Its default (the moment of the call) is only for the playground's demo
-        set-up, which is being moved on another branch; once it passes ``now`` the default goes.
+        ``now`` is when the change is logged.
         """
-        now = now or datetime.now(UTC)
         policy = policy.bare()
         async with self.transaction() as db:
             old = await self.channel_setting(channel_id)

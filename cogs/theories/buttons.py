@@ -1,16 +1,16 @@
 """The persistent buttons of theories: a poll's numbered vote buttons and the review queue's approve/reject.
 
-Their custom ids (``poll:<poll>:<position>``, ``theory:review:<id>:<action>``) keep them working across restarts;
-what a press does lives in the cog (``ButtonHandler``), found when the button is pressed.
+Their custom ids (``poll:<poll>:<position>``, ``theory:review:<id>:<action>``, see ``bot.component_ids``) keep them
+working across restarts and are checked when pressed; what a press does lives in the cog (``ButtonHandler``).
 """
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import discord
 
+from bot.component_ids import parse_review, parse_vote, review_id, vote_id
 from bot.components import PersistentButton
 from bot.errors import UserError
 from bot.render import errors
@@ -25,7 +25,7 @@ COG_NAME = "Theories"
 
 @runtime_checkable
 class ButtonHandler(Protocol):
-    """What the theories cog does when one of these buttons is pressed."""
+    """What the theories cog does when one of these buttons is pressed (ids already read and in range)."""
 
     async def vote_pressed(self, interaction: Interaction, poll_id: int, position: int, /) -> None: ...
 
@@ -39,56 +39,29 @@ def handler(interaction: Interaction) -> ButtonHandler:
     return cog
 
 
-class VoteButton(PersistentButton, template=r"poll:(?P<poll>\d+):(?P<choice>\d+)"):
+class VoteButton(PersistentButton, template=r"poll:(?s:.*)"):
     """One option of a poll. Its label is only the option's number: labels cannot hide spoilers."""
 
-    def __init__(
-        self,
-        poll_id: int,
-        position: int,
-        *,
-        row: int | None = None,
-        disabled: bool = False,
-        style: discord.ButtonStyle = discord.ButtonStyle.primary,
-    ) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=str(position), custom_id=f"poll:{poll_id}:{position}", style=style, disabled=disabled, row=row
-            )
-        )
-        self.poll_id = poll_id
-        self.position = position
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> VoteButton:
-        return cls(int(match["poll"]), int(match["choice"]))
-
     async def pressed(self, interaction: Interaction) -> None:
-        await handler(interaction).vote_pressed(interaction, self.poll_id, self.position)
+        vote = parse_vote(self.pressed_id)
+        await handler(interaction).vote_pressed(interaction, vote.poll_id, vote.position)
 
 
-class ReviewButton(PersistentButton, template=r"theory:review:(?P<id>\d+):(?P<action>approve|reject)"):
+class ReviewButton(PersistentButton, template=r"theory:review:(?s:.*)"):
     """Approve or reject one member's suggestion; checked for moderators when pressed."""
 
-    def __init__(self, theory_id: int, action: str) -> None:
-        approve = action == "approve"
-        super().__init__(
-            discord.ui.Button(
-                label="Approve" if approve else "Reject",
-                style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
-                custom_id=f"theory:review:{theory_id}:{action}",
-            )
-        )
-        self.theory_id = theory_id
-        self.action = action
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> ReviewButton:
-        return cls(int(match["id"]), match["action"])
-
     async def pressed(self, interaction: Interaction) -> None:
-        await handler(interaction).review_pressed(interaction, self.theory_id, self.action == "approve")
+        review = parse_review(self.pressed_id)
+        await handler(interaction).review_pressed(interaction, review.theory_id, review.approve)
+
+
+def vote_button(poll_id: int, position: int, *, row: int, disabled: bool, style: discord.ButtonStyle) -> VoteButton:
+    return VoteButton(vote_id(poll_id, position), label=str(position), style=style, row=row, disabled=disabled)
+
+
+def review_button(theory_id: int, approve: bool) -> ReviewButton:
+    return ReviewButton(
+        review_id(theory_id, approve),
+        label="Approve" if approve else "Reject",
+        style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
+    )

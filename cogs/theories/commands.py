@@ -19,12 +19,17 @@ from discord.ext import commands
 from bot.checks import guild_id, moderators_only, require_moderator
 from bot.errors import UserError
 from bot.models import Policy, Poll, Review, VoteOutcome
+from bot.options import MemberText
 from bot.polls import (
+    CLAIM_MAX,
+    CLAIM_MIN,
     DEFAULT_HOURS,
     MAX_HOURS,
     MEMBER_THEORY_LEVEL,
     MIN_HOURS,
     OPTION_TITLE_LIMIT,
+    TITLE_MAX,
+    TITLE_MIN,
     Standing,
     TheoryEntry,
     button_rows,
@@ -40,11 +45,19 @@ from bot.render import errors
 from bot.render import theories as text
 from bot.render.answer import Answer
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
-from bot.render.markup import for_one_reader
 from bot.search import fold
-from bot.send import answer_embeds, policy_for, policy_of, send_answer, send_note, with_reveal
+from bot.send import (
+    answer_embeds,
+    answer_picture,
+    policy_for,
+    policy_of,
+    private_embeds,
+    send_answer,
+    send_note,
+    with_reveal,
+)
 
-from .buttons import COG_NAME, ReviewButton, VoteButton
+from .buttons import COG_NAME, ReviewButton, VoteButton, review_button, vote_button
 from .closer import PollCloser
 
 if TYPE_CHECKING:
@@ -110,14 +123,14 @@ class Theories(
     async def list_answer(self, guild: int) -> Answer:
         return text.list_answer(guild, await self.catalog(guild), await self.standings(guild))
 
-    async def list_answer_for_key(self, argument: str) -> Answer | None:
+    async def list_answer_for_key(self, argument: str, guild_id: int | None) -> Answer | None:
         return await self.list_answer(int(argument)) if argument.isdigit() else None
 
     @app_commands.command(
         name="show", description="One theory: its claim, the moments it cites, its source, its polls here"
     )
     @app_commands.describe(theory="The theory: start typing its name")
-    async def show(self, interaction: Interaction, theory: str) -> None:
+    async def show(self, interaction: Interaction, theory: app_commands.Transform[str, MemberText("theory")]) -> None:
         guild = guild_id(interaction)
         entry = find_theory(theory, await self.catalog(guild))
         await send_answer(interaction, await self.theory_answer(guild, entry))
@@ -140,7 +153,7 @@ class Theories(
         history = await self.bot.store.poll_results(guild, theory_key=entry.key)
         return text.theory_answer(guild, entry, evidence, await self.standings(guild), history)
 
-    async def theory_answer_for_key(self, argument: str) -> Answer | None:
+    async def theory_answer_for_key(self, argument: str, guild_id: int | None) -> Answer | None:
         guild, _, key = argument.partition(":")
         if not guild.isdigit():
             return None
@@ -157,8 +170,8 @@ class Theories(
     async def suggest(
         self,
         interaction: Interaction,
-        title: app_commands.Range[str, 3, 80],
-        claim: app_commands.Range[str, 10, 400],
+        title: app_commands.Transform[str, MemberText("title", TITLE_MIN, TITLE_MAX)],
+        claim: app_commands.Transform[str, MemberText("claim", CLAIM_MIN, CLAIM_MAX)],
     ) -> None:
         guild = guild_id(interaction)
         store = self.bot.store
@@ -188,16 +201,17 @@ class Theories(
             return text.review_empty(note), None, None
         theory = waiting[0]
         answer = text.review_answer(theory, await store.count_member_theories(guild, Review.PENDING))
-        # Only the reviewer reads it, and it has no reveal button: hidden text is wrapped.
-        embed = answer_embeds(answer, for_one_reader(policy))[0]
+        embed = private_embeds(answer, policy)[0]
         view = discord.ui.View(timeout=None)
-        view.add_item(ReviewButton(theory.id, "approve"))
-        view.add_item(ReviewButton(theory.id, "reject"))
+        view.add_item(review_button(theory.id, approve=True))
+        view.add_item(review_button(theory.id, approve=False))
         return note, embed, view
 
     async def review_pressed(self, interaction: Interaction, theory_id: int, approve: bool) -> None:
         require_moderator(interaction)
         guild = guild_id(interaction)
+        if await self.bot.store.member_theory(guild, theory_id) is None:
+            raise UserError(errors.NO_SUCH_SUGGESTION)
         decision = Review.APPROVED if approve else Review.REJECTED
         done = await self.bot.store.review_member_theory(
             guild, theory_id, decision, interaction.user.id, self.bot.now()
@@ -218,7 +232,7 @@ class Theories(
     async def poll(
         self,
         interaction: Interaction,
-        theories: str | None = None,
+        theories: app_commands.Transform[str, MemberText("list of theories")] | None = None,
         hours: app_commands.Range[int, MIN_HOURS, MAX_HOURS] = DEFAULT_HOURS,
         hidden_results: bool = False,
     ) -> None:
@@ -288,7 +302,7 @@ class Theories(
             style = discord.ButtonStyle.primary
             if poll.closed:
                 style = discord.ButtonStyle.success if option.position in winners else discord.ButtonStyle.secondary
-            view.add_item(VoteButton(poll.id, option.position, row=row, disabled=poll.closed, style=style))
+            view.add_item(vote_button(poll.id, option.position, row=row, disabled=poll.closed, style=style))
         return view
 
     async def guild_poll(self, interaction: Interaction, poll_id: int) -> Poll:
@@ -312,16 +326,31 @@ class Theories(
         await self.show_final(replace(poll, closed_at=closed_at))
         return True
 
+    async def final_picture(self, poll: Poll, counts: dict[int, int], policy: Policy) -> list[discord.File]:
+        """A closed poll's results chart for its message (none if it could not be drawn: the text says the same)."""
+        picture = await answer_picture(text.poll_message(poll, counts), policy)
+        return [picture] if picture is not None else []
+
     async def show_final(self, poll: Poll) -> bool:
-        """Edit a closed poll's message into its results; a message or channel that is gone is logged, not raised."""
+        """Edit a closed poll's message into its results and picture; a message or channel that is gone is logged,
+        not raised. No interaction waits on it (the closer, or /theory close after deferring)."""
         if poll.message_id is None:
             return False
         counts = await self.bot.store.tallies(poll.id)
         policy = await policy_of(self.bot, poll.guild_id, poll.channel_id)
         embeds, view = self.poll_message(poll, counts, policy)
+        pictures = await self.final_picture(poll, counts, policy)
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
+        message = channel.get_partial_message(poll.message_id)
         try:
-            await channel.get_partial_message(poll.message_id).edit(embeds=embeds, view=view)
+            try:
+                await message.edit(embeds=embeds, view=view, attachments=pictures)
+            except discord.HTTPException as exc:
+                # Refused for the file (no Attach Files here, or too large): the results still go up, as text.
+                if not pictures or exc.status not in (403, 413):
+                    raise
+                log.warning("Theory poll #%d: its picture was refused (%s); showing the results as text", poll.id, exc)
+                await message.edit(embeds=embeds, view=view)
         except discord.HTTPException as exc:
             log.warning(
                 "Theory poll #%d is closed, but its message %d in channel %d could not show the results (%s)",
@@ -337,8 +366,14 @@ class Theories(
         """A vote button: vote, move the vote, or withdraw it; refused politely once the poll is closed."""
         poll = await self.bot.store.poll(poll_id)
         option = poll.option(position) if poll is not None else None
-        if poll is None or option is None or poll.guild_id != interaction.guild_id:
+        if poll is None or option is None:
             raise UserError(errors.POLL_GONE)
+        if poll.guild_id != interaction.guild_id:
+            raise UserError(errors.OTHER_SERVER)
+        if poll.message_id is None:
+            raise UserError(errors.POLL_NOT_READY)
+        if interaction.message is None or interaction.message.id != poll.message_id:
+            raise UserError(errors.NOT_THIS_POLL)
         outcome = VoteOutcome.CLOSED
         if poll.closed_at is None:
             outcome = await self.bot.store.vote(poll.id, interaction.user.id, position, self.bot.now())
@@ -372,7 +407,9 @@ class Theories(
         """Votes on a closed poll are refused; the pressed message is brought up to date with the final results."""
         counts = await self.bot.store.tallies(poll.id)
         embeds, view = self.poll_message(poll, counts, policy)
-        await interaction.response.edit_message(embeds=embeds, view=view)
+        # Drawn before the response (tens of milliseconds, in a worker thread): well inside Discord's 3 seconds.
+        pictures = await self.final_picture(poll, counts, policy)
+        await interaction.response.edit_message(embeds=embeds, view=view, attachments=pictures)
         await interaction.followup.send(text.closed_refusal(poll), ephemeral=True)
 
     @app_commands.command(name="close", description="Moderators: close a poll now and show its final results")
@@ -432,14 +469,18 @@ class Theories(
     async def poll_answer(self, poll: Poll) -> Answer:
         return text.poll_results(poll, await self.bot.store.tallies(poll.id))
 
-    async def poll_answer_for_key(self, argument: str) -> Answer | None:
-        if not argument.isdigit():
-            return None
+    async def poll_answer_for_key(self, argument: str, guild_id: int | None) -> Answer | None:
         poll = await self.bot.store.poll(int(argument))
-        return None if poll is None else await self.poll_answer(await self.settle(poll))
+        if poll is None:
+            return None
+        if poll.guild_id != guild_id:
+            raise UserError(errors.OTHER_SERVER)
+        return await self.poll_answer(await self.settle(poll))
 
     async def standings_answer(self, guild: int) -> Answer:
-        return text.standings_answer(guild, rank_standings(await self.bot.store.closed_option_votes(guild)))
+        standings = rank_standings(await self.bot.store.closed_option_votes(guild))
+        numbers = {entry.key: number for number, entry in enumerate(await self.catalog(guild), start=1)}
+        return text.standings_answer(guild, standings, numbers)
 
-    async def standings_answer_for_key(self, argument: str) -> Answer | None:
+    async def standings_answer_for_key(self, argument: str, guild_id: int | None) -> Answer | None:
         return await self.standings_answer(int(argument)) if argument.isdigit() else None
