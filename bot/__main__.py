@@ -54,7 +54,12 @@ async def _scheduled_backups(bot: discord.Client, settings: Settings) -> None:
 
     await bot.wait_until_ready()
     every = timedelta(hours=settings.backup_every_hours)
-    log.info("Backing up every %s into %s, keeping %d", every, settings.backup_folder, settings.backup_keep)
+    log.info(
+        "Backing up every %g hours into %s, keeping the newest %d",
+        settings.backup_every_hours,
+        settings.backup_folder,
+        settings.backup_keep,
+    )
     await BackupSchedule(settings.database_path, settings.backup_folder, every, settings.backup_keep).run()
 
 
