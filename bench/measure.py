@@ -242,6 +242,13 @@ async def stop(child: ChildProcess) -> None:
         raise ChildExited(f"the bot stopped with exit code {code}:\n{child.tail()}")
 
 
+def _ready_at(standin: StandIn) -> float:
+    """When the stand-in sent READY (set by its gateway while the child started)."""
+    if standin.ready_at is None:
+        raise AssertionError("the bot answered before the stand-in sent READY")
+    return standin.ready_at
+
+
 async def start(
     standin: StandIn,
     target: str,
@@ -269,11 +276,12 @@ async def start(
     except BaseException:
         await child.kill()
         raise
-    assert standin.ready_at is not None and first.answered_at is not None
+    ready_at = _ready_at(standin)
+    assert first.answered_at is not None
     t0 = child.started_at
     return child, Start(
         label,
-        ready_ms=ms(standin.ready_at - t0),
+        ready_ms=ms(ready_at - t0),
         synced_ms=ms(standin.synced_at - t0) if standin.synced_at else None,
         first_answer_ms=ms(first.answered_at - t0),
         on_ready_ms=ms(on_ready - t0),

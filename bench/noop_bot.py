@@ -62,7 +62,7 @@ class Mirrored(app_commands.Transformer):
 class MirroredWithAutocomplete(Mirrored):
     """An option with autocomplete: one constant choice of the option's type."""
 
-    async def autocomplete(  # type: ignore[override]
+    async def autocomplete(
         self, interaction: discord.Interaction, value: int | float | str, /
     ) -> list[app_commands.Choice[int | float | str]]:
         return [app_commands.Choice(name=ANSWER, value=ANSWER if self.type.value == 3 else 1)]

@@ -5,23 +5,21 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import pkgutil
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
-from discord import app_commands
 from discord.ext import commands
 
-import cogs
-
-from .answers import Answer
-from .errors import UserFacingError
+from .component_ids import RevealKey
 from .facts import load_facts
 from .models import FilmData
-from .replies import AnswerBuilder, RevealButton
+from .render.answer import Answer
 from .search import Searcher, index_rows
 from .settings import Settings
 from .store import Store
+from .tree import StrangersTree
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +27,15 @@ INTENTS = discord.Intents(guilds=True)  # slash commands and components need not
 # The bot never joins voice, so discord.py's start-up warnings about missing voice libraries are noise.
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
-SORRY = "Something went wrong on our side while answering that. It has been logged; please try again in a moment."
+# Every feature, in load order; the meta-test checks this names every module of the cogs package.
+EXTENSIONS = ("cogs.plot", "cogs.quotes", "cogs.reveal", "cogs.spoilers", "cogs.theories")
+# Rebuilds an answer from its reveal key's argument, for a press in a server (None: outside one).
+AnswerBuilder = Callable[[str, int | None], Awaitable[Answer | None]]
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class StrangersBot(commands.Bot):
@@ -37,16 +43,17 @@ class StrangersBot(commands.Bot):
     film: FilmData
     searcher: Searcher
 
-    def __init__(self, settings: Settings, **options: Any) -> None:
+    def __init__(self, settings: Settings, *, clock: Clock = utc_now, **options: Any) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=INTENTS,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=StrangersTree,
             **options,
         )
         self.settings = settings
-        self.tree.on_error = self.on_app_command_error
+        self.now = clock  # every store write that records a time is given it from here
         self.synced: bool | None = None  # after start-up: True if the command set changed and was synced
         # Rebuild an answer from its reveal key ("moment:diner"); each cog registers the kinds it answers.
         self.answer_builders: dict[str, AnswerBuilder] = {}
@@ -58,9 +65,8 @@ class StrangersBot(commands.Bot):
             log.info("Loaded the film's facts from %s into the database", self.settings.facts_path)
         self.film = await self.store.load_film()
         self.searcher = Searcher.build(index_rows(self.film), film_title=self.film.film.title)
-        self.add_dynamic_items(RevealButton)
-        for module in sorted(m.name for m in pkgutil.iter_modules(cogs.__path__)):
-            await self.load_extension(f"cogs.{module}")
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
         self.synced = await self.sync_commands_if_changed()
 
     def command_payload(self, guild: discord.abc.Snowflake | None) -> list[dict[str, Any]]:
@@ -88,50 +94,9 @@ class StrangersBot(commands.Bot):
         if store is not None:
             await store.close()
 
-    async def rebuild_answer(self, key: str) -> Answer | None:
-        kind, _, argument = key.partition(":")
-        builder = self.answer_builders.get(kind)
-        return await builder(argument) if builder else None
+    async def rebuild_answer(self, key: RevealKey, guild_id: int | None) -> Answer | None:
+        builder = self.answer_builders.get(key.kind)
+        return await builder(key.argument, guild_id) if builder else None
 
     async def on_ready(self) -> None:
         log.info("Ready as %s in %d server(s)", self.user, len(self.guilds))
-
-    async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
-        await self.report_error(interaction, error)
-
-    async def report_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        """The one place errors become answers: members' mistakes politely, our bugs logged with a traceback.
-
-        Slash commands reach it through the tree's error hook; buttons call it from their callbacks.
-        """
-        original = getattr(error, "original", error)
-        if isinstance(original, UserFacingError):
-            message = original.message
-        elif isinstance(error, app_commands.MissingPermissions):
-            message = (
-                "Only members who can "
-                + " and ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-                + " can use this command."
-            )
-        elif isinstance(error, app_commands.NoPrivateMessage):
-            message = "This command only works inside a server."
-        elif isinstance(error, app_commands.CommandOnCooldown):
-            message = f"Slow down a little: try again in {error.retry_after:.0f} seconds."
-        elif isinstance(error, app_commands.CheckFailure):
-            message = "You can't use this command here."
-        else:
-            where = f"/{interaction.command.qualified_name}" if interaction.command else "a component"
-            log.error("Error in %s", where, exc_info=original)
-            message = SORRY
-        await send_ephemeral(interaction, message)
-
-
-async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
-    """Answer only the person who asked, whether or not the interaction was already answered."""
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True)
-        else:
-            await interaction.response.send_message(message, ephemeral=True)
-    except discord.HTTPException:
-        log.warning("Could not deliver an error message for interaction %s", interaction.id, exc_info=True)

@@ -97,9 +97,10 @@ def _table(path: Path, doc: dict[str, Any], name: str, build: Callable[[_Entry],
         entry = _Entry(path, f"{name}[{index}]" + (f" (id '{label}')" if label else ""), raw)
         row = build(entry)
         row_id = getattr(row, "id", None)
-        if row_id in seen:
-            entry.fail("id", f"'{row_id}' is used twice in [[{name}]]")
-        seen.add(row_id)
+        if isinstance(row_id, str):
+            if row_id in seen:
+                entry.fail("id", f"'{row_id}' is used twice in [[{name}]]")
+            seen.add(row_id)
         built.append(row)
     return tuple(built)
 

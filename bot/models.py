@@ -1,9 +1,14 @@
-"""Plain rows shared by the facts loader, the store and the formatting code (no discord, no SQL)."""
+"""Plain rows shared by the facts loader, the store, the pure logic and rendering (no discord, no SQL).
+
+Every value that crosses a layer is defined here, so the store depends on this module only and the pure modules
+(search, polls, quotes, rendering) never need the store or discord to speak about the same rows.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
+from datetime import datetime
+from enum import IntEnum, StrEnum
 
 
 class Level(IntEnum):
@@ -132,3 +137,195 @@ class SearchHit:
     kind: str
     ref: str
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRow:
+    """One entry of the full-text index, as the store writes it."""
+
+    kind: str
+    ref: str
+    title: str
+    keywords: str
+    body: str
+
+
+# -- spoiler policy -------------------------------------------------------------------------------------------------
+
+
+class Style(StrEnum):
+    WRAP = "wrap"  # text above the allowed level goes inside ||...||, click to reveal
+    PRIVATE = "private"  # text above the allowed level is left out; a button reveals it to whoever asks
+
+
+class Source(StrEnum):
+    CHANNEL = "channel"
+    PARENT = "parent"
+    DEFAULT = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """How much of the film a channel may show plainly, how the rest is hidden, and where that setting came from."""
+
+    allowed: Level = Level.NONE
+    style: Style = Style.WRAP
+    source: Source = Source.DEFAULT
+
+    def shows(self, level: Level) -> bool:
+        return level <= self.allowed
+
+    def bare(self) -> Policy:
+        """The stored part of a policy (where a resolved policy came from is not stored)."""
+        return Policy(self.allowed, self.style)
+
+
+STRICTEST = Policy()
+OPEN = Policy(allowed=Level.ENDING)
+
+
+def resolve_policy(default: Policy, own: Policy | None = None, parent: Policy | None = None) -> Policy:
+    """A channel's own setting wins, then its parent's (for a thread), then the server's default."""
+    if own is not None:
+        return Policy(own.allowed, own.style, Source.CHANNEL)
+    if parent is not None:
+        return Policy(parent.allowed, parent.style, Source.PARENT)
+    return Policy(default.allowed, default.style, Source.DEFAULT)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSetting:
+    channel_id: int
+    allowed: Level
+    style: Style
+
+
+@dataclass(frozen=True, slots=True)
+class SettingChange:
+    channel_id: int | None  # None: the server default
+    actor_id: int
+    old: str | None  # "plot/wrap", or None for no own setting
+    new: str | None
+    changed_at: datetime
+
+
+class Kind(StrEnum):
+    """What sort of place a channel is, as far as spoiler settings go."""
+
+    TEXT = "text"
+    VOICE = "voice"  # its settings apply to the chat inside the voice channel
+    FORUM = "forum"  # its settings apply to its posts, which are threads
+    CATEGORY = "category"  # holds channels, has no chat: it cannot have a setting
+    THREAD = "thread"
+    POST = "post"  # a thread in a forum
+
+    @property
+    def follows_parent(self) -> bool:
+        return self in (Kind.THREAD, Kind.POST)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A channel that can have a spoiler setting."""
+
+    id: int
+    kind: Kind
+    parent_id: int | None = None  # threads and posts: the channel or forum they follow
+
+    @property
+    def mention(self) -> str:
+        return f"<#{self.id}>"
+
+
+# -- quotes ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """The quote to show next in a channel, and whether the channel's round starts over with it."""
+
+    quote_id: str
+    new_round: bool = False
+
+
+# -- members' theories and polls ------------------------------------------------------------------------------------
+
+
+class Review(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class VoteOutcome(StrEnum):
+    RECORDED = "recorded"  # a new vote, or a vote moved to this option
+    WITHDRAWN = "withdrawn"  # the member pressed the option they had voted for
+    CLOSED = "closed"  # the poll is closed or past its deadline: nothing changed
+
+
+@dataclass(frozen=True, slots=True)
+class MemberTheory:
+    id: int
+    guild_id: int
+    title: str
+    claim: str
+    author_id: int
+    status: Review
+    created_at: datetime
+    reviewed_by: int | None = None
+    reviewed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PollOption:
+    position: int  # 1-based: the number on the option's button
+    theory_key: str
+    title: str  # the poll's own copy, so later edits never rewrite a poll's history
+    spoiler: Level
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    id: int
+    guild_id: int
+    channel_id: int
+    message_id: int | None
+    author_id: int
+    hidden: bool
+    created_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+    options: tuple[PollOption, ...]
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+    def is_open(self, now: datetime) -> bool:
+        return self.closed_at is None and now < self.closes_at
+
+    def option(self, position: int) -> PollOption | None:
+        return next((o for o in self.options if o.position == position), None)
+
+
+@dataclass(frozen=True, slots=True)
+class PollSummary:
+    """A line about a poll for pickers: no theory text, so it is safe anywhere."""
+
+    id: int
+    closes_at: datetime
+    closed_at: datetime | None
+    hidden: bool
+    options: int
+    voters: int
+
+
+@dataclass(frozen=True, slots=True)
+class OptionVotes:
+    """One theory's votes in one closed poll (what the standings are made of)."""
+
+    poll_id: int
+    theory_key: str
+    title: str
+    level: Level
+    votes: int

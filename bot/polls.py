@@ -1,17 +1,19 @@
-"""Theory polls as plain values: picking theories, checking suggestions, counting, ranking, bars and poll text.
+"""Theory polls as plain values: picking theories, checking suggestions, counting, ranking and bars.
 
-No discord, no SQL: the cog feeds this module rows from the store and sends what it returns.
+No discord, no SQL: the cog feeds this module rows from the store; ``bot.render.theories`` turns the results into
+text. A member's mistake raises ``UserError`` with a message from ``bot.render.errors``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from .models import Level
-from .spoilers import Block, Segment
-from .text import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
+from .errors import UserError
+from .models import Level, OptionVotes
+from .render import errors
+from .render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
+from .search import fold
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 10
@@ -26,10 +28,6 @@ BAR_WIDTH = 12
 MEMBER_PREFIX = "member:"
 # Members' theories carry no spoiler level of their own; they are about the ending, so they are hidden like it.
 MEMBER_THEORY_LEVEL = Level.ENDING
-
-
-class PollInputError(ValueError):
-    """A member's input the cog should refuse; the message is written for them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,26 +66,18 @@ def split_items(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
 def find_theory(item: str, entries: Sequence[TheoryEntry]) -> TheoryEntry:
     """The theory ``item`` names: its id or key, its exact title, or a piece of text only one title or id contains."""
-    wanted = _fold(item)
+    wanted = fold(item)
     for entry in entries:
-        if wanted in (entry.key.casefold(), _fold(entry.title)):
+        if wanted in (entry.key.casefold(), fold(entry.title)):
             return entry
-    matches = [e for e in entries if wanted in _fold(e.title) or wanted in e.key.casefold()]
+    matches = [e for e in entries if wanted in fold(e.title) or wanted in e.key.casefold()]
     if len(matches) == 1:
         return matches[0]
-    shown = shorten(item, 60)
     if not matches:
-        raise PollInputError(
-            f"No theory here is called “{shown}”. Pick names from the suggestions, or see /theory list."
-        )
-    names = ", ".join(f"“{shorten(m.title, 40)}”" for m in matches[:5])
-    raise PollInputError(f"“{shown}” could mean several theories ({names}): type more of the name.")
+        raise UserError(errors.no_such_theory(item))
+    raise UserError(errors.ambiguous_theory(item, [m.title for m in matches]))
 
 
 def choose_theories(text: str | None, entries: Sequence[TheoryEntry]) -> list[TheoryEntry]:
@@ -95,22 +85,16 @@ def choose_theories(text: str | None, entries: Sequence[TheoryEntry]) -> list[Th
     if text is None or not text.strip():
         chosen = list(entries[:MAX_OPTIONS])
         if len(chosen) < MIN_OPTIONS:
-            raise PollInputError(
-                f"A poll needs at least {MIN_OPTIONS} theories and this server has {len(chosen)}: "
-                "approve some suggestions with /theory review first."
-            )
+            raise UserError(errors.too_few_theories(MIN_OPTIONS, len(chosen)))
         return chosen
     chosen = []
     for item in split_items(text):
         entry = find_theory(item, entries)
         if entry in chosen:
-            raise PollInputError(f"“{shorten(entry.title, 60)}” is listed twice: each theory can appear once.")
+            raise UserError(errors.theory_twice(entry.title))
         chosen.append(entry)
     if not MIN_OPTIONS <= len(chosen) <= MAX_OPTIONS:
-        raise PollInputError(
-            f"A poll holds {MIN_OPTIONS} to {MAX_OPTIONS} theories; you listed {len(chosen)}. "
-            "Separate their names with commas."
-        )
+        raise UserError(errors.poll_size(MIN_OPTIONS, MAX_OPTIONS, len(chosen)))
     return chosen
 
 
@@ -121,16 +105,16 @@ def complete_last(text: str, entries: Sequence[TheoryEntry]) -> list[tuple[str, 
     Pairs whose value would pass Discord's 100-character limit are left out: the member can keep typing.
     """
     parts = text.split(",")
-    done, last = [p.strip() for p in parts[:-1] if p.strip()], _fold(parts[-1])
+    done, last = [p.strip() for p in parts[:-1] if p.strip()], fold(parts[-1])
     taken: set[str] = set()
     for item in done:
         try:
             taken.add(find_theory(item, entries).key)
-        except PollInputError:
+        except UserError:
             continue
     out: list[tuple[str, str]] = []
     for entry in entries:
-        if entry.key in taken or (last and last not in _fold(entry.title) and last not in entry.key.casefold()):
+        if entry.key in taken or (last and last not in fold(entry.title) and last not in entry.key.casefold()):
             continue
         value = ", ".join([*done, entry.key])
         if len(value) > CHOICE_NAME_LIMIT:
@@ -149,13 +133,11 @@ def check_suggestion(title: str, claim: str, existing_titles: Iterable[str]) -> 
     """A member's suggestion with its spacing tidied, or a polite refusal (lengths, duplicate titles)."""
     title, claim = " ".join(title.split()), " ".join(claim.split())
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        raise PollInputError(f"A theory's title needs {TITLE_MIN} to {TITLE_MAX} characters; yours has {len(title)}.")
+        raise UserError(errors.title_length(TITLE_MIN, TITLE_MAX, len(title)))
     if not CLAIM_MIN <= len(claim) <= CLAIM_MAX:
-        raise PollInputError(
-            f"Say what the theory claims in {CLAIM_MIN} to {CLAIM_MAX} characters; yours has {len(claim)}."
-        )
-    if _fold(title) in {_fold(t) for t in existing_titles}:
-        raise PollInputError("A theory with that title already exists here: see /theory list, or pick another title.")
+        raise UserError(errors.claim_length(CLAIM_MIN, CLAIM_MAX, len(claim)))
+    if fold(title) in {fold(t) for t in existing_titles}:
+        raise UserError(errors.TITLE_TAKEN)
     return title, claim
 
 
@@ -181,18 +163,20 @@ def leaders(counts: Sequence[int]) -> list[int]:
     return [i for i, count in enumerate(counts) if top and count == top]
 
 
-def percentages(counts: Sequence[int]) -> list[int]:
-    """Whole percentages that add up to exactly 100 (largest remainders get the spare points); zeros if no votes."""
-    total = sum(counts)
-    if not total:
-        return [0] * len(counts)
-    exact = [count * 100 / total for count in counts]
-    whole = [int(x) for x in exact]
-    spare = 100 - sum(whole)
-    by_remainder = sorted(range(len(counts)), key=lambda i: (-(exact[i] - whole[i]), i))
-    for i in by_remainder[:spare]:
-        whole[i] += 1
-    return whole
+def percent(count: int, total: int) -> str:
+    """``count`` of ``total`` as a whole percentage, each share rounded on its own (the one rule for a poll's text and
+    its picture): the nearest whole number, half up, except that a share that is neither none nor all never reads as
+    0% or 100% ("<1%", ">99%"). Equal counts always read the same, so a column may add up to 99 or 101."""
+    if total <= 0 or count <= 0:
+        return "0%"
+    if count >= total:
+        return "100%"
+    whole = (200 * count + total) // (2 * total)  # round half up, in integers
+    if whole == 0:
+        return "<1%"
+    if whole == 100:
+        return ">99%"
+    return f"{whole}%"
 
 
 def bar(count: int, total: int, width: int = BAR_WIDTH) -> str:
@@ -202,17 +186,6 @@ def bar(count: int, total: int, width: int = BAR_WIDTH) -> str:
     else:
         filled = max(1, min(width, round(width * count / total)))
     return "█" * filled + "░" * (width - filled)
-
-
-@dataclass(frozen=True, slots=True)
-class OptionVotes:
-    """One theory's votes in one closed poll (what the standings are made of)."""
-
-    poll_id: int
-    theory_key: str
-    title: str
-    level: Level
-    votes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,99 +229,6 @@ def rank_standings(rows: Iterable[OptionVotes]) -> list[Standing]:
         Standing(r, k, titles[k][1], levels[k], votes[k], len(polls[k]), wins[k])
         for r, k in zip(ranks, order, strict=True)
     ]
-
-
-# -- poll text ------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class OptionView:
-    """What the poll text needs of one option: its number, its title and how much of the film the title gives away."""
-
-    position: int
-    title: str
-    level: Level
-
-
-@dataclass(frozen=True, slots=True)
-class PollView:
-    """A poll as its message shows it. ``counts`` is None when its results are hidden."""
-
-    poll_id: int
-    options: Sequence[OptionView]
-    closes_at: datetime
-    closed_at: datetime | None = None
-    hidden: bool = False
-    counts: Mapping[int, int] | None = field(default=None)
-
-    @property
-    def closed(self) -> bool:
-        return self.closed_at is not None
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def stamp(moment: datetime, style: str = "f") -> str:
-    """Discord's timestamp markup: every reader sees it in their own time zone (works in descriptions only)."""
-    return f"<t:{int(moment.timestamp())}:{style}>"
-
-
-def _raw(text: str) -> Segment:
-    return Segment(text, escape=False)
-
-
-def poll_title(view: PollView) -> str:
-    """The embed title: spoiler-free, no theory text."""
-    return f"Theory poll #{view.poll_id}: final results" if view.closed else f"Theory poll #{view.poll_id}"
-
-
-def poll_blocks(view: PollView, *, instructions: bool = True) -> list[Block]:
-    """The poll's text: each theory at its own spoiler level, with bars and counts when results are shown.
-
-    ``instructions`` (how to vote) is for the poll message itself, which carries the buttons.
-    """
-    blocks: list[Block] = []
-    if not view.closed and instructions:
-        blocks.append([Segment("Which reading of the film convinces you most? Press a number to vote.")])
-        blocks.append([])
-    counts = [view.counts.get(o.position, 0) for o in view.options] if view.counts is not None else None
-    total = sum(counts) if counts is not None else 0
-    shares = percentages(counts) if counts is not None else []
-    winners = set(leaders(counts)) if counts is not None and view.closed else set()
-    for index, option in enumerate(view.options):
-        mark = " \N{TROPHY}" if index in winners else ""
-        blocks.append([_raw(f"**{option.position}.**{mark}"), Segment(option.title, option.level)])
-        if counts is not None:
-            blocks.append([_raw(f"`{bar(counts[index], total)}` {plural(counts[index], 'vote')} · {shares[index]}%")])
-    blocks.append([])
-    if view.closed:
-        assert view.closed_at is not None
-        if counts is not None and not total:
-            blocks.append([Segment("Nobody voted in this poll.")])
-        elif counts is not None:
-            blocks.append([Segment(f"{plural(total, 'member')} voted.")])
-        blocks.append([_raw(f"Closed {stamp(view.closed_at)}.")])
-    else:
-        how = "Results are hidden until it closes." if view.hidden else "Results update as people vote."
-        blocks.append([_raw(f"Closes {stamp(view.closes_at, 'R')} ({stamp(view.closes_at)}). {how}")])
-        if instructions:
-            blocks.append(
-                [Segment("One vote each: press another number to move your vote, or the same one to withdraw it.")]
-            )
-    return blocks
-
-
-def poll_footer(view: PollView) -> str:
-    if view.closed:
-        return "This poll is closed. /theory results shows the server's all-time standings."
-    return "One vote per member. /theory show explains each theory."
 
 
 def button_rows(count: int, per_row: int = BUTTONS_PER_ROW) -> list[int]:

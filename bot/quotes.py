@@ -12,34 +12,17 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
-from .models import Quote
-from .search import STOPWORDS, stem, words
+from .models import Pick, Quote
+from .render.limits import CHOICES_LIMIT
+from .render.phrases import plural
+from .search import STOPWORDS, fold, stem, words
 
 LIST_TOPIC = "list"  # `/quote topic:list` shows every topic with its count (Discord allows no `/quote list` too)
 LIST_CHOICE_NAME = "list — every topic with its count"
 SEARCH_MAX = 100  # characters; Discord enforces it as max_length, the cog checks it again
 TOPIC_MAX = 100  # the longest topic text accepted (a choice value can be no longer)
-CHOICES_MAX = 25
-
-
-@dataclass(frozen=True, slots=True)
-class Pick:
-    """The quote to show next in a channel, and whether the channel's round starts over with it."""
-
-    quote_id: str
-    new_round: bool = False
-
-
-def plural(count: int, noun: str = "quote") -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def normalise(text: str) -> str:
-    """Lowercase with single spaces: how topics and typed topic names are compared."""
-    return " ".join(text.split()).lower()
 
 
 def topic_counts(quotes: Sequence[Quote]) -> list[tuple[str, int]]:
@@ -48,25 +31,25 @@ def topic_counts(quotes: Sequence[Quote]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def topic_choices(quotes: Sequence[Quote], typed: str, limit: int = CHOICES_MAX) -> list[tuple[str, str]]:
+def topic_choices(quotes: Sequence[Quote], typed: str, limit: int = CHOICES_LIMIT) -> list[tuple[str, str]]:
     """Autocomplete for the topic option as (name, value) pairs, at most ``limit`` of them.
 
     The "list" entry comes first whenever what was typed could be the start of "list"; then the topics that
     contain the typed text, those starting with it first, each named with its count ("ending (2 quotes)").
     """
-    typed = normalise(typed)
+    typed = fold(typed)
     choices: list[tuple[str, str]] = []
     if LIST_TOPIC.startswith(typed):
         choices.append((LIST_CHOICE_NAME, LIST_TOPIC))
     matching = [(topic, count) for topic, count in topic_counts(quotes) if typed in topic]
     matching.sort(key=lambda item: not item[0].startswith(typed))  # stable: keeps the count order within each
-    choices += [(f"{topic} ({plural(count)})", topic) for topic, count in matching]
+    choices += [(f"{topic} ({plural(count, 'quote')})", topic) for topic, count in matching]
     return choices[:limit]
 
 
 def resolve_topic(quotes: Sequence[Quote], typed: str) -> str | None:
     """The topic meant by ``typed``: an exact match (any case or spacing), else the only topic starting with it."""
-    wanted = normalise(typed)
+    wanted = fold(typed)
     if not wanted:
         return None
     topics = [topic for topic, _ in topic_counts(quotes)]

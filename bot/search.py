@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .models import Character, FilmData, Moment, SearchHit
+from .models import Character, FilmData, IndexRow, Moment, SearchHit
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Words that carry no topic of their own: always dropped.
@@ -40,15 +40,6 @@ SOFT_STOPWORDS = frozenset(
 KIND_WEIGHT = {"fact": 1.35, "character": 1.0, "moment": 0.9, "theory": 0.9, "quote": 0.8}
 MIN_COVERAGE = 0.5
 SHORTEST_MENDED = 4  # shorter words are too ambiguous to mend: "son", "sun" and "sin" are all one letter apart
-
-
-@dataclass(frozen=True, slots=True)
-class IndexRow:
-    kind: str
-    ref: str
-    title: str
-    keywords: str
-    body: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +234,8 @@ class Searcher:
 # ---------------------------------------------------------------- looking up a moment or a character by name
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Text as names are compared: case-folded, one kind of apostrophe, single spaces."""
     return " ".join(text.casefold().replace("’", "'").split())
 
 
@@ -258,12 +250,12 @@ def filter_moments(moments: Sequence[Moment], typed: str) -> list[Moment]:
     A match starts a word of the label, id or keywords ("din" finds "The diner", not "building"); only when
     nothing starts that way do matches inside words count.
     """
-    needle = _fold(typed)
+    needle = fold(typed)
     if not needle:
         return list(moments)
 
     def texts(m: Moment) -> list[str]:
-        return [_fold(moment_label(m)), m.id, m.id.replace("-", " "), *(_fold(k) for k in m.keywords)]
+        return [fold(moment_label(m)), m.id, m.id.replace("-", " "), *(fold(k) for k in m.keywords)]
 
     starts = [m for m in moments if any(t.startswith(needle) or f" {needle}" in t for t in texts(m))]
     return starts or [m for m in moments if any(needle in t for t in texts(m))]
@@ -275,16 +267,16 @@ def find_moment(moments: Sequence[Moment], text: str) -> Moment | None:
     When several moments match what was typed, the one whose title contains it wins if it is the only such one;
     otherwise there is no single answer and None is returned (the caller offers suggestions).
     """
-    needle = _fold(text)
+    needle = fold(text)
     if not needle:
         return None
     for m in moments:
-        if needle in (m.id, _fold(m.title), _fold(moment_label(m)), str(m.position)):
+        if needle in (m.id, fold(m.title), fold(moment_label(m)), str(m.position)):
             return m
     found = filter_moments(moments, needle)
     if len(found) == 1:
         return found[0]
-    by_title = [m for m in found if needle in _fold(m.title)]
+    by_title = [m for m in found if needle in fold(m.title)]
     return by_title[0] if len(by_title) == 1 else None
 
 
@@ -293,7 +285,7 @@ def character_label(character: Character) -> str:
 
 
 def _character_names(character: Character) -> list[str]:
-    return [_fold(n) for n in (character.name, character.actor, character.id, *character.aliases)]
+    return [fold(n) for n in (character.name, character.actor, character.id, *character.aliases)]
 
 
 def filter_characters(characters: Sequence[Character], typed: str) -> list[Character]:
@@ -301,7 +293,7 @@ def filter_characters(characters: Sequence[Character], typed: str) -> list[Chara
 
     Exact names first, then names starting with it, then names containing it; file order within each.
     """
-    needle = _fold(typed)
+    needle = fold(typed)
     if not needle:
         return list(characters)
     ranked: list[tuple[int, int, Character]] = []
@@ -321,11 +313,11 @@ def filter_characters(characters: Sequence[Character], typed: str) -> list[Chara
 
 def find_character(characters: Sequence[Character], text: str) -> Character | None:
     """The character a member picked or typed: an exact name, actor, alias or label, else the only match."""
-    needle = _fold(text)
+    needle = fold(text)
     if not needle:
         return None
     for c in characters:
-        if needle in _character_names(c) or needle == _fold(character_label(c)):
+        if needle in _character_names(c) or needle == fold(character_label(c)):
             return c
     found = filter_characters(characters, needle)
     return found[0] if len(found) == 1 else None
@@ -333,8 +325,8 @@ def find_character(characters: Sequence[Character], text: str) -> Character | No
 
 def did_you_mean(text: str, names: dict[str, str], n: int = 3) -> list[str]:
     """Close matches for a name nobody has: ``names`` maps each spelling people might type to what to suggest."""
-    needle = _fold(text)
-    folded = {_fold(k): v for k, v in names.items()}
+    needle = fold(text)
+    folded = {fold(k): v for k, v in names.items()}
     suggestions: list[str] = []
     for close in difflib.get_close_matches(needle, list(folded), n=n * 3, cutoff=0.6):
         label = folded[close]

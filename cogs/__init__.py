@@ -1,1 +1,1 @@
-"""One feature per module; each ends with ``async def setup(bot)``. The bot loads every module here."""
+"""One feature per module or package; each ends with ``async def setup(bot)``. ``bot.client.EXTENSIONS`` lists them."""

@@ -10,43 +10,39 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answers import Answer, bold
-from bot.errors import UserFacingError
+from bot.errors import UserError
 from bot.models import Quote
+from bot.options import MemberText
 from bot.quotes import (
     LIST_TOPIC,
     SEARCH_MAX,
     TOPIC_MAX,
     choose_next,
     matching_quotes,
-    normalise,
-    plural,
     resolve_topic,
     search_terms,
     search_words,
     topic_choices,
-    topic_counts,
 )
-from bot.replies import send_answer
-from bot.spoilers import Segment, escape
-from bot.text import shorten
+from bot.render import errors
+from bot.render.answer import Answer
+from bot.render.quotes import (
+    filter_description,
+    matches_footer,
+    quote_answer,
+    topic_list_sentence,
+    topics_answer,
+    topics_footer,
+)
+from bot.search import fold
+from bot.send import send_answer
 
 if TYPE_CHECKING:
     from bot.client import StrangersBot
 
+    Interaction = discord.Interaction[StrangersBot]
+
 log = logging.getLogger(__name__)
-
-ECHO_LIMIT = 100  # how much of a member's text is repeated back in an error message
-TOPICS_IN_ERRORS = 25
-
-
-def attribution(quote: Quote) -> str:
-    return f"{quote.speaker}, to {quote.outlet}"
-
-
-def echo(text: str) -> str:
-    """A member's text shown back: one line, cut short, every markdown and mention character escaped."""
-    return escape(shorten(text, ECHO_LIMIT))
 
 
 class Quotes(commands.Cog):
@@ -60,42 +56,13 @@ class Quotes(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.answer_builders.pop("quote", None)
 
-    # -- answers ------------------------------------------------------------------------------------------------
-
-    def answer_for(self, quote: Quote, footer: str) -> Answer:
-        """The quote and our context at the quote's spoiler level; the attribution, spoiler-free, as the title."""
-        return Answer(
-            title=attribution(quote),
-            blocks=[
-                [Segment(f"“{quote.text}”", quote.spoiler)],
-                [bold("Context"), Segment(quote.context, quote.spoiler)],
-            ],
-            footer=footer,
-            reveal_key=f"quote:{quote.id}",
-        )
-
-    async def quote_answer(self, quote_id: str) -> Answer | None:
+    async def quote_answer(self, quote_id: str, guild_id: int | None) -> Answer | None:
         """Rebuild a quote for the "Reveal to me" button (None if the quote is no longer in the facts)."""
         quote = self.bot.film.quote(quote_id)
-        return None if quote is None else self.answer_for(quote, topics_footer(quote))
-
-    def topics_answer(self) -> Answer:
-        quotes = self.bot.film.quotes
-        outlets = " and ".join(dict.fromkeys(q.outlet for q in quotes))
-        return Answer(
-            title=f"{self.bot.film.film.writer_director}: quotes by topic",
-            blocks=[
-                [Segment(f"{plural(len(quotes))}, from interviews with {outlets}.")],
-                *([bold(escape(topic)), Segment(f"— {plural(count)}")] for topic, count in topic_counts(quotes)),
-            ],
-            footer="Pick one with /quote topic:<name>, or search the quotes' words with /quote search:<words>.",
-        )
+        return None if quote is None else quote_answer(quote, topics_footer(quote))
 
     def topic_list_sentence(self) -> str:
-        counts = topic_counts(self.bot.film.quotes)
-        listed = ", ".join(f"{topic} ({count})" for topic, count in counts[:TOPICS_IN_ERRORS])
-        more = f" and {len(counts) - TOPICS_IN_ERRORS} more" if len(counts) > TOPICS_IN_ERRORS else ""
-        return f"Topics: {escape(listed)}{more}."
+        return topic_list_sentence(self.bot.film.quotes)
 
     # -- the command --------------------------------------------------------------------------------------------
 
@@ -109,9 +76,9 @@ class Quotes(commands.Cog):
     )
     async def quote(
         self,
-        interaction: discord.Interaction,
-        topic: app_commands.Range[str, 1, TOPIC_MAX] | None = None,
-        search: app_commands.Range[str, 1, SEARCH_MAX] | None = None,
+        interaction: Interaction,
+        topic: app_commands.Transform[str, MemberText("topic", 1, TOPIC_MAX)] | None = None,
+        search: app_commands.Transform[str, MemberText("search", 1, SEARCH_MAX)] | None = None,
     ) -> None:
         """A quote from the director, never repeated in a channel until every quote has been shown there.
 
@@ -120,75 +87,48 @@ class Quotes(commands.Cog):
         With a topic and/or a search, the quote comes from the matches, through the same rotation: asking
         again shows the next match. Without options, any quote; the rotation is kept in the database.
         """
-        if topic is not None and normalise(topic) == LIST_TOPIC:
-            await send_answer(interaction, self.topics_answer())
+        if topic is not None and fold(topic) == LIST_TOPIC:
+            await send_answer(interaction, topics_answer(self.bot.film.film, self.bot.film.quotes))
             return
         candidates, description = self.candidates(topic, search)
         all_ids = [q.id for q in self.bot.film.quotes]
         candidate_ids = [q.id for q in candidates]
         pick = await self.bot.store.take_next_quote(
-            interaction.channel_id or 0, lambda shown: choose_next(all_ids, candidate_ids, shown, self.rng)
+            interaction.channel_id or 0,
+            lambda shown: choose_next(all_ids, candidate_ids, shown, self.rng),
+            self.bot.now(),
         )
         quote = self.bot.film.quote(pick.quote_id)
         if quote is None:  # choose_next only returns candidates, which all come from the facts in memory
             raise RuntimeError(f"the rotation picked an unknown quote {pick.quote_id!r}")
-        if description:
-            footer = f"{plural(len(candidates))} {description}" + (
-                "; ask again for the next." if len(candidates) > 1 else "."
-            )
-        else:
-            footer = topics_footer(quote)
-        await send_answer(interaction, self.answer_for(quote, footer))
+        footer = matches_footer(len(candidates), description) if description else topics_footer(quote)
+        await send_answer(interaction, quote_answer(quote, footer))
 
     def candidates(self, topic: str | None, search: str | None) -> tuple[list[Quote], str]:
         """The quotes matching the options and a short spoiler-free description of the filter (empty: none)."""
         quotes = self.bot.film.quotes
         wanted_topic: str | None = None
-        parts: list[str] = []
         if topic is not None:
-            if len(topic) > TOPIC_MAX:
-                raise UserFacingError(f"A topic is at most {TOPIC_MAX} characters. {self.topic_list_sentence()}")
             wanted_topic = resolve_topic(quotes, topic)
             if wanted_topic is None:
-                raise UserFacingError(
-                    f"There is no quote topic called “{echo(topic)}”. {self.topic_list_sentence()} "
-                    "Or choose “list” to see them with their counts."
-                )
-            parts.append(f"about {wanted_topic}")
+                raise UserError(errors.no_such_topic(topic, self.topic_list_sentence()))
         terms: list[str] = []
         if search is not None:
-            if len(search) > SEARCH_MAX:
-                raise UserFacingError(
-                    f"Please keep the search to {SEARCH_MAX} characters or fewer (yours has {len(search)})."
-                )
             terms = search_terms(search)
             if not terms:
-                raise UserFacingError(
-                    f"“{echo(search)}” has no words to look for (very common words are skipped). "
-                    f"Try a word Haigh might use, such as love or parents. {self.topic_list_sentence()}"
-                )
-            parts.append(f"with “{shorten(' '.join(search_words(search)), 60)}”")
+                raise UserError(errors.nothing_to_search(search, self.topic_list_sentence()))
         found = matching_quotes(quotes, wanted_topic, terms)
         if not found:  # only a search can come up empty: every topic offered has quotes
-            where = f" about {wanted_topic}" if wanted_topic else ""
-            raise UserFacingError(
-                f"No quote{where} has all the words of “{echo(search or '')}”. {self.topic_list_sentence()}"
-            )
-        return found, " ".join(parts)
+            raise UserError(errors.no_quote_found(search or "", wanted_topic, self.topic_list_sentence()))
+        return found, filter_description(wanted_topic, search_words(search) if search is not None else [])
 
     @quote.autocomplete("topic")
-    async def topic_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
+    async def topic_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Topics present, with their counts; "list" first. Cheap: the quotes are in memory; never raises."""
         return [
             app_commands.Choice(name=name, value=value)
             for name, value in topic_choices(self.bot.film.quotes, current[:TOPIC_MAX])
         ]
-
-
-def topics_footer(quote: Quote) -> str:
-    return f"Topics: {', '.join(quote.topics)}. /quote topic:list shows every topic."
 
 
 async def setup(bot: StrangersBot) -> None:

@@ -3,8 +3,8 @@
 Who can use what. Discord applies ``default_member_permissions`` to a top-level command as a whole: subcommands
 cannot carry their own. Setting it on ``/spoilers`` would hide ``/spoilers show`` from the very members it is for,
 so the group sets none. Instead the group is guild-only, and every moderator subcommand (``set``, ``default``,
-``reset``, ``list``) checks Manage Channels itself with ``app_commands.checks.has_permissions``: a member without it
-gets an ephemeral refusal from the bot's one error handler, and nothing changes. Server admins can still narrow who
+``reset``, ``list``) carries the bot's one moderator check (``bot.checks.moderators_only``): a member without Manage
+Channels gets an ephemeral refusal from the command tree, and nothing changes. Server admins can still narrow who
 sees ``/spoilers`` in Server Settings > Integrations; the bot's own check holds whatever they choose there.
 
 Edge cases, and what happens:
@@ -27,27 +27,29 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answers import Answer
-from bot.errors import UserFacingError
-from bot.models import Level
-from bot.replies import send_answer
-from bot.spoiler_text import (
+from bot.checks import guild, moderators_only
+from bot.errors import UserError
+from bot.models import OPEN, Kind, Level, Place, Policy, Style
+from bot.render import errors
+from bot.render.answer import Answer, lines
+from bot.render.spoiler_settings import (
     LEVEL_CHOICES,
     STYLE_CHOICES,
-    Kind,
-    Place,
-    change_line,
+    already_set,
     default_text,
+    default_unchanged,
     explain,
+    list_text,
+    nothing_to_reset,
     reset_text,
     set_text,
-    setting,
-    setting_line,
 )
-from bot.spoilers import OPEN, Policy, Segment, Style
+from bot.send import send_answer
 
 if TYPE_CHECKING:
     from bot.client import StrangersBot
+
+    Interaction = discord.Interaction[StrangersBot]
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,6 @@ THREADS = (discord.ChannelType.public_thread, discord.ChannelType.private_thread
 FORUMS = (discord.ChannelType.forum, discord.ChannelType.media)
 VOICE = (discord.ChannelType.voice, discord.ChannelType.stage_voice)
 CHATS = [discord.ChannelType.text, discord.ChannelType.news, *VOICE, *FORUMS, *THREADS]
-NOT_HERE = "That channel is not in this server (or no longer exists), so its spoiler setting can't be used here."
 
 LEVELS = [app_commands.Choice(name=name, value=value) for value, name in LEVEL_CHOICES]
 STYLES = [app_commands.Choice(name=name, value=value) for value, name in STYLE_CHOICES]
@@ -72,17 +73,14 @@ def place_of(guild: discord.Guild, channel: Any, *, check_guild: bool = True) ->
     """
     ctype = getattr(channel, "type", None)
     if check_guild and guild.get_channel_or_thread(channel.id) is None:
-        raise UserFacingError(NOT_HERE)
+        raise UserError(errors.NOT_THIS_SERVER)
     if ctype in THREADS:
         parent_id = getattr(channel, "parent_id", None)
         parent = guild.get_channel(parent_id) if parent_id else None
         kind = Kind.POST if parent is not None and parent.type in FORUMS else Kind.THREAD
         return Place(channel.id, kind, parent_id)
     if ctype is discord.ChannelType.category:
-        raise UserFacingError(
-            f"<#{channel.id}> is a category: it holds channels but has no chat of its own. "
-            "Spoiler settings belong to the channels inside it; pick one of those."
-        )
+        raise UserError(errors.category_refused(channel.id))
     if ctype in VOICE:
         return Place(channel.id, Kind.VOICE)
     if ctype in FORUMS:
@@ -101,36 +99,22 @@ class ChatChannel(app_commands.Transformer):
     def channel_types(self) -> list[discord.ChannelType]:
         return CHATS
 
-    async def transform(self, interaction: discord.Interaction, value: Any, /) -> Place:
-        guild = _guild(interaction)
-        if value.type in THREADS and guild.get_thread(value.id) is None:
+    async def transform(self, interaction: discord.Interaction[Any], value: Any, /) -> Place:
+        server = guild(interaction)
+        if value.type in THREADS and server.get_thread(value.id) is None:
             # Archived threads are not kept in the gateway's cache: ask Discord whether it exists, and where.
-            return place_of(guild, await _fetch_thread(interaction, guild, value.id), check_guild=False)
-        return place_of(guild, value)
+            return place_of(server, await _fetch_thread(interaction, server, value.id), check_guild=False)
+        return place_of(server, value)
 
 
-async def _fetch_thread(interaction: discord.Interaction, guild: discord.Guild, thread_id: int) -> Any:
+async def _fetch_thread(interaction: discord.Interaction[Any], guild: discord.Guild, thread_id: int) -> Any:
     try:
         thread = await interaction.client.fetch_channel(thread_id)
     except (discord.NotFound, discord.Forbidden):
-        raise UserFacingError(NOT_HERE) from None
+        raise UserError(errors.NOT_THIS_SERVER) from None
     if getattr(getattr(thread, "guild", None), "id", None) != guild.id:
-        raise UserFacingError(NOT_HERE)
+        raise UserError(errors.NOT_THIS_SERVER)
     return thread
-
-
-def _guild(interaction: discord.Interaction) -> discord.Guild:
-    if interaction.guild is None:
-        raise UserFacingError("This command only works inside a server the bot is in.")
-    return interaction.guild
-
-
-def _lines(lines: list[str]) -> list[list[Segment]]:
-    # Our own markup, channel and member mentions: no member-written text is in these lines, so nothing to escape.
-    return [[Segment(line, escape=False)] for line in lines]
-
-
-moderators_only = app_commands.checks.has_permissions(manage_channels=True)
 
 
 class Spoilers(commands.Cog):
@@ -143,8 +127,9 @@ class Spoilers(commands.Cog):
     def __init__(self, bot: StrangersBot) -> None:
         self.bot = bot
 
-    async def _say(self, interaction: discord.Interaction, lines: list[str], *, ephemeral: bool) -> None:
-        await send_answer(interaction, Answer(TITLE, _lines(lines)), policy=OPEN, ephemeral=ephemeral)
+    async def _say(self, interaction: Interaction, texts: list[str], *, ephemeral: bool) -> None:
+        # Our own wording, channel and member mentions: no member-written text, nothing above any level.
+        await send_answer(interaction, Answer(TITLE, lines(texts)), policy=OPEN, ephemeral=ephemeral)
 
     @spoilers.command(name="set", description="Moderators: choose how much of the film a channel may show")
     @app_commands.describe(
@@ -156,20 +141,18 @@ class Spoilers(commands.Cog):
     @moderators_only
     async def set_(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         channel: app_commands.Transform[Place, ChatChannel],
         allowed: app_commands.Choice[str],
         style: app_commands.Choice[str] | None = None,
     ) -> None:
-        guild = _guild(interaction)
+        server = guild(interaction)
         store = self.bot.store
-        before = await store.policy(guild.id, channel.id, channel.parent_id)
+        before = await store.policy(server.id, channel.id, channel.parent_id)
         new = Policy(Level.parse(allowed.value), Style(style.value) if style else before.style)
-        old = await store.set_channel(guild.id, channel.id, new, interaction.user.id)
+        old = await store.set_channel(server.id, channel.id, new, interaction.user.id, self.bot.now())
         if old == new:
-            await self._say(
-                interaction, [f"{channel.mention} already has {setting(new)} as its own setting."], ephemeral=True
-            )
+            await self._say(interaction, already_set(channel, new), ephemeral=True)
             return
         await self._say(interaction, set_text(channel, new, before), ephemeral=False)
 
@@ -182,34 +165,31 @@ class Spoilers(commands.Cog):
     @moderators_only
     async def default(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         allowed: app_commands.Choice[str],
         style: app_commands.Choice[str] | None = None,
     ) -> None:
-        guild = _guild(interaction)
+        server = guild(interaction)
         store = self.bot.store
-        current = await store.guild_default(guild.id)
+        current = await store.guild_default(server.id)
         new = Policy(Level.parse(allowed.value), Style(style.value) if style else current.style)
-        old = await store.set_default(guild.id, new, interaction.user.id)
+        old = await store.set_default(server.id, new, interaction.user.id, self.bot.now())
         if old == new:
-            await self._say(interaction, [f"The server default is already {setting(new)}."], ephemeral=True)
+            await self._say(interaction, default_unchanged(new), ephemeral=True)
             return
-        own = len(await store.channel_settings(guild.id))
+        own = len(await store.channel_settings(server.id))
         await self._say(interaction, default_text(new, old, own), ephemeral=False)
 
     @spoilers.command(name="reset", description="Moderators: put a channel back on the server default")
     @app_commands.describe(channel="The channel, voice channel, forum or thread to reset")
     @moderators_only
-    async def reset(
-        self, interaction: discord.Interaction, channel: app_commands.Transform[Place, ChatChannel]
-    ) -> None:
-        guild = _guild(interaction)
+    async def reset(self, interaction: Interaction, channel: app_commands.Transform[Place, ChatChannel]) -> None:
+        server = guild(interaction)
         store = self.bot.store
-        old = await store.reset_channel(guild.id, channel.id, interaction.user.id)
-        now = await store.policy(guild.id, channel.id, channel.parent_id)
+        old = await store.reset_channel(server.id, channel.id, interaction.user.id, self.bot.now())
+        now = await store.policy(server.id, channel.id, channel.parent_id)
         if old is None:
-            lines = [f"{channel.mention} has no own setting, so there is nothing to reset.", *explain(channel, now)[:3]]
-            await self._say(interaction, lines, ephemeral=True)
+            await self._say(interaction, nothing_to_reset(channel, now), ephemeral=True)
             return
         await self._say(interaction, reset_text(channel, old, now), ephemeral=False)
 
@@ -217,39 +197,31 @@ class Spoilers(commands.Cog):
     @app_commands.describe(channel="Another channel to ask about (default: this one)")
     async def show(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         channel: app_commands.Transform[Place, ChatChannel] | None = None,
     ) -> None:
-        guild = _guild(interaction)
+        server = guild(interaction)
         if channel is None:
             if interaction.channel is None:
-                raise UserFacingError("Discord did not say which channel this is; name one with the channel option.")
-            channel = place_of(guild, interaction.channel, check_guild=False)
-        policy = await self.bot.store.policy(guild.id, channel.id, channel.parent_id)
+                raise UserError(errors.CHANNEL_UNKNOWN)
+            channel = place_of(server, interaction.channel, check_guild=False)
+        policy = await self.bot.store.policy(server.id, channel.id, channel.parent_id)
         await self._say(interaction, explain(channel, policy), ephemeral=True)
 
     @spoilers.command(name="list", description="Moderators: every channel with its own setting, and the last changes")
     @moderators_only
-    async def list_(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+    async def list_(self, interaction: Interaction) -> None:
+        server = guild(interaction)
         store = self.bot.store
-        default = await store.guild_default(guild.id)
-        rows = await store.channel_settings(guild.id)
-        changes = await store.recent_changes(guild.id, CHANGES_SHOWN)
-        order = _channel_order(guild)
-        places = {row.channel_id: _known_place(guild, row.channel_id) for row in rows}
+        default = await store.guild_default(server.id)
+        rows = await store.channel_settings(server.id)
+        changes = await store.recent_changes(server.id, CHANGES_SHOWN)
+        order = _channel_order(server)
         rows.sort(key=lambda r: order.get(r.channel_id, float("inf")))
-
-        lines = [f"**Server default:** {setting(default)}", "**Channels with their own setting**"]
-        lines += [setting_line(r.channel_id, Policy(r.allowed, r.style), places[r.channel_id]) for r in rows]
-        if not rows:
-            lines.append("None: every channel follows the server default (threads follow their channel).")
-        lines.append(f"**Last changes** (newest first, up to {CHANGES_SHOWN})")
+        settings = [(r.channel_id, Policy(r.allowed, r.style), _known_place(server, r.channel_id)) for r in rows]
         bot_id = self.bot.user.id if self.bot.user else 0
-        lines += [change_line(c.channel_id, c.actor_id, c.old, c.new, c.changed_at, bot_id=bot_id) for c in changes]
-        if not changes:
-            lines.append("No changes yet.")
-        await self._say(interaction, lines, ephemeral=True)
+        text = list_text(default, settings, changes, shown=CHANGES_SHOWN, bot_id=bot_id)
+        await self._say(interaction, text, ephemeral=True)
 
     # -- channels that go away -------------------------------------------------------------------------------------
 
@@ -265,7 +237,7 @@ class Spoilers(commands.Cog):
     async def _forget(self, guild_id: int, channel_id: int) -> None:
         if self.bot.user is None:
             return
-        old = await self.bot.store.reset_channel(guild_id, channel_id, self.bot.user.id)
+        old = await self.bot.store.reset_channel(guild_id, channel_id, self.bot.user.id, self.bot.now())
         if old is not None:
             log.info("Channel %s of guild %s was deleted; removed its spoiler setting", channel_id, guild_id)
         # Done: whoever keeps other per-channel state (and the tests) can wait for this instead of guessing.

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 # Asks the bot's autocomplete: (command path, option, text typed) -> the choices it offers.
 Ask = Callable[[tuple[str, ...], str, str], list[dict[str, Any]]]
-ACTIONS = ["as moderator", "as member", "in #", "click ", "reveal", "help", "commands", "quit"]
+ACTIONS = ["as moderator", "as member", "in #", "click ", "reveal", "save ", "help", "commands", "quit"]
 SUBCOMMAND_TYPES = (1, 2)
 _OPTION_START = re.compile(r"(?:^|\s)([a-z0-9_-]{1,32}):")
 

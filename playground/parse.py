@@ -20,7 +20,7 @@ class CommandLine:
 class Action:
     """A playground instruction other than a slash command."""
 
-    verb: str  # as, in, click, reveal, help, commands, quit
+    verb: str  # as, in, click, reveal, save, help, commands, quit
     argument: str = ""
 
 
@@ -68,7 +68,7 @@ def parse_command(line: str, known: OptionNames | None = None) -> CommandLine:
     return CommandLine(path, options)
 
 
-VERBS = {"as", "in", "click", "reveal", "help", "commands", "quit", "exit"}
+VERBS = {"as", "in", "click", "reveal", "save", "help", "commands", "quit", "exit"}
 
 
 def parse_line(line: str, known: OptionNames | None = None) -> CommandLine | Action | None:

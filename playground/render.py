@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 _SPOILER = re.compile(r"(?<!\\)\|\|(.+?)(?<!\\)\|\|", re.DOTALL)
 _ESCAPE = re.compile(r"\\([\\*_~`|>#\[\]<:@])")
@@ -101,6 +102,7 @@ class Screen:
     messages: list[dict] = field(default_factory=list)
     spoilers: list[str] = field(default_factory=list)
     buttons: list[tuple[dict, dict]] = field(default_factory=list)  # (message, button)
+    files: list[dict] = field(default_factory=list)  # the attachments on screen, numbered from 1 for `save N`
     revealed: set[int] = field(default_factory=set)
     names: Mapping[int, str] = field(default_factory=dict)  # ids of channels, members and roles -> "#x" / "@y"
     width: int = 100
@@ -132,8 +134,8 @@ class Screen:
         return self._join(self._draw())
 
     def _draw(self) -> list[str]:
-        """Every message on screen, numbering spoilers and buttons afresh."""
-        self.spoilers, self.buttons, self._moment = [], [], self.now()
+        """Every message on screen, numbering spoilers, buttons and files afresh."""
+        self.spoilers, self.buttons, self.files, self._moment = [], [], [], self.now()
         return [self._message(m) for m in self.messages]
 
     def _join(self, blocks: list[str]) -> str:
@@ -171,6 +173,11 @@ class Screen:
                 lines += [f"┃   {line}" for line in self._hide(f.get("value", "")).splitlines()]
             if (embed.get("footer") or {}).get("text"):
                 lines.append(f"┗━ {self._plain(embed['footer']['text'])}")
+        for attachment in message.get("attachments") or []:
+            self.files.append(attachment)
+            lines.append(f"{file_line(attachment)}  (file {len(self.files)})")
+            if attachment.get("description"):
+                lines.append(f"  alt text: {attachment['description']}")
         labels = []
         for row in message.get("components") or []:
             for comp in row.get("components") or []:
@@ -184,3 +191,21 @@ class Screen:
         if labels:
             lines.append("  " + "   ".join(labels))
         return "\n".join(piece for line in lines for piece in wrap(line, self.width))
+
+
+def size_text(size: int) -> str:
+    """A file's size as Discord writes it: bytes, then KB and MB (of 1,024)."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def file_line(attachment: Mapping[str, Any]) -> str:
+    """``[image: chart.png (24.3 KB)]``; ``[spoiler image: ...]`` for a file Discord blurs (named ``SPOILER_...``)."""
+    name = str(attachment.get("filename", ""))
+    kind = "image" if str(attachment.get("content_type", "")).startswith("image/") else "file"
+    if name.startswith("SPOILER_"):
+        kind = f"spoiler {kind}"
+    return f"[{kind}: {name} ({size_text(int(attachment.get('size', 0)))})]"

@@ -10,16 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from bot.client import StrangersBot
-from bot.models import Level
+from bot.models import Level, Policy, Style
 from bot.settings import Settings
-from bot.spoilers import Policy, Style
 from bot.store import Store
 from standin import Channel, ChannelType, Refused, Reply, StandIn, User, World
 from standin.harness import running_client
 from standin.world import fixed_ids
 
 from .parse import Action, CommandLine, parse_line
-from .render import Screen
+from .render import Screen, file_line
 
 # How the demo server is set up on first run: channel name -> (allowed level, style).
 DEMO_CHANNELS = {
@@ -34,6 +33,7 @@ Type a slash command as in Discord, e.g.  /plot moment: diner   /ask question: w
   in #spoilers                      switch channel (#general, #spoilers, #ending-talk, #general-thread, ...)
   click N                           press button N of the last answer
   reveal | reveal N                 show the spoilers of the last answer (all, or number N)
+  save N PATH                       write file N of the last answer (e.g. a chart) to PATH, to look at it
   commands                          list the bot's commands
   quit                              leave"""
 
@@ -108,6 +108,8 @@ class Playground:
             return self.screen.reveal(int(arg) if arg.isdigit() else None)
         if action.verb == "click":
             return await self._click(action.argument)
+        if action.verb == "save":
+            return self._save(action.argument)
         raise PlaygroundError("type help")  # quit is handled by the caller
 
     def schema(self, path: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -224,6 +226,23 @@ class Playground:
         notes = [f"{bot} started a thread: #{t.name}. Type `in #{t.name}` to go there." for t in started]
         return "\n".join([text, *notes]) if notes else text
 
+    def _save(self, argument: str) -> str:
+        number, _, where = argument.strip().partition(" ")
+        if not number.isdigit() or not where.strip():
+            raise PlaygroundError("save which file where? e.g. save 1 chart.png")
+        files = self.screen.files
+        if not 1 <= int(number) <= len(files):
+            raise PlaygroundError(f"there is no file {number} on screen (there are {len(files)})")
+        attachment = files[int(number) - 1]
+        path = Path(where.strip()).expanduser()
+        if path.is_dir():
+            path = path / attachment["filename"]
+        try:
+            path.write_bytes(self.standin.file_bytes(attachment))
+        except OSError as exc:
+            raise PlaygroundError(f"could not write {path}: {exc.strerror or exc}") from None
+        return f"Saved {file_line(attachment)} to {path}."
+
     async def _settled(self, reply: Reply) -> list[dict]:
         """The answer and any follow-ups that arrive right after it."""
         while True:
@@ -259,7 +278,7 @@ async def prepare_demo(bot: StrangersBot, standin: StandIn) -> None:
     for name, policy in DEMO_CHANNELS.items():
         channel = standin.channel(name)
         if await bot.store.channel_setting(channel.id) is None:
-            await bot.store.set_channel(guild.id, channel.id, policy, actor_id=guild.owner_id)
+            await bot.store.set_channel(guild.id, channel.id, policy, actor_id=guild.owner_id, now=bot.now())
 
 
 @asynccontextmanager

@@ -28,7 +28,7 @@ def entry_point(module: str) -> Main:
         raise SystemExit(f"cannot launch {module}: {exc}") from None
     except AttributeError:
         raise SystemExit(f"cannot launch {module}: it has no main()") from None
-    return main  # type: ignore[no-any-return]
+    return main
 
 
 def profiled(main: Main, args: list[str], report: Path) -> int:

@@ -1,4 +1,4 @@
-"""Reading message payloads as a member sees them: their text and their buttons."""
+"""Reading message payloads as a member sees them: their text (alt text of files included) and their buttons."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ def message_text(message: dict) -> str:
         for f in embed.get("fields") or []:
             parts += [f.get("name") or "", f.get("value") or ""]
         parts.append((embed.get("footer") or {}).get("text") or "")
+    # A file's alt text is read out by screen readers, even for a file shown blurred (a spoiler attachment).
+    parts += [a.get("description") or "" for a in message.get("attachments") or []]
     return "\n".join(p for p in parts if p)
 
 

@@ -16,8 +16,8 @@ import pytest_asyncio
 from bot_under_test import running_bot
 
 from bot.models import FilmData
+from bot.render.markup import escape
 from bot.settings import DEFAULT_FACTS, Settings
-from bot.spoilers import escape
 from standin import StandIn
 
 QUESTIONS = tomllib.loads((Path(__file__).parent / "data" / "ask_questions.toml").read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.client import SORRY
+from bot.render.errors import SORRY
 from standin import StandIn
 
 LONG = "x" * 5000

@@ -8,23 +8,8 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.models import Level
-from bot.spoilers import (
-    HIDDEN_NOTE,
-    OPEN,
-    STRICTEST,
-    Atom,
-    Policy,
-    Segment,
-    Source,
-    Style,
-    escape,
-    needs_reveal,
-    render_atoms,
-    resolve_policy,
-    wrap,
-)
-from bot.text import (
+from bot.models import OPEN, STRICTEST, Level, Policy, Source, Style, resolve_policy
+from bot.render.limits import (
     EMBED_DESCRIPTION_LIMIT,
     EMBED_TITLE_LIMIT,
     EMBED_TOTAL_LIMIT,
@@ -35,6 +20,7 @@ from bot.text import (
     paginate,
     shorten,
 )
+from bot.render.markup import HIDDEN_NOTE, Atom, Segment, escape, needs_reveal, render_atoms, wrap
 
 # Few enough examples to keep the suite quick, no deadline (no timing asserts). For a deeper search now and then:
 # PROPERTY_EXAMPLES=5000 pytest tests/test_formatting.py

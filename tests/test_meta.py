@@ -5,7 +5,7 @@ from __future__ import annotations
 import pkgutil
 
 import cogs
-from bot.client import StrangersBot
+from bot.client import EXTENSIONS, StrangersBot
 
 
 def _walk(payload: dict, path: str):
@@ -14,13 +14,16 @@ def _walk(payload: dict, path: str):
         yield from _walk(option, f"{path} {option['name']}")
 
 
+def test_the_client_loads_every_feature_of_the_cogs_package() -> None:
+    assert sorted(EXTENSIONS) == sorted(f"cogs.{m.name}" for m in pkgutil.iter_modules(cogs.__path__))
+
+
 async def test_every_cog_loads_and_describes_its_commands(settings) -> None:
     bot = StrangersBot(settings)
     try:
-        modules = sorted(m.name for m in pkgutil.iter_modules(cogs.__path__))
-        for name in modules:
-            await bot.load_extension(f"cogs.{name}")
-        assert set(bot.extensions) == {f"cogs.{m}" for m in modules}
+        for name in EXTENSIONS:
+            await bot.load_extension(name)
+        assert set(bot.extensions) == set(EXTENSIONS)
         payload = bot.command_payload(None)
         names = [c["name"] for c in payload]
         assert len(names) == len(set(names)) and names

@@ -9,9 +9,9 @@ import pytest
 import pytest_asyncio
 from bot_under_test import running_bot
 
-from bot.models import Level
+from bot.models import Level, Policy, Style
+from bot.render.markup import HIDDEN_NOTE, escape
 from bot.settings import DEFAULT_FACTS, Settings
-from bot.spoilers import HIDDEN_NOTE, Policy, Style, escape
 from standin import StandIn, message_text
 
 MODERATOR_ID = 1
@@ -38,7 +38,7 @@ async def clean_slate(bot, discord_api: StandIn) -> AsyncIterator[None]:
     yield
     guild = discord_api.guild
     for setting in await bot.store.channel_settings(guild.id):
-        await bot.store.reset_channel(guild.id, setting.channel_id, MODERATOR_ID)
+        await bot.store.reset_channel(guild.id, setting.channel_id, MODERATOR_ID, bot.now())
     problems, discord_api.problems[:] = list(discord_api.problems), []
     assert problems == [], "the stand-in saw problems:\n" + "\n".join(problems)
 
@@ -92,7 +92,7 @@ def assert_safe_titles(reply) -> None:
 
 async def open_channel(bot, discord_api: StandIn, name: str, allowed: Level, style: Style = Style.WRAP) -> None:
     channel = discord_api.channel(name)
-    await bot.store.set_channel(discord_api.guild.id, channel.id, Policy(allowed, style), MODERATOR_ID)
+    await bot.store.set_channel(discord_api.guild.id, channel.id, Policy(allowed, style), MODERATOR_ID, bot.now())
 
 
 # ---------------------------------------------------------------- the commands as Discord sees them

@@ -1,4 +1,4 @@
-"""Pure poll logic: choosing theories, suggestions, percentages, bars, standings and the poll's text."""
+"""Pure poll logic (choosing theories, suggestions, percentages, bars, standings) and the poll's rendered text."""
 
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.models import Level
+from bot.errors import UserError
+from bot.models import OPEN, Level, OptionVotes, Policy, Poll, PollOption, Style
 from bot.polls import (
     BAR_WIDTH,
     MAX_OPTIONS,
-    OptionView,
-    OptionVotes,
-    PollInputError,
-    PollView,
     TheoryEntry,
     bar,
     button_rows,
@@ -29,14 +26,13 @@ from bot.polls import (
     member_id,
     member_key,
     option_ranks,
-    ordinal,
-    percentages,
-    poll_blocks,
+    percent,
     rank_standings,
     split_items,
 )
-from bot.spoilers import OPEN, Policy, Style
-from bot.text import CHOICE_NAME_LIMIT, CHOICES_LIMIT, render
+from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, render_pages
+from bot.render.phrases import ordinal
+from bot.render.theories import poll_blocks
 
 ENTRIES = [
     TheoryEntry("adams-screenplay", "It was all Adam's screenplay", Level.ENDING),
@@ -65,9 +61,9 @@ def test_find_theory_by_key_title_or_unique_piece() -> None:
     assert find_theory("  ADAM CONJURED   everyone ", ENTRIES).key == "adam-conjured-everyone"
     assert find_theory("screenplay", ENTRIES).key == "adams-screenplay"
     assert find_theory("member:7", ENTRIES).key == "member:7"
-    with pytest.raises(PollInputError, match="several theories"):
+    with pytest.raises(UserError, match="several theories"):
         find_theory("conjured", ENTRIES)
-    with pytest.raises(PollInputError, match="No theory here"):
+    with pytest.raises(UserError, match="No theory here"):
         find_theory("aliens did it", ENTRIES)
 
 
@@ -75,19 +71,19 @@ def test_choose_theories_default_is_every_approved_one_up_to_ten() -> None:
     assert choose_theories(None, ENTRIES) == ENTRIES
     many = [TheoryEntry(f"t{i}", f"Theory number {i}", Level.NONE) for i in range(14)]
     assert choose_theories("  ", many) == many[:MAX_OPTIONS]
-    with pytest.raises(PollInputError, match="at least 2"):
+    with pytest.raises(UserError, match="at least 2"):
         choose_theories(None, ENTRIES[:1])
 
 
 def test_choose_theories_from_a_list() -> None:
     chosen = choose_theories("ghosts, screenplay , member:7", ENTRIES)
     assert [e.key for e in chosen] == ["the-ghosts-are-real", "adams-screenplay", "member:7"]
-    with pytest.raises(PollInputError, match="listed twice"):
+    with pytest.raises(UserError, match="listed twice"):
         choose_theories("ghosts, the-ghosts-are-real", ENTRIES)
-    with pytest.raises(PollInputError, match="2 to 10"):
+    with pytest.raises(UserError, match="2 to 10"):
         choose_theories("ghosts", ENTRIES)
     many = [TheoryEntry(f"t{i}", f"Theory {i}", Level.NONE) for i in range(11)]
-    with pytest.raises(PollInputError, match="you listed 11"):
+    with pytest.raises(UserError, match="you listed 11"):
         choose_theories(",".join(e.key for e in many), many)
 
 
@@ -116,33 +112,38 @@ def test_check_suggestion_limits_spacing_and_duplicates() -> None:
         "Harry was real",
         "He was there all along.",
     )
-    with pytest.raises(PollInputError, match="3 to 80"):
+    with pytest.raises(UserError, match="3 to 80"):
         check_suggestion("ab", "long enough claim here", [])
-    with pytest.raises(PollInputError, match="3 to 80"):
+    with pytest.raises(UserError, match="3 to 80"):
         check_suggestion("x" * 81, "long enough claim here", [])
-    with pytest.raises(PollInputError, match="10 to 400"):
+    with pytest.raises(UserError, match="10 to 400"):
         check_suggestion("Fine title", "too short", [])
-    with pytest.raises(PollInputError, match="10 to 400"):
+    with pytest.raises(UserError, match="10 to 400"):
         check_suggestion("Fine title", "y" * 401, [])
-    with pytest.raises(PollInputError, match="already exists"):
+    with pytest.raises(UserError, match="already exists"):
         check_suggestion("the ghosts  ARE real", "a claim of some length", ["The ghosts are real"])
 
 
-@given(st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size=10))
-def test_percentages_add_up_to_100(counts: list[int]) -> None:
-    shares = percentages(counts)
-    assert len(shares) == len(counts)
-    if sum(counts):
-        assert sum(shares) == 100
-        for count, share in zip(counts, shares, strict=True):
-            assert abs(share - count * 100 / sum(counts)) < 1
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=0, max_value=10_000))
+def test_each_share_is_rounded_on_its_own(count: int, rest: int) -> None:
+    total = count + rest
+    shown = percent(count, total)
+    if count == 0:
+        assert shown == "0%"
+    elif rest == 0:
+        assert shown == "100%"
+    elif shown == "<1%":
+        assert 0 < count * 100 / total < 0.5
+    elif shown == ">99%":
+        assert 99.5 <= count * 100 / total < 100
     else:
-        assert shares == [0] * len(counts)
+        assert abs(int(shown.rstrip("%")) - count * 100 / total) <= 0.5
 
 
-def test_percentages_examples() -> None:
-    assert percentages([1, 1, 1]) == [34, 33, 33]
-    assert percentages([0, 5]) == [0, 100]
+def test_percent_examples_equal_counts_read_the_same() -> None:
+    assert [percent(1, 3)] * 3 == ["33%", "33%", "33%"]  # adds up to 99: ties never differ
+    assert (percent(0, 5), percent(5, 5), percent(1, 2), percent(2, 3)) == ("0%", "100%", "50%", "67%")
+    assert (percent(1, 1000), percent(999, 1000), percent(0, 0)) == ("<1%", ">99%", "0%")
 
 
 @given(st.integers(min_value=0, max_value=500), st.integers(min_value=0, max_value=500))
@@ -233,17 +234,18 @@ def test_rank_standings_of_nothing() -> None:
     assert rank_standings([]) == []
 
 
-def _view(**changes: object) -> PollView:
-    options = [
-        OptionView(1, "It was all Adam's screenplay", Level.ENDING),
-        OptionView(2, "A harmless title", Level.NONE),
-    ]
-    values: dict = {"poll_id": 3, "options": options, "closes_at": WHEN} | changes
-    return PollView(**values)
+def _view(
+    counts: dict[int, int] | None = None, *, hidden: bool = False, closed_at: datetime | None = None
+) -> tuple[Poll, dict[int, int] | None]:
+    options = (
+        PollOption(1, "adams-screenplay", "It was all Adam's screenplay", Level.ENDING),
+        PollOption(2, "member:1", "A harmless title", Level.NONE),
+    )
+    return Poll(3, 10, 20, None, 30, hidden, WHEN, WHEN, closed_at, options), counts
 
 
-def _text(view: PollView, policy: Policy = OPEN) -> str:
-    return "\n".join(render(poll_blocks(view), policy))
+def _text(view: tuple[Poll, dict[int, int] | None], policy: Policy = OPEN) -> str:
+    return "\n".join(render_pages(poll_blocks(*view), policy))
 
 
 def test_poll_text_live_results_show_bars_counts_and_deadline() -> None:
@@ -276,8 +278,8 @@ def test_poll_text_hides_each_title_at_its_own_level() -> None:
 
 
 def test_poll_text_without_instructions_for_results() -> None:
-    blocks = poll_blocks(_view(counts={}), instructions=False)
-    text = "\n".join(render(blocks, OPEN))
+    blocks = poll_blocks(*_view(counts={}), instructions=False)
+    text = "\n".join(render_pages(blocks, OPEN))
     assert "Press" not in text and "Closes" in text
 
 

@@ -12,11 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.facts import load_facts
-from bot.models import Level, Quote
+from bot.models import Level, Pick, Quote
 from bot.quotes import (
     LIST_CHOICE_NAME,
     LIST_TOPIC,
-    Pick,
     choose_next,
     matching_quotes,
     resolve_topic,
@@ -185,12 +184,12 @@ async def test_store_keeps_each_channels_round(store: Store) -> None:
     def chooser(shown):
         return choose_next(ids, ids, shown, rng)
 
-    first = [(await store.take_next_quote(10, chooser)).quote_id for _ in ids]
+    first = [(await store.take_next_quote(10, chooser, datetime.now(UTC))).quote_id for _ in ids]
     assert sorted(first) == ids
     assert set(await store.quotes_shown(10)) == set(ids)
     assert await store.quotes_shown(11) == {}  # another channel has its own round
 
-    fourth = await store.take_next_quote(10, chooser)
+    fourth = await store.take_next_quote(10, chooser, datetime.now(UTC))
     assert fourth.new_round and fourth.quote_id != first[-1]
     assert list(await store.quotes_shown(10)) == [fourth.quote_id]
 
@@ -201,7 +200,7 @@ async def test_store_times_strictly_increase_even_against_the_clock(store: Store
     await store._conn.execute(
         "INSERT INTO quote_rotation (channel_id, quote_id, shown_at) VALUES (20, 'a', ?)", (future.isoformat(),)
     )
-    await store.take_next_quote(20, lambda shown: Pick("b"))
+    await store.take_next_quote(20, lambda shown: Pick("b"), datetime.now(UTC))
     shown = await store.quotes_shown(20)
     assert shown["b"] > shown["a"] == future
 
@@ -209,5 +208,8 @@ async def test_store_times_strictly_increase_even_against_the_clock(store: Store
 async def test_store_gives_simultaneous_askers_different_quotes(store: Store) -> None:
     ids = [f"q{i}" for i in range(6)]
     rng = random.Random(7)
-    picks = await asyncio.gather(*(store.take_next_quote(30, lambda s: choose_next(ids, ids, s, rng)) for _ in ids))
+    now = datetime.now(UTC)
+    picks = await asyncio.gather(
+        *(store.take_next_quote(30, lambda s: choose_next(ids, ids, s, rng), now) for _ in ids)
+    )
     assert sorted(p.quote_id for p in picks) == ids

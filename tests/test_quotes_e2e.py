@@ -6,9 +6,9 @@ import re
 
 from bot_under_test import running_bot
 
-from bot.models import Level, Quote
+from bot.models import Level, Policy, Quote, Style
+from bot.render.markup import HIDDEN_NOTE, escape
 from bot.settings import Settings
-from bot.spoilers import HIDDEN_NOTE, Policy, Style, escape
 from standin import StandIn
 
 SPOILER_SPANS = re.compile(r"\|\|.*?\|\|", re.DOTALL)
@@ -108,7 +108,7 @@ async def test_ending_quote_is_wrapped_in_a_default_channel(bot, discord_api: St
 async def test_private_channel_hides_the_quote_and_reveals_it_on_request(bot, discord_api: StandIn) -> None:
     channel = discord_api.channel("spoilers")
     await bot.store.set_channel(
-        discord_api.guild.id, channel.id, Policy(Level.NONE, Style.PRIVATE), discord_api.world.moderator.id
+        discord_api.guild.id, channel.id, Policy(Level.NONE, Style.PRIVATE), discord_api.world.moderator.id, bot.now()
     )
     reply = await discord_api.slash("quote", topic="ending", channel=channel)
     assert HIDDEN_NOTE in reply.text

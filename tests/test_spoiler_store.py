@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from bot.models import Level
-from bot.spoilers import Policy, Source, Style
-from bot.store import ChannelSetting, Store
+from bot.models import ChannelSetting, Level, Policy, Source, Style
+from bot.store import Store
 
 GUILD, OTHER_GUILD = 1001, 1002
 CHANNEL, THREAD, OTHER_CHANNEL = 2001, 2002, 2003
 MOD, MOD2 = 3001, 3002
+T0 = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)  # the clock is given to the store, like every write
 
 
 async def test_a_new_server_shows_nothing_and_wraps(store: Store) -> None:
@@ -20,34 +20,33 @@ async def test_a_new_server_shows_nothing_and_wraps(store: Store) -> None:
 
 
 async def test_own_setting_beats_parent_beats_default(store: Store) -> None:
-    await store.set_default(GUILD, Policy(Level.PLOT, Style.PRIVATE), MOD)
+    await store.set_default(GUILD, Policy(Level.PLOT, Style.PRIVATE), MOD, T0)
     assert await store.policy(GUILD, THREAD, CHANNEL) == Policy(Level.PLOT, Style.PRIVATE, Source.DEFAULT)
 
-    await store.set_channel(GUILD, CHANNEL, Policy(Level.ENDING), MOD)
+    await store.set_channel(GUILD, CHANNEL, Policy(Level.ENDING), MOD, T0)
     assert await store.policy(GUILD, THREAD, CHANNEL) == Policy(Level.ENDING, Style.WRAP, Source.PARENT)
     assert await store.policy(GUILD, CHANNEL) == Policy(Level.ENDING, Style.WRAP, Source.CHANNEL)
 
-    await store.set_channel(GUILD, THREAD, Policy(Level.NONE, Style.PRIVATE), MOD)
+    await store.set_channel(GUILD, THREAD, Policy(Level.NONE, Style.PRIVATE), MOD, T0)
     assert await store.policy(GUILD, THREAD, CHANNEL) == Policy(Level.NONE, Style.PRIVATE, Source.CHANNEL)
 
-    await store.reset_channel(GUILD, THREAD, MOD)
+    await store.reset_channel(GUILD, THREAD, MOD, T0)
     assert (await store.policy(GUILD, THREAD, CHANNEL)).source is Source.PARENT
 
 
 async def test_defaults_are_per_server(store: Store) -> None:
-    await store.set_default(GUILD, Policy(Level.ENDING), MOD)
+    await store.set_default(GUILD, Policy(Level.ENDING), MOD, T0)
     assert (await store.policy(OTHER_GUILD, OTHER_CHANNEL)).allowed is Level.NONE
-    await store.set_channel(GUILD, CHANNEL, Policy(Level.PLOT), MOD)
+    await store.set_channel(GUILD, CHANNEL, Policy(Level.PLOT), MOD, T0)
     assert await store.channel_settings(OTHER_GUILD) == []
     assert await store.channel_settings(GUILD) == [ChannelSetting(CHANNEL, Level.PLOT, Style.WRAP)]
 
 
 async def test_every_change_is_logged_with_who_old_new_and_when(store: Store) -> None:
-    before = datetime.now(UTC)
-    assert await store.set_channel(GUILD, CHANNEL, Policy(Level.PLOT), MOD) is None
-    assert await store.set_channel(GUILD, CHANNEL, Policy(Level.ENDING, Style.PRIVATE), MOD2) == Policy(Level.PLOT)
-    assert await store.set_default(GUILD, Policy(Level.PLOT), MOD) == Policy()
-    assert await store.reset_channel(GUILD, CHANNEL, MOD2) == Policy(Level.ENDING, Style.PRIVATE)
+    assert await store.set_channel(GUILD, CHANNEL, Policy(Level.PLOT), MOD, T0) is None
+    assert await store.set_channel(GUILD, CHANNEL, Policy(Level.ENDING, Style.PRIVATE), MOD2, T0) == Policy(Level.PLOT)
+    assert await store.set_default(GUILD, Policy(Level.PLOT), MOD, T0) == Policy()
+    assert await store.reset_channel(GUILD, CHANNEL, MOD2, T0) == Policy(Level.ENDING, Style.PRIVATE)
 
     changes = await store.recent_changes(GUILD)
     assert [(c.channel_id, c.actor_id, c.old, c.new) for c in changes] == [
@@ -56,26 +55,26 @@ async def test_every_change_is_logged_with_who_old_new_and_when(store: Store) ->
         (CHANNEL, MOD2, "plot/wrap", "ending/private"),
         (CHANNEL, MOD, None, "plot/wrap"),
     ]
-    assert all(before - timedelta(seconds=1) <= c.changed_at <= datetime.now(UTC) for c in changes)
+    assert all(c.changed_at == T0 for c in changes)
     assert await store.recent_changes(OTHER_GUILD) == []
     assert len(await store.recent_changes(GUILD, limit=2)) == 2
 
 
 async def test_writing_what_is_already_there_changes_and_logs_nothing(store: Store) -> None:
-    await store.set_channel(GUILD, CHANNEL, Policy(Level.PLOT), MOD)
+    await store.set_channel(GUILD, CHANNEL, Policy(Level.PLOT), MOD, T0)
     # A resolved policy (which remembers where it came from) counts as the same setting.
-    assert await store.set_channel(GUILD, CHANNEL, Policy(Level.PLOT, Style.WRAP, Source.CHANNEL), MOD2) == Policy(
+    assert await store.set_channel(GUILD, CHANNEL, Policy(Level.PLOT, Style.WRAP, Source.CHANNEL), MOD2, T0) == Policy(
         Level.PLOT
     )
-    assert await store.set_default(GUILD, Policy(), MOD) == Policy()
-    assert await store.reset_channel(GUILD, THREAD, MOD) is None
+    assert await store.set_default(GUILD, Policy(), MOD, T0) == Policy()
+    assert await store.reset_channel(GUILD, THREAD, MOD, T0) is None
     assert len(await store.recent_changes(GUILD)) == 1
 
 
 async def test_concurrent_changes_last_write_wins_and_both_are_logged(store: Store) -> None:
     await asyncio.gather(
-        store.set_channel(GUILD, CHANNEL, Policy(Level.PLOT), MOD),
-        store.set_channel(GUILD, CHANNEL, Policy(Level.ENDING, Style.PRIVATE), MOD2),
+        store.set_channel(GUILD, CHANNEL, Policy(Level.PLOT), MOD, T0),
+        store.set_channel(GUILD, CHANNEL, Policy(Level.ENDING, Style.PRIVATE), MOD2, T0),
     )
     changes = list(reversed(await store.recent_changes(GUILD)))
     assert len(changes) == 2
@@ -89,8 +88,8 @@ async def test_concurrent_changes_last_write_wins_and_both_are_logged(store: Sto
 
 
 async def test_settings_survive_reopening_the_database(store: Store) -> None:
-    await store.set_channel(GUILD, CHANNEL, Policy(Level.ENDING, Style.PRIVATE), MOD)
-    await store.set_default(GUILD, Policy(Level.PLOT), MOD)
+    await store.set_channel(GUILD, CHANNEL, Policy(Level.ENDING, Style.PRIVATE), MOD, T0)
+    await store.set_default(GUILD, Policy(Level.PLOT), MOD, T0)
     reopened = await Store.open(store.path)
     try:
         assert await reopened.policy(GUILD, THREAD, CHANNEL) == Policy(Level.ENDING, Style.PRIVATE, Source.PARENT)

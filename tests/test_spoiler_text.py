@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.models import Level
-from bot.spoiler_text import (
+from bot.models import Kind, Level, Place, Policy, Source, Style
+from bot.render.limits import CHOICE_NAME_LIMIT
+from bot.render.spoiler_settings import (
     LEVEL_CHOICES,
     STYLE_CHOICES,
-    Kind,
-    Place,
     change_line,
     default_text,
     explain,
@@ -19,8 +18,6 @@ from bot.spoiler_text import (
     setting_line,
     shows,
 )
-from bot.spoilers import Policy, Source, Style
-from bot.text import CHOICE_NAME_LIMIT
 
 CHANNEL, PARENT = 111, 222
 

@@ -11,8 +11,8 @@ import re
 from bot_under_test import running_bot
 
 from bot.models import FilmData, Level
+from bot.render.markup import escape
 from bot.settings import Settings
-from bot.spoilers import escape
 from standin import Reply, StandIn, message_buttons, message_text
 
 # A spoiler span: ||...|| whose bars are not escaped (an escaped bar, \|, is text).

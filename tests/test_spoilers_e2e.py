@@ -5,18 +5,14 @@ from __future__ import annotations
 import asyncio
 import re
 
-import pytest
 from bot_under_test import running_bot
 
-from bot.models import Level
-from bot.replies import RevealButton
+from bot.models import Level, Policy, Source, Style
+from bot.render.errors import MODERATORS_ONLY as MODERATOR_ONLY
 from bot.settings import Settings
-from bot.spoilers import Policy, Source, Style
 from playground.session import Playground
 from standin import Channel, ChannelType, StandIn, User
 from standin.world import snowflake
-
-MODERATOR_ONLY = "Only members who can Manage Channels can use this command."
 
 
 def second_moderator(discord_api: StandIn, name: str = "moderator-two") -> User:
@@ -311,12 +307,3 @@ async def test_an_archived_thread_the_bot_has_not_cached_can_be_set(bot, discord
     assert not reply.ephemeral and f"<#{archived.id}> now allows **plot**" in reply.text
     assert ("GET", f"/channels/{archived.id}") in discord_api.calls
     assert await own_setting(bot, archived) == Policy(Level.PLOT)
-
-
-def test_reveal_keys_that_would_break_discords_custom_id_limit_are_refused() -> None:
-    key = "moment:" + "a" * 80
-    assert RevealButton(key).item.custom_id == f"reveal:{key}"
-    with pytest.raises(ValueError):
-        RevealButton("somelongerkind:" + "a" * 80)  # matches the pattern, but reveal:<key> is 102 characters
-    with pytest.raises(ValueError):
-        RevealButton("no spaces:here")

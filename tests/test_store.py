@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.facts import load_facts
-from bot.models import Level
+from bot.models import Level, Policy, Style
 from bot.search import index_rows
 from bot.settings import DEFAULT_FACTS
-from bot.spoilers import Policy, Style
 from bot.store import Store, StoreError
 from bot.store.base import migrations
 
@@ -42,7 +42,9 @@ async def test_facts_round_trip_through_sqlite(store: Store) -> None:
 
 async def test_unchanged_file_is_not_reloaded_and_guild_data_survives_a_reload(store: Store) -> None:
     await store.replace_facts(LOADED.data, LOADED.digest, index_rows(LOADED.data))
-    await store.set_channel(1, 10, Policy(Level.ENDING, Style.PRIVATE), actor_id=5)
+    await store.set_channel(
+        1, 10, Policy(Level.ENDING, Style.PRIVATE), actor_id=5, now=datetime(2026, 1, 1, tzinfo=UTC)
+    )
     assert await store.replace_facts(LOADED.data, LOADED.digest, index_rows(LOADED.data)) is False
 
     edited = dataclasses.replace(LOADED.data, film=dataclasses.replace(LOADED.data.film, setting="Elsewhere"))

@@ -10,14 +10,13 @@ from datetime import UTC, datetime, timedelta
 from bot_under_test import running_bot
 
 from bot.client import StrangersBot
-from bot.models import Level
+from bot.models import Level, Policy, Review, Style
 from bot.settings import Settings
-from bot.spoilers import Policy, Style
-from bot.store import Review, Store
+from bot.store import Store
 from standin import ChannelType, Reply, StandIn, message_buttons, message_text
 
 THREE = "adams-screenplay, adam-conjured-everyone, the-ghosts-are-real"
-COUNT = re.compile(r"(\d+) votes? · \d+%")
+COUNT = re.compile(r"(\d+) votes? · [<>]?\d+%")
 
 
 async def open_poll(api: StandIn, bot: StrangersBot, channel: str = "spoilers", **options: object) -> Reply:
@@ -307,12 +306,14 @@ async def test_spoiler_policy_applies_to_theory_text(bot, discord_api: StandIn) 
     assert all(b["label"].isdigit() for b in poll.buttons)
 
     # ending-talk allows the ending: plain text
-    await bot.store.set_channel(guild, discord_api.channel("ending-talk").id, Policy(Level.ENDING), 1)
+    await bot.store.set_channel(guild, discord_api.channel("ending-talk").id, Policy(Level.ENDING), 1, bot.now())
     plain = await discord_api.slash("theory show", theory="adam-conjured-everyone", channel="ending-talk")
     assert "Adam conjured everyone" in plain.text and "||" not in plain.text
 
     # spoilers: private style, so the public message leaves the theories out and offers "Reveal to me"
-    await bot.store.set_channel(guild, discord_api.channel("spoilers").id, Policy(Level.NONE, Style.PRIVATE), 1)
+    await bot.store.set_channel(
+        guild, discord_api.channel("spoilers").id, Policy(Level.NONE, Style.PRIVATE), 1, bot.now()
+    )
     private = await open_poll(discord_api, bot, channel="spoilers", theories=THREE)
     assert "Adam conjured everyone" not in private.text
     assert "Reveal to me" in [b["label"] for b in private.buttons]
@@ -344,7 +345,9 @@ async def test_standings_list_and_history(bot, discord_api: StandIn) -> None:
     assert again.ephemeral and "already closed" in again.content
     assert await discord_api.autocomplete("theory close", "poll", "", user=mod) == []
 
-    await bot.store.set_channel(discord_api.guild.id, discord_api.channel("ending-talk").id, Policy(Level.ENDING), 1)
+    await bot.store.set_channel(
+        discord_api.guild.id, discord_api.channel("ending-talk").id, Policy(Level.ENDING), 1, bot.now()
+    )
     standings = await discord_api.slash("theory results", channel="ending-talk")
     lines = standings.embeds[0]["description"].splitlines()
     # screenplay 3 votes (1 win); conjured everyone 1 + 2 = 3 votes (1 shared win) in 2 polls; ghosts 2 (1 shared)

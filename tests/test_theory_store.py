@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.models import Level
-from bot.store import Review, Store, VoteOutcome
+from bot.models import Level, Review, VoteOutcome
+from bot.store import Store
 
 GUILD, OTHER_GUILD, CHANNEL, MOD = 1001, 2002, 3003, 4004
 T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

@@ -1,27 +1,19 @@
-"""The only package that speaks SQL. ``Store`` gathers each feature's part of it over one connection."""
+"""The only package that speaks SQL. ``Store`` gathers each feature's part of it over one connection.
+
+It depends on ``bot.models`` (the rows it returns) and nothing else of the bot: no discord, no rendering.
+"""
 
 from __future__ import annotations
 
 from .base import StoreBase, StoreError
 from .film import FilmStore
+from .policies import PolicyStore
 from .quotes import QuoteStore
-from .spoilers import ChannelSetting, SettingChange, SpoilerStore
-from .theories import MemberTheory, Poll, PollOption, PollSummary, Review, TheoryStore, VoteOutcome
+from .theories import TheoryStore
 
 
-class Store(FilmStore, SpoilerStore, QuoteStore, TheoryStore, StoreBase):
+class Store(FilmStore, PolicyStore, QuoteStore, TheoryStore, StoreBase):
     """Everything the bot keeps: the film's facts and each server's data."""
 
 
-__all__ = [
-    "ChannelSetting",
-    "MemberTheory",
-    "Poll",
-    "PollOption",
-    "PollSummary",
-    "Review",
-    "SettingChange",
-    "Store",
-    "StoreError",
-    "VoteOutcome",
-]
+__all__ = ["Store", "StoreError"]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from ..models import ArcStep, Character, Fact, Film, FilmData, Level, Moment, Quote, SearchHit, Theory
-from ..search import IndexRow
+from ..models import ArcStep, Character, Fact, Film, FilmData, IndexRow, Level, Moment, Quote, SearchHit, Theory
 from .base import META_UPSERT, StoreBase
 
 FACTS_DIGEST_KEY = "facts_digest"

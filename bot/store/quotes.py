@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from ..quotes import Pick
+from ..models import Pick
 from .base import StoreBase
 
 Chooser = Callable[[Mapping[str, datetime]], Pick]
@@ -29,7 +29,7 @@ class QuoteStore(StoreBase):
         rows = await self._rows("SELECT quote_id, shown_at FROM quote_rotation WHERE channel_id = ?", (channel_id,))
         return {r["quote_id"]: datetime.fromisoformat(r["shown_at"]) for r in rows}
 
-    async def take_next_quote(self, channel_id: int, choose: Chooser) -> Pick:
+    async def take_next_quote(self, channel_id: int, choose: Chooser, now: datetime) -> Pick:
         """Pick the channel's next quote with ``choose`` (given the current round) and record it, atomically.
 
         Two members asking at once in one channel get different quotes: the read, the choice and the write
@@ -42,7 +42,7 @@ class QuoteStore(StoreBase):
                 shown = await self.quotes_shown(channel_id)
             pick = choose(dict(shown))
             # Strictly later than anything already shown here, so "the last one shown" is never a tie.
-            at = datetime.now(UTC)
+            at = now
             if shown:
                 at = max(at, max(shown.values()) + _TICK)
             record = (channel_id, pick.quote_id, at.isoformat())

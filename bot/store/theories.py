@@ -8,90 +8,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 
-from ..models import Level
-from ..polls import OptionVotes
-from .base import StoreBase
-
-
-def _iso(moment: datetime) -> str:
-    """One fixed format (UTC, microseconds) so that comparing the text compares the times."""
-    if moment.tzinfo is None:
-        raise ValueError("times given to the store must be timezone-aware")
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _time(raw: str | None) -> datetime | None:
-    return None if raw is None else datetime.fromisoformat(raw)
-
-
-class Review(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
-
-class VoteOutcome(StrEnum):
-    RECORDED = "recorded"  # a new vote, or a vote moved to this option
-    WITHDRAWN = "withdrawn"  # the member pressed the option they had voted for
-    CLOSED = "closed"  # the poll is closed or past its deadline: nothing changed
-
-
-@dataclass(frozen=True, slots=True)
-class MemberTheory:
-    id: int
-    guild_id: int
-    title: str
-    claim: str
-    author_id: int
-    status: Review
-    created_at: datetime
-    reviewed_by: int | None = None
-    reviewed_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PollOption:
-    position: int  # 1-based: the number on the option's button
-    theory_key: str
-    title: str  # the poll's own copy, so later edits never rewrite a poll's history
-    spoiler: Level
-
-
-@dataclass(frozen=True, slots=True)
-class Poll:
-    id: int
-    guild_id: int
-    channel_id: int
-    message_id: int | None
-    author_id: int
-    hidden: bool
-    created_at: datetime
-    closes_at: datetime
-    closed_at: datetime | None
-    options: tuple[PollOption, ...]
-
-    def is_open(self, now: datetime) -> bool:
-        return self.closed_at is None and now < self.closes_at
-
-    def option(self, position: int) -> PollOption | None:
-        return next((o for o in self.options if o.position == position), None)
-
-
-@dataclass(frozen=True, slots=True)
-class PollSummary:
-    """A line about a poll for pickers: no theory text, so it is safe anywhere."""
-
-    id: int
-    closes_at: datetime
-    closed_at: datetime | None
-    hidden: bool
-    options: int
-    voters: int
-
+from ..models import Level, MemberTheory, OptionVotes, Poll, PollOption, PollSummary, Review, VoteOutcome
+from .base import StoreBase, iso, time_or_none
 
 _MEMBER_THEORY_COLUMNS = "id, guild_id, title, claim, author_id, status, created_at, reviewed_by, reviewed_at"
 _OPEN = "closed_at IS NULL AND closes_at > ?"
@@ -107,7 +27,7 @@ def _member_theory(row: sqlite3.Row) -> MemberTheory:
         Review(row["status"]),
         datetime.fromisoformat(row["created_at"]),
         row["reviewed_by"],
-        _time(row["reviewed_at"]),
+        time_or_none(row["reviewed_at"]),
     )
 
 
@@ -123,7 +43,7 @@ class TheoryStore(StoreBase):
                 cursor = await self._conn.execute(
                     "INSERT INTO member_theories (guild_id, title, claim, author_id, created_at) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    (guild_id, title, claim, author_id, _iso(now)),
+                    (guild_id, title, claim, author_id, iso(now)),
                 )
         except sqlite3.IntegrityError:
             return None
@@ -147,10 +67,9 @@ class TheoryStore(StoreBase):
         return [_member_theory(row) for row in rows]
 
     async def count_member_theories(self, guild_id: int, status: Review) -> int:
-        value = await self._scalar(
+        return await self._count(
             "SELECT COUNT(*) FROM member_theories WHERE guild_id = ? AND status = ?", (guild_id, status.value)
         )
-        return int(value or 0)
 
     async def member_theory_titles(self, guild_id: int) -> list[str]:
         """Every title this server holds, whatever its review state (titles are unique per server)."""
@@ -167,7 +86,7 @@ class TheoryStore(StoreBase):
             cursor = await self._conn.execute(
                 "UPDATE member_theories SET status = ?, reviewed_by = ?, reviewed_at = ? "
                 "WHERE guild_id = ? AND id = ? AND status = 'pending'",
-                (decision.value, reviewer_id, _iso(now), guild_id, theory_id),
+                (decision.value, reviewer_id, iso(now), guild_id, theory_id),
             )
         return cursor.rowcount == 1
 
@@ -189,7 +108,7 @@ class TheoryStore(StoreBase):
             cursor = await db.execute(
                 "INSERT INTO polls (guild_id, channel_id, author_id, hidden, created_at, closes_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (guild_id, channel_id, author_id, int(hidden), _iso(created_at), _iso(closes_at)),
+                (guild_id, channel_id, author_id, int(hidden), iso(created_at), iso(closes_at)),
             )
             poll_id = cursor.lastrowid
             assert poll_id is not None
@@ -243,7 +162,7 @@ class TheoryStore(StoreBase):
                 bool(r[0]["hidden"]),
                 datetime.fromisoformat(r[0]["created_at"]),
                 datetime.fromisoformat(r[0]["closes_at"]),
-                _time(r[0]["closed_at"]),
+                time_or_none(r[0]["closed_at"]),
                 tuple(PollOption(o["position"], o["theory_key"], o["title"], Level(o["spoiler"])) for o in r),
             )
             for r in by_poll.values()
@@ -263,7 +182,7 @@ class TheoryStore(StoreBase):
             PollSummary(
                 r["id"],
                 datetime.fromisoformat(r["closes_at"]),
-                _time(r["closed_at"]),
+                time_or_none(r["closed_at"]),
                 bool(r["hidden"]),
                 r["options"],
                 r["voters"],
@@ -275,14 +194,14 @@ class TheoryStore(StoreBase):
         """Mark a poll closed; False if it already was (so only one closer shows its final results)."""
         async with self._write_lock:
             cursor = await self._conn.execute(
-                "UPDATE polls SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (_iso(now), poll_id)
+                "UPDATE polls SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (iso(now), poll_id)
             )
         return cursor.rowcount == 1
 
     async def due_polls(self, now: datetime) -> list[Poll]:
         """Open polls whose deadline has passed (also while the bot was down)."""
         return await self._polls(
-            "p.id IN (SELECT id FROM polls WHERE closed_at IS NULL AND closes_at <= ?)", (_iso(now),)
+            "p.id IN (SELECT id FROM polls WHERE closed_at IS NULL AND closes_at <= ?)", (iso(now),)
         )
 
     async def next_deadline(self) -> datetime | None:
@@ -294,7 +213,7 @@ class TheoryStore(StoreBase):
         """Move an open poll's deadline; False if the poll is closed or unknown."""
         async with self._write_lock:
             cursor = await self._conn.execute(
-                "UPDATE polls SET closes_at = ? WHERE id = ? AND closed_at IS NULL", (_iso(closes_at), poll_id)
+                "UPDATE polls SET closes_at = ? WHERE id = ? AND closed_at IS NULL", (iso(closes_at), poll_id)
             )
         return cursor.rowcount == 1
 
@@ -306,7 +225,7 @@ class TheoryStore(StoreBase):
         Each write is one statement that also checks the poll is still open at ``now``, so a vote can never land on a
         closed poll and concurrent presses by many members never lose a vote.
         """
-        at = _iso(now)
+        at = iso(now)
         async with self._write_lock:
             cursor = await self._conn.execute(
                 "INSERT INTO votes (poll_id, user_id, position, voted_at) "
@@ -333,15 +252,15 @@ class TheoryStore(StoreBase):
         return {row["position"]: row["n"] for row in rows}
 
     async def voter_count(self, poll_id: int) -> int:
-        return int(await self._scalar("SELECT COUNT(*) FROM votes WHERE poll_id = ?", (poll_id,)) or 0)
+        return await self._count("SELECT COUNT(*) FROM votes WHERE poll_id = ?", (poll_id,))
 
     async def poll_results(self, guild_id: int, *, theory_key: str | None = None) -> list[tuple[Poll, dict[int, int]]]:
         """A server's polls (only those that included ``theory_key``, if given) with their votes, oldest first."""
-        where, params = "p.guild_id = ?", (guild_id, theory_key)
-        if theory_key is None:
-            params = (guild_id,)
-        else:
+        where = "p.guild_id = ?"
+        params: tuple[object, ...] = (guild_id,)
+        if theory_key is not None:
             where += " AND p.id IN (SELECT poll_id FROM poll_options WHERE theory_key = ?)"
+            params = (guild_id, theory_key)
         polls = await self._polls(where, params)
         counts: dict[int, dict[int, int]] = {poll.id: {} for poll in polls}
         sql = (

@@ -1,4 +1,4 @@
-"""What the /spoilers commands say: settings, reasons and changes in words (pure logic, no discord).
+"""What the /spoilers commands say: settings, reasons and changes in words (pure, no discord).
 
 Channels and members appear as mention markup (``<#id>``, ``<@id>``), which Discord shows as names and which never
 pings (the bot sends every message with no allowed mentions), so no user-written text is ever echoed here.
@@ -6,12 +6,12 @@ pings (the bot sends every message with no allowed mentions), so no user-written
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
-from enum import StrEnum
 
-from .models import Level
-from .spoilers import Policy, Source, Style
+from ..models import Kind, Level, Place, Policy, SettingChange, Source, Style
+from .phrases import channel as mention
+from .phrases import member, stamp
 
 # (value, the name members see in Discord's option picker); names stay under Discord's 100 characters.
 LEVEL_CHOICES: tuple[tuple[str, str], ...] = (
@@ -36,41 +36,6 @@ _HIDES = {
         "whoever presses it."
     ),
 }
-
-
-class Kind(StrEnum):
-    """What sort of place a channel is, as far as spoiler settings go."""
-
-    TEXT = "text"
-    VOICE = "voice"  # its settings apply to the chat inside the voice channel
-    FORUM = "forum"  # its settings apply to its posts, which are threads
-    CATEGORY = "category"  # holds channels, has no chat: it cannot have a setting
-    THREAD = "thread"
-    POST = "post"  # a thread in a forum
-
-    @property
-    def follows_parent(self) -> bool:
-        return self in (Kind.THREAD, Kind.POST)
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    id: int
-    kind: Kind
-    parent_id: int | None = None  # threads and posts: the channel or forum they follow
-
-    @property
-    def mention(self) -> str:
-        return f"<#{self.id}>"
-
-
-def mention(channel_id: int) -> str:
-    return f"<#{channel_id}>"
-
-
-def timestamp(when: datetime) -> str:
-    """Discord's relative timestamp markup ("3 minutes ago", in each reader's own language and time zone)."""
-    return f"<t:{int(when.timestamp())}:R>"
 
 
 def setting(policy: Policy) -> str:
@@ -195,4 +160,36 @@ def change_line(
         change = f"{label_text(old)} → reset (no own setting)"
     else:
         change = f"{label_text(old)} → {label_text(new)}"
-    return f"{timestamp(when)} <@{actor_id}> {where}: {change}"
+    return f"{stamp(when, 'R')} {member(actor_id)} {where}: {change}"
+
+
+def already_set(place: Place, policy: Policy) -> list[str]:
+    return [f"{place.mention} already has {setting(policy)} as its own setting."]
+
+
+def default_unchanged(policy: Policy) -> list[str]:
+    return [f"The server default is already {setting(policy)}."]
+
+
+def nothing_to_reset(place: Place, policy: Policy) -> list[str]:
+    return [f"{place.mention} has no own setting, so there is nothing to reset.", *explain(place, policy)[:3]]
+
+
+def list_text(
+    default: Policy,
+    settings: Sequence[tuple[int, Policy, Place | None]],
+    changes: Sequence[SettingChange],
+    *,
+    shown: int,
+    bot_id: int,
+) -> list[str]:
+    """The answer of `/spoilers list`: the default, each own setting (sidebar order), the last changes."""
+    lines = [f"**Server default:** {setting(default)}", "**Channels with their own setting**"]
+    lines += [setting_line(channel_id, policy, place) for channel_id, policy, place in settings]
+    if not settings:
+        lines.append("None: every channel follows the server default (threads follow their channel).")
+    lines.append(f"**Last changes** (newest first, up to {shown})")
+    lines += [change_line(c.channel_id, c.actor_id, c.old, c.new, c.changed_at, bot_id=bot_id) for c in changes]
+    if not changes:
+        lines.append("No changes yet.")
+    return lines

@@ -1,40 +1,14 @@
-"""Spoiler policy and markup: which text a channel may show plainly, and how the rest is hidden (pure logic)."""
+"""Spoiler markup: segments that know how much of the film they give away, escaping, and a policy applied to them."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
-from .models import Level
+from ..models import Level, Policy, Style
 
 _MARKDOWN = re.compile(r"([\\*_~`|>#\[\]<:@])")
-
-
-class Style(StrEnum):
-    WRAP = "wrap"  # text above the allowed level goes inside ||...||, click to reveal
-    PRIVATE = "private"  # text above the allowed level is left out; a button reveals it to whoever asks
-
-
-class Source(StrEnum):
-    CHANNEL = "channel"
-    PARENT = "parent"
-    DEFAULT = "default"
-
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    allowed: Level = Level.NONE
-    style: Style = Style.WRAP
-    source: Source = Source.DEFAULT
-
-    def shows(self, level: Level) -> bool:
-        return level <= self.allowed
-
-
-STRICTEST = Policy()
-OPEN = Policy(allowed=Level.ENDING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,22 +33,19 @@ def wrap(text: str) -> str:
     return f"||{text}||" if text.strip() else text
 
 
-def resolve_policy(
-    default: Policy,
-    own: Policy | None = None,
-    parent: Policy | None = None,
-) -> Policy:
-    """A channel's own setting wins, then its parent's (for a thread), then the server's default."""
-    if own is not None:
-        return Policy(own.allowed, own.style, Source.CHANNEL)
-    if parent is not None:
-        return Policy(parent.allowed, parent.style, Source.PARENT)
-    return Policy(default.allowed, default.style, Source.DEFAULT)
+def raw(text: str) -> Segment:
+    """Our own markup (bold numbers, mentions, timestamps), kept as is: never pass a member's text here."""
+    return Segment(text, escape=False)
 
 
 def needs_reveal(segments: Iterable[Segment], policy: Policy) -> bool:
     """True when the private style hides something here, so the answer needs a "Reveal to me" button."""
     return policy.style is Style.PRIVATE and any(s.text.strip() and not policy.shows(s.level) for s in segments)
+
+
+def for_one_reader(policy: Policy) -> Policy:
+    """Ephemeral notes have no "Reveal to me" button: hidden text is wrapped in spoiler bars instead."""
+    return Policy(policy.allowed, Style.WRAP, policy.source)
 
 
 @dataclass(frozen=True, slots=True)

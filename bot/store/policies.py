@@ -2,47 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import sqlite3
+from datetime import datetime
 from typing import Any
 
-from ..models import Level
-from ..spoilers import Policy, Style, resolve_policy
-from .base import StoreBase
+from ..models import ChannelSetting, Level, Policy, SettingChange, Style, resolve_policy
+from .base import StoreBase, iso
 
 
-@dataclass(frozen=True, slots=True)
-class ChannelSetting:
-    channel_id: int
-    allowed: Level
-    style: Style
-
-
-@dataclass(frozen=True, slots=True)
-class SettingChange:
-    channel_id: int | None  # None: the server default
-    actor_id: int
-    old: str | None
-    new: str | None
-    changed_at: datetime
-
-
-def _policy(row: object) -> Policy | None:
+def _policy(row: sqlite3.Row | None) -> Policy | None:
     if row is None:
         return None
-    return Policy(Level(row["allowed"]), Style(row["style"]))  # type: ignore[index]
-
-
-def _bare(policy: Policy) -> Policy:
-    """The stored part of a policy (where a resolved policy came from is not stored)."""
-    return Policy(policy.allowed, policy.style)
+    return Policy(Level(row["allowed"]), Style(row["style"]))
 
 
 def _label(policy: Policy | None) -> str | None:
     return None if policy is None else f"{policy.allowed.label}/{policy.style.value}"
 
 
-class SpoilerStore(StoreBase):
+class PolicyStore(StoreBase):
     """Every answer asks for its channel's policy, so settings are cached in memory after their first read.
 
     This store is the only writer of the settings tables and updates the cache after each committed write. A read
@@ -73,14 +51,18 @@ class SpoilerStore(StoreBase):
         parent = await self.channel_setting(parent_id) if parent_id and own is None else None
         return resolve_policy(await self.guild_default(guild_id), own, parent)
 
-    async def set_channel(self, guild_id: int, channel_id: int, policy: Policy, actor_id: int) -> Policy | None:
+    async def set_channel(
+        self, guild_id: int, channel_id: int, policy: Policy, actor_id: int, now: datetime
+    ) -> Policy | None:
         """Give a channel its own setting; returns the setting it had before (None if it followed another).
 
         Writes are serialised by the transaction lock, so of two moderators changing the same channel at once the
         last one wins and both changes are logged, each with the value it replaced. Setting what is already there
         changes nothing and logs nothing.
+
+        ``now`` is when the change is logged.
         """
-        policy = _bare(policy)
+        policy = policy.bare()
         async with self.transaction() as db:
             old = await self.channel_setting(channel_id)
             if old == policy:
@@ -90,23 +72,23 @@ class SpoilerStore(StoreBase):
                 "ON CONFLICT (channel_id) DO UPDATE SET allowed = excluded.allowed, style = excluded.style",
                 (channel_id, guild_id, int(policy.allowed), policy.style.value),
             )
-            await self._log(guild_id, channel_id, actor_id, _label(old), _label(policy))
+            await self._log(guild_id, channel_id, actor_id, _label(old), _label(policy), now)
         self._own_settings[channel_id] = policy
         return old
 
-    async def reset_channel(self, guild_id: int, channel_id: int, actor_id: int) -> Policy | None:
+    async def reset_channel(self, guild_id: int, channel_id: int, actor_id: int, now: datetime) -> Policy | None:
         """Drop a channel's own setting; returns what it was (None: it had none, and nothing is logged)."""
         async with self.transaction() as db:
             old = await self.channel_setting(channel_id)
             if old is not None:
                 await db.execute("DELETE FROM channel_settings WHERE channel_id = ?", (channel_id,))
-                await self._log(guild_id, channel_id, actor_id, _label(old), None)
+                await self._log(guild_id, channel_id, actor_id, _label(old), None, now)
         self._own_settings[channel_id] = None
         return old
 
-    async def set_default(self, guild_id: int, policy: Policy, actor_id: int) -> Policy:
+    async def set_default(self, guild_id: int, policy: Policy, actor_id: int, now: datetime) -> Policy:
         """Change the server default; returns the one before. Like ``set_channel``: logged, unless unchanged."""
-        policy = _bare(policy)
+        policy = policy.bare()
         async with self.transaction() as db:
             old = await self.guild_default(guild_id)
             if old == policy:
@@ -116,7 +98,7 @@ class SpoilerStore(StoreBase):
                 "ON CONFLICT (guild_id) DO UPDATE SET allowed = excluded.allowed, style = excluded.style",
                 (guild_id, int(policy.allowed), policy.style.value),
             )
-            await self._log(guild_id, None, actor_id, _label(old), _label(policy))
+            await self._log(guild_id, None, actor_id, _label(old), _label(policy), now)
         self._defaults[guild_id] = policy
         return old
 
@@ -139,9 +121,9 @@ class SpoilerStore(StoreBase):
         ]
 
     async def _log(
-        self, guild_id: int, channel_id: int | None, actor_id: int, old: str | None, new: str | None
+        self, guild_id: int, channel_id: int | None, actor_id: int, old: str | None, new: str | None, now: datetime
     ) -> None:
         await self._conn.execute(
             "INSERT INTO settings_log (guild_id, channel_id, actor_id, old, new, changed_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (guild_id, channel_id, actor_id, old, new, datetime.now(UTC).isoformat()),
+            (guild_id, channel_id, actor_id, old, new, iso(now)),
         )

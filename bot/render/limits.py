@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .spoilers import Atom, Block, Policy, render_atoms
+from ..models import Policy
+from .markup import Atom, Block, render_atoms
 
 CONTENT_LIMIT = 2000
 EMBED_TITLE_LIMIT = 256
@@ -18,7 +19,7 @@ EMBED_TOTAL_LIMIT = 6000
 EMBEDS_PER_MESSAGE = 10
 FIELDS_PER_EMBED = 25
 CHOICE_NAME_LIMIT = 100
-CHOICES_LIMIT = 25
+CHOICES_LIMIT = 25  # autocomplete choices and option choices
 CUSTOM_ID_LIMIT = 100
 BUTTON_LABEL_LIMIT = 80
 ELLIPSIS = "…"
@@ -126,7 +127,7 @@ def paginate(blocks: Sequence[Sequence[Atom]], limit: int) -> list[str]:
     return pages
 
 
-def render(blocks: Sequence[Block], policy: Policy, limit: int = EMBED_DESCRIPTION_LIMIT) -> list[str]:
+def render_pages(blocks: Sequence[Block], policy: Policy, limit: int = EMBED_DESCRIPTION_LIMIT) -> list[str]:
     """Blocks of segments, with the channel's spoiler policy applied, as pages of at most ``limit`` characters."""
     return paginate(render_atoms(blocks, policy), limit)
 
@@ -167,3 +168,8 @@ def pack_pages(title: str, pages: Sequence[str], footer: str = "") -> list[list[
         for message in messages:
             message[-1].footer = footer
     return messages
+
+
+def inline(blocks: Sequence[Block], policy: Policy, limit: int = CONTENT_LIMIT) -> str:
+    """Short text (a confirmation, a refusal) rendered for a policy, as one message's content."""
+    return "\n".join(render_pages(blocks, policy, limit))[:limit]

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .spoilers import Block, Segment
+from .markup import Block, Segment
+from .pictures import Chart
 
 
 @dataclass(frozen=True, slots=True)
 class Answer:
     title: str  # shown in an embed title, where spoiler markup does not work: always spoiler-free
-    blocks: list[Block] = field(default_factory=list)
+    blocks: Sequence[Block] = field(default_factory=list)
     footer: str = ""  # spoiler-free too
     # "kind:argument": lets the "Reveal to me" button rebuild this answer later, even after a restart.
     reveal_key: str | None = None
+    # A picture of the same numbers (a poll's results, the standings), drawn for the channel when the answer is sent
+    # and attached beside the text, which stays for screen readers and clients that do not load images.
+    chart: Chart | None = None
 
     def segments(self) -> list[Segment]:
         return [seg for block in self.blocks for seg in block]
@@ -22,3 +27,8 @@ class Answer:
 def bold(label: str) -> Segment:
     """One of our own labels in bold; the markup is kept as is, so never pass a member's text unescaped."""
     return Segment(f"**{label}**", escape=False)
+
+
+def lines(texts: Sequence[str]) -> list[Block]:
+    """Lines of our own markup (labels, channel and member mentions, timestamps), one block each."""
+    return [[Segment(text, escape=False)] for text in texts]

@@ -1,0 +1,218 @@
+"""What /film, /plot, /character, /ask and /ending say: answers built from the film's facts (pure).
+
+Each function takes the facts (``FilmData``, read once at start-up) and returns an ``Answer`` whose segments carry
+their spoiler levels; the sending helper applies the channel's policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..models import Character, FilmData, Level, Moment
+from ..search import character_label, moment_label
+from .answer import Answer, bold
+from .limits import shorten
+from .markup import Block, Segment, escape
+
+ECHO_LIMIT = 150  # a question shown back is cut to this before escaping (escaping can double it)
+SUGGESTIONS = 3
+REVEAL_ARG_LIMIT = 88
+# One letter per kind of entry in an /ask reveal key ("ask:f.the-song,m.the-power-of-love").
+KIND_CODES = {"fact": "f", "character": "c", "moment": "m", "theory": "t", "quote": "q"}
+CODE_KINDS = {code: kind for kind, code in KIND_CODES.items()}
+Ref = tuple[str, str]  # (kind, ref) of an index entry
+
+
+def film_card(data: FilmData) -> Answer:
+    f = data.film
+    return Answer(
+        title=f"{f.title} ({f.year})",
+        blocks=[
+            [Segment(f.premise)],
+            [],
+            [bold("Written and directed by"), Segment(f.writer_director)],
+            [
+                bold("Based on"),
+                Segment(f"{f.based_on_title}, the {f.based_on_year} novel by {f.based_on_author} (loosely)"),
+            ],
+            [bold("Setting"), Segment(f.setting)],
+            [bold("Distributor"), Segment(f.distributor)],
+            [bold("Streaming on"), Segment(", ".join(f.streaming))],
+            [],
+            [bold("Cast")],
+            *([Segment(f"• {c.actor} as {c.name}")] for c in data.characters),
+            [],
+            [bold("Recognition")],
+            *([Segment(f"• {r}")] for r in f.recognition),
+            [],
+            [bold("Also by the director"), Segment(", ".join(f.director_known_for))],
+        ],
+        footer="Spoiler-free. Try /plot, /character, /ask or /ending.",
+    )
+
+
+def plot_overview(data: FilmData) -> Answer:
+    return Answer(
+        title="The plot, moment by moment",
+        blocks=[
+            [bold("Premise")],
+            [Segment(data.film.premise)],
+            [],
+            [bold("Moments")],
+            *([Segment(moment_label(m))] for m in data.moments),
+        ],
+        footer="Pick one with /plot moment: to read it. Moment titles are spoiler-free.",
+    )
+
+
+def moment_answer(data: FilmData, moment: Moment) -> Answer:
+    moments = data.moments
+    index = moments.index(moment)
+    before = moments[index - 1] if index > 0 else None
+    after = moments[index + 1] if index + 1 < len(moments) else None
+    blocks: list[Block] = []
+    if before is not None:
+        blocks += [
+            [bold("Just before"), Segment(f"({moment_label(before)})")],
+            [Segment(before.summary, before.spoiler)],
+            [],
+        ]
+    blocks += [[bold("This moment")], [Segment(moment.summary, moment.spoiler)]]
+    if after is not None:
+        blocks += [
+            [],
+            [bold("Just after"), Segment(f"({moment_label(after)})")],
+            [Segment(after.summary, after.spoiler)],
+        ]
+    return Answer(
+        title=moment_label(moment),
+        blocks=blocks,
+        footer=f"Moment {moment.position} of {len(moments)} · spoiler level: {moment.spoiler.label}",
+        reveal_key=f"moment:{moment.id}",
+    )
+
+
+def character_answer(character: Character) -> Answer:
+    blocks: list[Block] = [
+        [bold("Played by"), Segment(character.actor)],
+        [Segment(character.summary)],
+        [],
+        [bold("Their story")],
+    ]
+    blocks += [[Segment("•"), Segment(step.text, step.spoiler)] for step in character.arc]
+    top = max((step.spoiler for step in character.arc), default=Level.NONE)
+    return Answer(
+        title=character.name,
+        blocks=blocks,
+        footer=f"Their story goes up to spoiler level {top.label}.",
+        reveal_key=f"character:{character.id}",
+    )
+
+
+def entry(data: FilmData, kind: str, ref: str) -> tuple[str, str, Level] | None:
+    """An index entry as (heading, text, spoiler level), or None if the facts no longer have it."""
+    if kind == "fact" and (fact := data.fact(ref)):
+        return fact.question, fact.answer, fact.spoiler
+    if kind == "character" and (character := data.character(ref)):
+        return character_label(character), character.summary, Level.NONE
+    if kind == "moment" and (moment := data.moment(ref)):
+        return f"Moment {moment_label(moment)}", moment.summary, moment.spoiler
+    if kind == "theory" and (theory := data.theory(ref)):
+        return f"Theory: {theory.title}", f"{theory.claim} (Source: {theory.source}.)", theory.spoiler
+    if kind == "quote" and (quote := data.quote(ref)):
+        return f"{quote.speaker}, to {quote.outlet}", f"“{quote.text}”", quote.spoiler
+    return None
+
+
+def ask_key(refs: Sequence[Ref]) -> str:
+    """The argument of an /ask reveal key: a letter and an id per entry."""
+    return ",".join(f"{KIND_CODES[kind]}.{ref}" for kind, ref in refs)
+
+
+def parse_ask_key(argument: str) -> list[Ref] | None:
+    refs: list[Ref] = []
+    for part in argument.split(","):
+        code, _, ref = part.partition(".")
+        if code not in CODE_KINDS or not ref:
+            return None
+        refs.append((CODE_KINDS[code], ref))
+    return refs
+
+
+def fit_refs(refs: Sequence[Ref]) -> list[Ref]:
+    """The entries of an /ask answer, dropping related ones until their reveal key fits a custom_id."""
+    kept = list(refs)
+    while len(kept) > 1 and len(ask_key(kept)) > REVEAL_ARG_LIMIT:
+        kept.pop()
+    return kept
+
+
+def ask_answer(data: FilmData, refs: Sequence[Ref], question: str | None = None) -> Answer | None:
+    """The best match and its related entries, each with its spoiler level; None if one has gone."""
+    entries = [entry(data, kind, ref) for kind, ref in refs]
+    if not refs or any(e is None for e in entries):
+        return None
+    found = [e for e in entries if e is not None]
+    blocks: list[Block] = []
+    if question is not None:
+        # A question can give away as much as its answer ("is harry a ghost?"), so it is shown at the level
+        # of the best match: the related entries are extras and should not hide a harmless question.
+        echo_level = found[0][2]
+        blocks += [[bold("You asked:"), Segment(shorten(question, ECHO_LIMIT), echo_level)], []]
+    for index, (heading, text, level) in enumerate(found):
+        label = "Best match" if index == 0 else "Related"
+        if index:
+            blocks.append([])
+        blocks.append([bold(label), Segment(f"(spoiler level: {level.label})")])
+        blocks.append([Segment(f"**{escape(heading)}**", level, escape=False), Segment(text, level)])
+    return Answer(
+        title="Your question, answered",
+        blocks=blocks,
+        footer="Found in the facts this bot holds about the film. Ask another with /ask.",
+        reveal_key="ask:" + ask_key(refs),
+    )
+
+
+def no_match_answer(data: FilmData, question: str, near: Sequence[Ref]) -> Answer:
+    """An honest "I don't know", with questions it can answer: loosely related ones first, never a random fact."""
+    spoiler_free = [f for f in data.facts if f.spoiler is Level.NONE]
+    picked = [f for kind, ref in near if kind == "fact" and (f := data.fact(ref)) in spoiler_free]
+    if len(spoiler_free) >= SUGGESTIONS:
+        step = len(spoiler_free) / SUGGESTIONS  # otherwise spread over the range: cast, story, awards...
+        picked += [spoiler_free[int(i * step)] for i in range(SUGGESTIONS)]
+    examples: list[str] = []
+    for fact in [*picked, *spoiler_free]:
+        if fact is not None and fact.question not in examples:
+            examples.append(fact.question)
+    return Answer(
+        title="No good match",
+        blocks=[
+            [bold("You asked:"), Segment(shorten(question, ECHO_LIMIT))],
+            [],
+            [Segment("I couldn't find a good answer to that in what I know about the film, so I won't guess.")],
+            [Segment("Questions I can answer include:")],
+            *([Segment(f"• {q}")] for q in examples[:SUGGESTIONS]),
+        ],
+        footer="Try /plot, /character or /ending too.",
+    )
+
+
+def ending_answer(data: FilmData) -> Answer:
+    """The ending explained; every sentence at level ENDING, whatever its own level, as the title promises."""
+    end = Level.ENDING
+    finale = [m for m in data.moments if m.spoiler is Level.ENDING]
+    blocks: list[Block] = [[bold("The final scenes")]]
+    blocks += [[Segment(f"{moment_label(m)}:", end), Segment(m.summary, end)] for m in finale]
+    blocks += [[], [bold("Where everyone ends up")]]
+    blocks += [[Segment(f"{c.name}:", end), Segment(c.arc[-1].text, end)] for c in data.characters if c.arc]
+    blocks += [[], [bold("Interpretations")]]
+    blocks += [
+        [Segment(f"{t.title}:", end), Segment(t.claim, end), Segment(f"(Source: {t.source}.)", end)]
+        for t in data.theories
+    ]
+    return Answer(
+        title="The ending explained",
+        blocks=blocks,
+        footer="Everything here is at spoiler level ending.",
+        reveal_key="ending:all",
+    )

@@ -1,0 +1,67 @@
+"""The persistent buttons of theories: a poll's numbered vote buttons and the review queue's approve/reject.
+
+Their custom ids (``poll:<poll>:<position>``, ``theory:review:<id>:<action>``, see ``bot.component_ids``) keep them
+working across restarts and are checked when pressed; what a press does lives in the cog (``ButtonHandler``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+import discord
+
+from bot.component_ids import parse_review, parse_vote, review_id, vote_id
+from bot.components import PersistentButton
+from bot.errors import UserError
+from bot.render import errors
+
+if TYPE_CHECKING:
+    from bot.client import StrangersBot
+
+    Interaction = discord.Interaction[StrangersBot]
+
+COG_NAME = "Theories"
+
+
+@runtime_checkable
+class ButtonHandler(Protocol):
+    """What the theories cog does when one of these buttons is pressed (ids already read and in range)."""
+
+    async def vote_pressed(self, interaction: Interaction, poll_id: int, position: int, /) -> None: ...
+
+    async def review_pressed(self, interaction: Interaction, theory_id: int, approve: bool, /) -> None: ...
+
+
+def handler(interaction: Interaction) -> ButtonHandler:
+    cog: object = interaction.client.get_cog(COG_NAME)  # None while the cog is unloaded (a reload)
+    if not isinstance(cog, ButtonHandler):
+        raise UserError(errors.UNAVAILABLE)
+    return cog
+
+
+class VoteButton(PersistentButton, template=r"poll:(?s:.*)"):
+    """One option of a poll. Its label is only the option's number: labels cannot hide spoilers."""
+
+    async def pressed(self, interaction: Interaction) -> None:
+        vote = parse_vote(self.pressed_id)
+        await handler(interaction).vote_pressed(interaction, vote.poll_id, vote.position)
+
+
+class ReviewButton(PersistentButton, template=r"theory:review:(?s:.*)"):
+    """Approve or reject one member's suggestion; checked for moderators when pressed."""
+
+    async def pressed(self, interaction: Interaction) -> None:
+        review = parse_review(self.pressed_id)
+        await handler(interaction).review_pressed(interaction, review.theory_id, review.approve)
+
+
+def vote_button(poll_id: int, position: int, *, row: int, disabled: bool, style: discord.ButtonStyle) -> VoteButton:
+    return VoteButton(vote_id(poll_id, position), label=str(position), style=style, row=row, disabled=disabled)
+
+
+def review_button(theory_id: int, approve: bool) -> ReviewButton:
+    return ReviewButton(
+        review_id(theory_id, approve),
+        label="Approve" if approve else "Reject",
+        style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
+    )

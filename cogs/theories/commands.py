@@ -1,0 +1,510 @@
+"""The /theory commands and what the theory buttons do.
+
+Votes are stored one statement at a time and every count is read back from the database; the buttons are
+DynamicItems with stable custom ids (``buttons``), so polls keep working across restarts, and ``closer`` closes each
+poll at its deadline.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import (
+    bot_lacks,
+    can_attach_files,
+    explain_refusal,
+    guild_id,
+    moderators_only,
+    require_bot_can_update_poll,
+    require_moderator,
+)
+from bot.errors import UserError
+from bot.models import Policy, Poll, Review, VoteOutcome
+from bot.options import MemberText
+from bot.permissions import Job
+from bot.polls import (
+    CLAIM_MAX,
+    CLAIM_MIN,
+    DEFAULT_HOURS,
+    MAX_HOURS,
+    MEMBER_THEORY_LEVEL,
+    MIN_HOURS,
+    OPTION_TITLE_LIMIT,
+    TITLE_MAX,
+    TITLE_MIN,
+    Standing,
+    TheoryEntry,
+    button_rows,
+    check_suggestion,
+    choose_theories,
+    complete_last,
+    find_theory,
+    leaders,
+    member_key,
+    rank_standings,
+)
+from bot.render import errors
+from bot.render import theories as text
+from bot.render.answer import Answer
+from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
+from bot.search import fold
+from bot.send import (
+    answer_embeds,
+    answer_picture,
+    policy_for,
+    policy_of,
+    private_embeds,
+    send_answer,
+    send_note,
+    with_reveal,
+)
+
+from .buttons import COG_NAME, ReviewButton, VoteButton, review_button, vote_button
+from .closer import PollCloser
+
+if TYPE_CHECKING:
+    from bot.client import StrangersBot
+
+    Interaction = discord.Interaction[StrangersBot]
+
+log = logging.getLogger(__name__)
+
+
+@app_commands.guild_only()
+class Theories(
+    commands.GroupCog,
+    name=COG_NAME,
+    group_name="theory",
+    group_description="Theories about the film, and polls on them",
+):
+    def __init__(self, bot: StrangersBot) -> None:
+        self.bot = bot
+        self.closer = PollCloser(lambda: bot.store, self.close_and_show, bot.now)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(VoteButton, ReviewButton)
+        self.bot.answer_builders["theory"] = self.theory_answer_for_key
+        self.bot.answer_builders["theories"] = self.list_answer_for_key
+        self.bot.answer_builders["standings"] = self.standings_answer_for_key
+        self.bot.answer_builders["poll"] = self.poll_answer_for_key
+        if self.bot.is_ready():  # loaded into a running bot; otherwise on_ready starts it
+            self.closer.start()
+
+    async def cog_unload(self) -> None:
+        await self.closer.stop()
+        self.bot.remove_dynamic_items(VoteButton, ReviewButton)
+        for kind in ("theory", "theories", "standings", "poll"):
+            self.bot.answer_builders.pop(kind, None)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        self.closer.start()
+
+    # -- the theories a server can vote on ---------------------------------------------------------------------------
+
+    async def catalog(self, guild: int) -> list[TheoryEntry]:
+        """Curated theories (from memory) then this server's approved ones, oldest approval first."""
+        curated = [TheoryEntry(t.id, t.title, t.spoiler, t.claim, t.evidence, t.source) for t in self.bot.film.theories]
+        approved = await self.bot.store.member_theories(guild, Review.APPROVED)
+        members = [
+            TheoryEntry(member_key(m.id), m.title, MEMBER_THEORY_LEVEL, m.claim, author_id=m.author_id)
+            for m in approved
+        ]
+        return curated + members
+
+    async def standings(self, guild: int) -> dict[str, Standing]:
+        return {s.theory_key: s for s in rank_standings(await self.bot.store.closed_option_votes(guild))}
+
+    # -- /theory list and /theory show -------------------------------------------------------------------------------
+
+    @app_commands.command(name="list", description="The theories about the film, with their all-time standing here")
+    async def list_theories(self, interaction: Interaction) -> None:
+        await send_answer(interaction, await self.list_answer(guild_id(interaction)))
+
+    async def list_answer(self, guild: int) -> Answer:
+        return text.list_answer(guild, await self.catalog(guild), await self.standings(guild))
+
+    async def list_answer_for_key(self, argument: str, guild_id: int | None) -> Answer | None:
+        return await self.list_answer(int(argument)) if argument.isdigit() else None
+
+    @app_commands.command(
+        name="show", description="One theory: its claim, the moments it cites, its source, its polls here"
+    )
+    @app_commands.describe(theory="The theory: start typing its name")
+    async def show(self, interaction: Interaction, theory: app_commands.Transform[str, MemberText("theory")]) -> None:
+        guild = guild_id(interaction)
+        entry = find_theory(theory, await self.catalog(guild))
+        await send_answer(interaction, await self.theory_answer(guild, entry))
+
+    @show.autocomplete("theory")
+    async def show_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        try:
+            wanted = fold(str(current))
+            return [
+                app_commands.Choice(name=shorten(e.title, CHOICE_NAME_LIMIT), value=e.key)
+                for e in await self.catalog(guild_id(interaction))
+                if wanted in fold(e.title) or wanted in e.key
+            ][:CHOICES_LIMIT]
+        except Exception:
+            log.exception("Autocomplete for /theory show failed")
+            return []
+
+    async def theory_answer(self, guild: int, entry: TheoryEntry) -> Answer:
+        evidence = [m.title for m in (self.bot.film.moment(i) for i in entry.evidence) if m is not None]
+        history = await self.bot.store.poll_results(guild, theory_key=entry.key)
+        return text.theory_answer(guild, entry, evidence, await self.standings(guild), history)
+
+    async def theory_answer_for_key(self, argument: str, guild_id: int | None) -> Answer | None:
+        guild, _, key = argument.partition(":")
+        if not guild.isdigit():
+            return None
+        entry = next((e for e in await self.catalog(int(guild)) if e.key == key), None)
+        return None if entry is None else await self.theory_answer(int(guild), entry)
+
+    # -- suggestions and their review --------------------------------------------------------------------------------
+
+    @app_commands.command(name="suggest", description="Suggest a theory; moderators review it before it can be polled")
+    @app_commands.describe(
+        title="A short name for your theory (3-80 characters)",
+        claim="What the theory says about the film (10-400 characters)",
+    )
+    async def suggest(
+        self,
+        interaction: Interaction,
+        title: app_commands.Transform[str, MemberText("title", TITLE_MIN, TITLE_MAX)],
+        claim: app_commands.Transform[str, MemberText("claim", CLAIM_MIN, CLAIM_MAX)],
+    ) -> None:
+        guild = guild_id(interaction)
+        store = self.bot.store
+        existing = [t.title for t in self.bot.film.theories] + await store.member_theory_titles(guild)
+        title, claim = check_suggestion(title, claim, existing)
+        added = await store.add_member_theory(guild, title, claim, interaction.user.id, self.bot.now())
+        if added is None:  # another member took the title a moment ago
+            raise UserError(errors.TITLE_JUST_TAKEN)
+        await interaction.response.send_message(text.suggestion_thanks(added.id), ephemeral=True)
+
+    @app_commands.command(name="review", description="Moderators: approve or reject members' suggested theories")
+    @moderators_only
+    async def review(self, interaction: Interaction) -> None:
+        content, embed, view = await self.review_page(guild_id(interaction), await policy_for(interaction))
+        if embed is None or view is None:
+            await interaction.response.send_message(content, ephemeral=True)
+        else:
+            await interaction.response.send_message(content or None, embed=embed, view=view, ephemeral=True)
+
+    async def review_page(
+        self, guild: int, policy: Policy, note: str = ""
+    ) -> tuple[str, discord.Embed | None, discord.ui.View | None]:
+        """The oldest waiting suggestion with its buttons, or a note that the queue is empty."""
+        store = self.bot.store
+        waiting = await store.member_theories(guild, Review.PENDING, limit=1)
+        if not waiting:
+            return text.review_empty(note), None, None
+        theory = waiting[0]
+        answer = text.review_answer(theory, await store.count_member_theories(guild, Review.PENDING))
+        embed = private_embeds(answer, policy)[0]
+        view = discord.ui.View(timeout=None)
+        view.add_item(review_button(theory.id, approve=True))
+        view.add_item(review_button(theory.id, approve=False))
+        return note, embed, view
+
+    async def review_pressed(self, interaction: Interaction, theory_id: int, approve: bool) -> None:
+        require_moderator(interaction)
+        guild = guild_id(interaction)
+        if await self.bot.store.member_theory(guild, theory_id) is None:
+            raise UserError(errors.NO_SUCH_SUGGESTION)
+        decision = Review.APPROVED if approve else Review.REJECTED
+        done = await self.bot.store.review_member_theory(
+            guild, theory_id, decision, interaction.user.id, self.bot.now()
+        )
+        note = text.review_note(theory_id, approve, done)
+        content, embed, view = await self.review_page(guild, await policy_for(interaction), note)
+        await interaction.response.edit_message(content=content, embed=embed, view=view)
+
+    # -- polls -------------------------------------------------------------------------------------------------------
+
+    @app_commands.command(name="poll", description="Moderators: open a poll on 2-10 theories in this channel")
+    @app_commands.describe(
+        theories="Theory names, comma-separated; suggestions complete the last one. Default: all approved (max 10)",
+        hours=f"How long it stays open, in hours ({MIN_HOURS}-{MAX_HOURS}, default {DEFAULT_HOURS})",
+        hidden_results="Hide the counts until the poll closes (default: results are live)",
+    )
+    @moderators_only
+    async def poll(
+        self,
+        interaction: Interaction,
+        theories: app_commands.Transform[str, MemberText("list of theories")] | None = None,
+        hours: app_commands.Range[int, MIN_HOURS, MAX_HOURS] = DEFAULT_HOURS,
+        hidden_results: bool = False,
+    ) -> None:
+        guild = guild_id(interaction)
+        if interaction.channel_id is None:
+            raise UserError(errors.CHANNEL_UNKNOWN)
+        if not MIN_HOURS <= hours <= MAX_HOURS:
+            raise UserError(errors.poll_hours(MIN_HOURS, MAX_HOURS))
+        require_bot_can_update_poll(interaction)  # it must edit the message when the poll closes
+        chosen = choose_theories(theories, await self.catalog(guild))
+        opened = self.bot.now()
+        poll = await self.bot.store.create_poll(
+            guild,
+            interaction.channel_id,
+            interaction.user.id,
+            hidden=hidden_results,
+            created_at=opened,
+            closes_at=opened + timedelta(hours=hours),
+            options=[(e.key, shorten(e.title, OPTION_TITLE_LIMIT), e.level) for e in chosen],
+        )
+        embeds, view = self.poll_message(poll, {}, await policy_for(interaction))
+        try:
+            response = await interaction.response.send_message(embeds=embeds, view=view)
+        except Exception:  # no message, no poll: nothing would ever show or close it
+            await self.bot.store.delete_poll(poll.id)
+            raise
+        message = response.resource
+        if not isinstance(message, discord.InteractionMessage):
+            message = await interaction.original_response()
+        await self.bot.store.set_poll_message(poll.id, message.id)
+        self.closer.wake()
+        await self.open_thread(interaction, message, poll.id)
+        fresh = await self.bot.store.poll(poll.id)
+        if fresh is not None and fresh.closed_at is not None:  # closed before its message id was known
+            await self.show_final(fresh)
+
+    @poll.autocomplete("theories")
+    async def theories_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        try:
+            pairs = complete_last(str(current), await self.catalog(guild_id(interaction)))
+            return [app_commands.Choice(name=name, value=value) for name, value in pairs]
+        except Exception:
+            log.exception("Autocomplete for /theory poll failed")
+            return []
+
+    async def open_thread(self, interaction: Interaction, message: discord.Message, poll_id: int) -> None:
+        """A discussion thread on the poll, where the channel has threads (text channels); where the bot may not start
+        one, the moderator is told what to grant."""
+        channel = interaction.channel
+        if not isinstance(channel, discord.TextChannel):
+            return
+        short = bot_lacks(interaction, Job.OPEN_THREAD)
+        if short:
+            await interaction.followup.send(errors.no_thread(poll_id, short), ephemeral=True)
+            return
+        try:
+            await message.create_thread(name=text.thread_name(poll_id))
+        except discord.HTTPException as exc:
+            refused, short = explain_refusal(self.bot, channel.id, exc, Job.OPEN_THREAD)
+            log.warning("Could not open a discussion thread for theory poll #%d: %s", poll_id, exc)
+            if short:
+                await interaction.followup.send(errors.no_thread(poll_id, short, refused), ephemeral=True)
+
+    def poll_message(
+        self, poll: Poll, counts: dict[int, int], policy: Policy
+    ) -> tuple[list[discord.Embed], discord.ui.View]:
+        """The poll's embeds and its buttons (disabled once it is closed), "Reveal to me" where text is left out."""
+        answer = text.poll_message(poll, counts)
+        return answer_embeds(answer, policy), with_reveal(answer, policy, self.vote_buttons(poll, counts))
+
+    def vote_buttons(self, poll: Poll, counts: dict[int, int]) -> discord.ui.View:
+        view = discord.ui.View(timeout=None)
+        winners = {poll.options[i].position for i in leaders([counts.get(o.position, 0) for o in poll.options])}
+        for option, row in zip(poll.options, button_rows(len(poll.options)), strict=True):
+            style = discord.ButtonStyle.primary
+            if poll.closed:
+                style = discord.ButtonStyle.success if option.position in winners else discord.ButtonStyle.secondary
+            view.add_item(vote_button(poll.id, option.position, row=row, disabled=poll.closed, style=style))
+        return view
+
+    async def guild_poll(self, interaction: Interaction, poll_id: int) -> Poll:
+        poll = await self.bot.store.poll(poll_id)
+        if poll is None or poll.guild_id != interaction.guild_id:
+            raise UserError(errors.no_such_poll(poll_id))
+        return await self.settle(poll)
+
+    async def settle(self, poll: Poll) -> Poll:
+        """A poll past its deadline is closed, even if the closer has not reached it yet."""
+        if poll.closed_at is None and not poll.is_open(self.bot.now()):
+            await self.close_and_show(poll, poll.closes_at)
+            return replace(poll, closed_at=poll.closes_at)
+        return poll
+
+    async def close_and_show(self, poll: Poll, closed_at: datetime) -> bool:
+        """Close a poll and edit its message into the final results; False if someone else closed it first."""
+        if not await self.bot.store.close_poll(poll.id, closed_at):
+            return False
+        self.closer.wake()
+        await self.show_final(replace(poll, closed_at=closed_at))
+        return True
+
+    async def final_picture(self, poll: Poll, counts: dict[int, int], policy: Policy) -> list[discord.File]:
+        """A closed poll's results chart for its message (none if it could not be drawn: the text says the same)."""
+        picture = await answer_picture(text.poll_message(poll, counts), policy)
+        return [picture] if picture is not None else []
+
+    async def show_final(self, poll: Poll) -> str | None:
+        """Edit a closed poll's message into its results. Where Discord refuses, the real cause is logged once and
+        returned in words for the moderator (the next press on the message's buttons then retires them)."""
+        if poll.message_id is None:
+            return errors.POLL_NEVER_POSTED
+        counts = await self.bot.store.tallies(poll.id)
+        policy = await policy_of(self.bot, poll.guild_id, poll.channel_id)
+        embeds, view = self.poll_message(poll, counts, policy)
+        attach = can_attach_files(self.bot, poll.channel_id)
+        pictures = await self.final_picture(poll, counts, policy) if attach else []
+        channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
+        message = channel.get_partial_message(poll.message_id)
+        try:
+            try:
+                await message.edit(embeds=embeds, view=view, attachments=pictures)
+            except discord.HTTPException as exc:
+                # Refused for the file (too large, or Attach Files taken away since): the results still go up, as text.
+                for_the_file = exc.status == 413 or (
+                    exc.status == 403 and not can_attach_files(self.bot, poll.channel_id)
+                )
+                if not pictures or not for_the_file:
+                    raise
+                log.warning("Theory poll #%d: its picture was refused (%s); showing the results as text", poll.id, exc)
+                await message.edit(embeds=embeds, view=view)
+        except discord.HTTPException as exc:
+            refused, short = explain_refusal(self.bot, poll.channel_id, exc, Job.UPDATE_POLL)
+            log.warning(
+                "Theory poll #%d is closed, but its message %d in channel %d could not show the results: %s%s (%s)",
+                poll.id,
+                poll.message_id,
+                poll.channel_id,
+                refused.value,
+                f"; the bot lacks {', '.join(n.label for n in short.missing)} there" if short else "",
+                exc,
+            )
+            return errors.poll_not_updated(refused, short)
+        return None
+
+    async def vote_pressed(self, interaction: Interaction, poll_id: int, position: int) -> None:
+        """A vote button: vote, move the vote, or withdraw it; refused politely once the poll is closed."""
+        poll = await self.bot.store.poll(poll_id)
+        option = poll.option(position) if poll is not None else None
+        if poll is None or option is None:
+            raise UserError(errors.POLL_GONE)
+        if poll.guild_id != interaction.guild_id:
+            raise UserError(errors.OTHER_SERVER)
+        if poll.message_id is None:
+            raise UserError(errors.POLL_NOT_READY)
+        if interaction.message is None or interaction.message.id != poll.message_id:
+            raise UserError(errors.NOT_THIS_POLL)
+        outcome = VoteOutcome.CLOSED
+        if poll.closed_at is None:
+            outcome = await self.bot.store.vote(poll.id, interaction.user.id, position, self.bot.now())
+        policy = await policy_for(interaction)
+        if outcome is VoteOutcome.CLOSED:
+            await self.refuse_closed(interaction, await self.settle_quietly(poll), policy)
+            return
+        note = text.vote_note(option, outcome, poll.hidden)
+        if poll.hidden:
+            await send_note(interaction, note, policy=policy)
+            return
+        counts = await self.bot.store.tallies(poll.id)
+        await interaction.response.edit_message(embeds=answer_embeds(text.poll_message(poll, counts), policy))
+        await send_note(interaction, note, policy=policy)
+
+    async def settle_quietly(self, poll: Poll) -> Poll:
+        """The closed version of a poll a vote was refused on: closed here if its deadline passed a moment ago.
+
+        The message is then updated by the refusal itself, so no separate edit is made.
+        """
+        if poll.closed_at is not None:
+            return poll
+        fresh = await self.bot.store.poll(poll.id)
+        if fresh is not None and fresh.closed_at is not None:
+            return fresh
+        if await self.bot.store.close_poll(poll.id, poll.closes_at):
+            self.closer.wake()
+        return replace(poll, closed_at=poll.closes_at)
+
+    async def refuse_closed(self, interaction: Interaction, poll: Poll, policy: Policy) -> None:
+        """Votes on a closed poll are refused; the pressed message is brought up to date with the final results."""
+        counts = await self.bot.store.tallies(poll.id)
+        embeds, view = self.poll_message(poll, counts, policy)
+        # Drawn before the response (tens of milliseconds, in a worker thread): well inside Discord's 3 seconds.
+        pictures = await self.final_picture(poll, counts, policy)
+        await interaction.response.edit_message(embeds=embeds, view=view, attachments=pictures)
+        await interaction.followup.send(text.closed_refusal(poll), ephemeral=True)
+
+    @app_commands.command(name="close", description="Moderators: close a poll now and show its final results")
+    @app_commands.describe(poll="The poll to close: pick one of this server's open polls")
+    @moderators_only
+    async def close(self, interaction: Interaction, poll: int) -> None:
+        found = await self.guild_poll(interaction, poll)
+        if found.closed_at is not None:
+            raise UserError(errors.poll_already_closed(found.id))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        closed_at = self.bot.now()
+        closed = await self.bot.store.close_poll(found.id, closed_at)
+        failure = None
+        if closed:
+            self.closer.wake()
+            failure = await self.show_final(replace(found, closed_at=closed_at))
+        await interaction.edit_original_response(content=text.close_note(found.id, closed=closed, failure=failure))
+
+    @app_commands.command(name="results", description="A poll's results, or without a poll this server's standings")
+    @app_commands.describe(poll="A poll of this server; leave empty for the all-time standings")
+    async def results(self, interaction: Interaction, poll: int | None = None) -> None:
+        guild = guild_id(interaction)
+        if poll is None:
+            await send_answer(interaction, await self.standings_answer(guild))
+            return
+        found = await self.guild_poll(interaction, poll)
+        if found.hidden and found.closed_at is None:
+            voters = await self.bot.store.voter_count(found.id)
+            await interaction.response.send_message(text.hidden_results(found, voters), ephemeral=True)
+            return
+        await send_answer(interaction, await self.poll_answer(found))
+
+    @close.autocomplete("poll")
+    async def open_poll_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
+        return await self.poll_choices(interaction, str(current), open_only=True)
+
+    @results.autocomplete("poll")
+    async def any_poll_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
+        return await self.poll_choices(interaction, str(current), open_only=False)
+
+    async def poll_choices(
+        self, interaction: Interaction, current: str, *, open_only: bool
+    ) -> list[app_commands.Choice[int]]:
+        """This server's polls, newest first, described without any theory text."""
+        try:
+            wanted = current.strip().lstrip("#")
+            summaries = await self.bot.store.poll_summaries(guild_id(interaction), open_only=open_only, limit=100)
+            return [
+                app_commands.Choice(name=text.poll_choice_name(s), value=s.id)
+                for s in summaries
+                if not wanted or wanted in str(s.id)
+            ][:CHOICES_LIMIT]
+        except Exception:
+            log.exception("Autocomplete for a poll option failed")
+            return []
+
+    async def poll_answer(self, poll: Poll) -> Answer:
+        return text.poll_results(poll, await self.bot.store.tallies(poll.id))
+
+    async def poll_answer_for_key(self, argument: str, guild_id: int | None) -> Answer | None:
+        poll = await self.bot.store.poll(int(argument))
+        if poll is None:
+            return None
+        if poll.guild_id != guild_id:
+            raise UserError(errors.OTHER_SERVER)
+        return await self.poll_answer(await self.settle(poll))
+
+    async def standings_answer(self, guild: int) -> Answer:
+        standings = rank_standings(await self.bot.store.closed_option_votes(guild))
+        numbers = {entry.key: number for number, entry in enumerate(await self.catalog(guild), start=1)}
+        return text.standings_answer(guild, standings, numbers)
+
+    async def standings_answer_for_key(self, argument: str, guild_id: int | None) -> Answer | None:
+        return await self.standings_answer(int(argument)) if argument.isdigit() else None
