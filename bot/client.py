@@ -89,6 +89,12 @@ class StrangersBot(commands.Bot):
         return True
 
     async def close(self) -> None:
+        # discord.py leaves the wait that follows a READY running when a client closes; closed within
+        # guild_ready_timeout of a READY (at start-up or after a new session), it would then dispatch on_ready
+        # on a closed client and fail in the background. Stop that wait first.
+        pending_ready = self._connection._ready_task
+        if pending_ready is not None:
+            pending_ready.cancel()
         await super().close()
         store = getattr(self, "store", None)
         if store is not None:

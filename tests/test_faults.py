@@ -42,6 +42,22 @@ async def test_invalid_session_op9_bot_identifies_again(bot, discord_api: StandI
     await _answers_film(discord_api)
 
 
+async def test_closing_just_after_a_new_session_leaves_nothing_running(discord_api: StandIn, settings) -> None:
+    """discord.py waits guild_ready_timeout after a READY before on_ready; a bot closed during that wait (SIGTERM
+    just after a reconnect) must stop it, not leave it to dispatch on a closed client."""
+    from bot_under_test import running_bot
+
+    async with running_bot(discord_api, settings) as running:
+        running._connection.guild_ready_timeout = 30  # make the wait after the next READY long enough to close in
+        await discord_api.invalidate_session(resumable=False)
+        await discord_api.wait_until(lambda: discord_api.identifies == 2 and discord_api.connected.is_set())
+        await _answers_film(discord_api)  # the bot has read the READY that came before this interaction
+        waiting = running._connection._ready_task
+        assert waiting is not None and not waiting.done()
+    await asyncio.wait({waiting}, timeout=10)
+    assert waiting.done() and (waiting.cancelled() or waiting.exception() is None)
+
+
 async def test_rate_limited_callback_is_retried(bot, discord_api: StandIn) -> None:
     fault = discord_api.fail_next("POST", r"^/interactions/\d+/[^/]+/callback$", 429, retry_after=0.05)
     await _answers_film(discord_api)
