@@ -329,3 +329,24 @@ class OptionVotes:
     title: str
     level: Level
     votes: int
+
+
+# -- members' own progress through the film -------------------------------------------------------------------------
+
+
+class Watched(StrEnum):
+    """How far a member says they have watched (the values are stored)."""
+
+    NOT_SEEN = "not_seen"
+    PART_WAY = "part_way"
+    SEEN_ALL = "seen_all"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One member's progress, the same in every server and DM: kept until they run /progress clear."""
+
+    user_id: int
+    watched: Watched
+    moment_id: str | None  # only with PART_WAY: the last moment they have seen
+    updated_at: datetime

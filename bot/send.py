@@ -14,7 +14,8 @@ import discord
 
 from .component_ids import parse_reveal, reveal_id
 from .components import PersistentButton
-from .models import OPEN, STRICTEST, Policy
+from .models import OPEN, STRICTEST, Level, Policy
+from .progress import reader_policy, seen_level
 from .render import errors
 from .render.answer import Answer
 from .render.limits import EmbedSpec, inline, pack_pages, render_pages
@@ -44,8 +45,33 @@ async def channel_policy(bot: StrangersBot, guild_id: int | None, channel: Any) 
 
 
 async def policy_for(interaction: discord.Interaction[StrangersBot]) -> Policy:
-    """The spoiler policy of the channel an interaction came from."""
+    """The spoiler policy of the channel an interaction came from, for what everyone there can read.
+
+    Where the server has not invited the bot (the app installed to a member's own account, used in a DM, a group DM
+    or another server) there is no server setting: the strictest policy applies.
+    """
+    if not interaction.is_guild_integration():
+        return STRICTEST
     return await channel_policy(interaction.client, interaction.guild_id, interaction.channel)
+
+
+def only_reader(interaction: discord.Interaction[StrangersBot]) -> bool:
+    """True in the member's DM with the bot, where every answer is read by them alone."""
+    return interaction.context.dm_channel
+
+
+async def seen_by(interaction: discord.Interaction[StrangersBot]) -> Level | None:
+    """The level the member's own progress lets them read plainly (None: they never said)."""
+    bot = interaction.client
+    return seen_level(await bot.store.progress(interaction.user.id), bot.film.moments)
+
+
+async def private_policy(interaction: discord.Interaction[StrangersBot], channel: Policy | None = None) -> Policy:
+    """The policy of an answer only this member reads (ephemeral, "Reveal to me", their DM with the bot): the
+    channel's level or the member's progress, whichever is higher. The one place progress is applied."""
+    if channel is None:
+        channel = await policy_for(interaction)
+    return reader_policy(channel, await seen_by(interaction))
 
 
 async def policy_of(bot: StrangersBot, guild_id: int, channel_id: int) -> Policy:
@@ -84,9 +110,13 @@ async def send_answer(
     ephemeral: bool = False,
     view: discord.ui.View | None = None,
 ) -> None:
-    """Render ``answer`` for the interaction's channel and send it, split over messages if it must be."""
+    """Render ``answer`` for the interaction's channel and send it, split over messages if it must be.
+
+    Public answers follow the channel; answers only the member reads also follow their progress.
+    """
     if policy is None:
-        policy = await policy_for(interaction)
+        private = ephemeral or only_reader(interaction)
+        policy = await (private_policy(interaction) if private else policy_for(interaction))
     pages = render_pages(answer.blocks, policy)
     messages = pack_pages(answer.title, pages, answer.footer)
     # Ephemeral answers too: the hidden-spoiler note points at the button, so the button must be there.
@@ -111,7 +141,7 @@ async def send_note(
 ) -> None:
     """A short private note (a confirmation), with the channel's policy applied to any theory text in it."""
     if policy is None:
-        policy = await policy_for(interaction)
+        policy = await private_policy(interaction)
     text = note_text(blocks, policy)
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=True)
@@ -142,4 +172,7 @@ class RevealButton(PersistentButton, template=r"reveal:(?s:.*)"):
         if answer is None:
             await interaction.response.send_message(errors.ANSWER_GONE, ephemeral=True)
             return
-        await send_answer(interaction, answer, policy=OPEN, ephemeral=True)
+        # Everything, plainly; for a member who said how far they have watched, what lies beyond it stays in bars.
+        seen = await seen_by(interaction)
+        policy = OPEN if seen is None else for_one_reader(reader_policy(await policy_for(interaction), seen))
+        await send_answer(interaction, answer, policy=policy, ephemeral=True)

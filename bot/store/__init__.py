@@ -8,11 +8,12 @@ from __future__ import annotations
 from .base import StoreBase, StoreError
 from .film import FilmStore
 from .policies import PolicyStore
+from .progress import ProgressStore
 from .quotes import QuoteStore
 from .theories import TheoryStore
 
 
-class Store(FilmStore, PolicyStore, QuoteStore, TheoryStore, StoreBase):
+class Store(FilmStore, PolicyStore, ProgressStore, QuoteStore, TheoryStore, StoreBase):
     """Everything the bot keeps: the film's facts and each server's data."""
 
 

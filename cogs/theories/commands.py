@@ -60,6 +60,8 @@ log = logging.getLogger(__name__)
 
 
 @app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)
+@app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
 class Theories(
     commands.GroupCog,
     name=COG_NAME,
