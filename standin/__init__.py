@@ -12,7 +12,7 @@ The real discord.py client talks to it over HTTP and a websocket on 127.0.0.1. I
 
 from __future__ import annotations
 
-from .messages import message_buttons, message_text
+from .messages import ReadablePart, message_buttons, message_text, readable_parts, v2_text
 from .pointing import address_env, point_from_env, pointed_at
 from .reply import Reply
 from .server import StandIn
@@ -23,6 +23,7 @@ __all__ = [
     "ChannelType",
     "Guild",
     "Perm",
+    "ReadablePart",
     "Reply",
     "StandIn",
     "User",
@@ -32,4 +33,6 @@ __all__ = [
     "message_text",
     "point_from_env",
     "pointed_at",
+    "readable_parts",
+    "v2_text",
 ]

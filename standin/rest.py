@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import rules
+from . import components_v2, rules
 from .core import API_PREFIX
 from .faults import Fault, fault_response
 from .gateway import Gateway
@@ -167,8 +167,16 @@ class Rest(Gateway):
 
     # -- messages --------------------------------------------------------------------------------------------------
 
+    def _validate(self, data: dict, flags: int, *, creating: bool) -> None:
+        """Discord's rules for a message body; a V2 body (IS_COMPONENTS_V2) by the V2 rules."""
+        components_v2.validate_v2(data, flags, creating=creating)
+        if components_v2.is_v2(flags):
+            rules.validate_message({k: v for k, v in data.items() if k != "components"}, creating=False)
+        else:
+            rules.validate_message(data, creating=creating)
+
     def _new_message(self, channel_id: int, data: dict, *, interaction: dict | None = None) -> dict:
-        rules.validate_message(data)
+        self._validate(data, int(data.get("flags") or 0), creating=True)
         found = self.world.find_channel(channel_id)
         message: dict[str, Any] = {
             "id": str(snowflake()),
@@ -211,10 +219,15 @@ class Rest(Gateway):
             self.problem(f"message {message['id']} would ping {mentions}")
 
     def _edit(self, message: dict, data: dict) -> dict:
-        rules.validate_message(data, creating=False)
-        for key in ("content", "embeds", "components", "flags", "allowed_mentions"):
+        flags = components_v2.edited_flags(int(message.get("flags") or 0), data)
+        self._validate(data, flags, creating=False)
+        edited = dict(message)
+        for key in ("content", "embeds", "components", "allowed_mentions"):
             if key in data:
-                message[key] = data[key] if data[key] is not None else ([] if key != "content" else "")
+                edited[key] = data[key] if data[key] is not None else ([] if key != "content" else "")
+        edited["flags"] = flags
+        components_v2.check_result(edited)
+        message.update(edited)
         message["edited_timestamp"] = iso_now()
         self._check_pings(message)
         return message

@@ -15,6 +15,8 @@ class Answer:
     footer: str = ""  # spoiler-free too
     # "kind:argument": lets the "Reveal to me" button rebuild this answer later, even after a restart.
     reveal_key: str | None = None
+    # True: sent as a Components V2 layout (one container per unit), where that reads better than embeds.
+    layout: bool = False
 
     def segments(self) -> list[Segment]:
         return [seg for block in self.blocks for seg in block]

@@ -48,6 +48,7 @@ def film_card(data: FilmData) -> Answer:
             [bold("Also by the director"), Segment(", ".join(f.director_known_for))],
         ],
         footer="Spoiler-free. Try /plot, /character, /ask or /ending.",
+        layout=True,
     )
 
 
@@ -89,6 +90,7 @@ def moment_answer(data: FilmData, moment: Moment) -> Answer:
         blocks=blocks,
         footer=f"Moment {moment.position} of {len(moments)} · spoiler level: {moment.spoiler.label}",
         reveal_key=f"moment:{moment.id}",
+        layout=True,
     )
 
 
@@ -215,4 +217,5 @@ def ending_answer(data: FilmData) -> Answer:
         blocks=blocks,
         footer="Everything here is at spoiler level ending.",
         reveal_key="ending:all",
+        layout=True,
     )
