@@ -246,11 +246,12 @@ def _split(text: str) -> list[str]:
 
 
 def title_text(title: str) -> str:
-    return f"### {escape(shorten(title, TITLE_BUDGET))}"
+    """A heading; a ``#`` after the marker cannot start one, so it needs no escape ("Theory poll #3")."""
+    return f"### {escape(shorten(title, TITLE_BUDGET)).replace(chr(92) + '#', '#')}"
 
 
 def footer_text(footer: str) -> str:
-    return f"-# {escape(shorten(footer, FOOTER_BUDGET))}"
+    return f"-# {escape(shorten(footer, FOOTER_BUDGET)).replace(chr(92) + '#', '#')}"
 
 
 def pack(

@@ -32,12 +32,10 @@ from bot.polls import (
     TITLE_MIN,
     Standing,
     TheoryEntry,
-    button_rows,
     check_suggestion,
     choose_theories,
     complete_last,
     find_theory,
-    leaders,
     member_key,
     rank_standings,
 )
@@ -45,10 +43,11 @@ from bot.render import errors
 from bot.render import theories as text
 from bot.render.answer import Answer
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
+from bot.render.poll_layout import poll_layout
 from bot.search import fold
-from bot.send import answer_embeds, policy_for, policy_of, private_embeds, send_answer, send_note, with_reveal
+from bot.send import layout_view, policy_for, policy_of, private_embeds, send_answer, send_note
 
-from .buttons import COG_NAME, ReviewButton, VoteButton, review_button, vote_button
+from .buttons import COG_NAME, ReviewButton, VoteButton, review_button
 from .closer import PollCloser
 
 if TYPE_CHECKING:
@@ -245,9 +244,9 @@ class Theories(
             closes_at=opened + timedelta(hours=hours),
             options=[(e.key, shorten(e.title, OPTION_TITLE_LIMIT), e.level) for e in chosen],
         )
-        embeds, view = self.poll_message(poll, {}, await policy_for(interaction))
+        view = self.poll_view(poll, {}, await policy_for(interaction))
         try:
-            response = await interaction.response.send_message(embeds=embeds, view=view)
+            response = await interaction.response.send_message(view=view)
         except Exception:  # no message, no poll: nothing would ever show or close it
             await self.bot.store.delete_poll(poll.id)
             raise
@@ -281,22 +280,10 @@ class Theories(
         except discord.HTTPException:
             log.warning("Could not open a discussion thread for theory poll #%d", poll_id, exc_info=True)
 
-    def poll_message(
-        self, poll: Poll, counts: dict[int, int], policy: Policy
-    ) -> tuple[list[discord.Embed], discord.ui.View]:
-        """The poll's embeds and its buttons (disabled once it is closed), "Reveal to me" where text is left out."""
-        answer = text.poll_message(poll, counts)
-        return answer_embeds(answer, policy), with_reveal(answer, policy, self.vote_buttons(poll, counts))
-
-    def vote_buttons(self, poll: Poll, counts: dict[int, int]) -> discord.ui.View:
-        view = discord.ui.View(timeout=None)
-        winners = {poll.options[i].position for i in leaders([counts.get(o.position, 0) for o in poll.options])}
-        for option, row in zip(poll.options, button_rows(len(poll.options)), strict=True):
-            style = discord.ButtonStyle.primary
-            if poll.closed:
-                style = discord.ButtonStyle.success if option.position in winners else discord.ButtonStyle.secondary
-            view.add_item(vote_button(poll.id, option.position, row=row, disabled=poll.closed, style=style))
-        return view
+    def poll_view(self, poll: Poll, counts: dict[int, int], policy: Policy) -> discord.ui.LayoutView:
+        """The poll as a V2 message: one section per theory with its vote button beside it (disabled once closed),
+        "Reveal to me" where the channel's style leaves text out."""
+        return layout_view(poll_layout(poll, counts, policy))
 
     async def guild_poll(self, interaction: Interaction, poll_id: int) -> Poll:
         poll = await self.bot.store.poll(poll_id)
@@ -325,10 +312,11 @@ class Theories(
             return False
         counts = await self.bot.store.tallies(poll.id)
         policy = await policy_of(self.bot, poll.guild_id, poll.channel_id)
-        embeds, view = self.poll_message(poll, counts, policy)
+        view = self.poll_view(poll, counts, policy)
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
         try:
-            await channel.get_partial_message(poll.message_id).edit(embeds=embeds, view=view)
+            # content and embeds cleared: a poll posted before polls were V2 becomes one (V2 allows neither).
+            await channel.get_partial_message(poll.message_id).edit(content=None, embeds=[], view=view)
         except discord.HTTPException as exc:
             log.warning(
                 "Theory poll #%d is closed, but its message %d in channel %d could not show the results (%s)",
@@ -364,7 +352,7 @@ class Theories(
             await send_note(interaction, note, policy=policy)
             return
         counts = await self.bot.store.tallies(poll.id)
-        await interaction.response.edit_message(embeds=answer_embeds(text.poll_message(poll, counts), policy))
+        await interaction.response.edit_message(content=None, embeds=[], view=self.poll_view(poll, counts, policy))
         await send_note(interaction, note, policy=policy)
 
     async def settle_quietly(self, poll: Poll) -> Poll:
@@ -384,8 +372,7 @@ class Theories(
     async def refuse_closed(self, interaction: Interaction, poll: Poll, policy: Policy) -> None:
         """Votes on a closed poll are refused; the pressed message is brought up to date with the final results."""
         counts = await self.bot.store.tallies(poll.id)
-        embeds, view = self.poll_message(poll, counts, policy)
-        await interaction.response.edit_message(embeds=embeds, view=view)
+        await interaction.response.edit_message(content=None, embeds=[], view=self.poll_view(poll, counts, policy))
         await interaction.followup.send(text.closed_refusal(poll), ephemeral=True)
 
     @app_commands.command(name="close", description="Moderators: close a poll now and show its final results")
