@@ -350,3 +350,16 @@ class Progress:
     watched: Watched
     moment_id: str | None  # only with PART_WAY: the last moment they have seen
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HiddenMessage:
+    """A member's message a moderator re-posted behind spoiler bars (its text is not kept)."""
+
+    guild_id: int
+    channel_id: int
+    message_id: int
+    repost_id: int
+    author_id: int
+    moderator_id: int
+    hidden_at: datetime

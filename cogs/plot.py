@@ -141,16 +141,8 @@ class Plot(commands.Cog):
     @app_commands.command(name="ask", description="Ask a question about the film in your own words.")
     @app_commands.describe(question="Your question, e.g. “who plays Harry?” or “what song plays at the end?”")
     async def ask(self, interaction: Interaction, question: app_commands.Transform[str, QuestionText]) -> None:
-        query = self.bot.searcher.parse(question)
-        hits = await self.bot.store.search(query.match)
-        best = self.bot.searcher.best(hits, query.terms, limit=1 + RELATED)
-        refs = film.fit_refs([(h.kind, h.ref) for h in best])
-        answer = film.ask_answer(self.data, refs, question) if refs else None
-        if answer is None:
-            near = [(h.kind, h.ref) for h in self.bot.searcher.near_misses(hits, query.terms)]
-            await send_answer(interaction, film.no_match_answer(self.data, question, near), ephemeral=True)
-            return
-        await send_answer(interaction, answer)
+        answer, found = await answer_question(self.bot, question)
+        await send_answer(interaction, answer, ephemeral=not found)
 
     # ------------------------------------------------------------------------------------------------ /ending
 
@@ -161,6 +153,19 @@ class Plot(commands.Cog):
     @app_commands.command(name="ending", description="The ending explained: what happens, and what it might mean.")
     async def ending(self, interaction: Interaction) -> None:
         await send_answer(interaction, film.ending_answer(self.data))
+
+
+async def answer_question(bot: StrangersBot, question: str) -> tuple[Answer, bool]:
+    """/ask's answer to a question (also "Ask about this"), and whether the facts matched it."""
+    query = bot.searcher.parse(question)
+    hits = await bot.store.search(query.match)
+    best = bot.searcher.best(hits, query.terms, limit=1 + RELATED)
+    refs = film.fit_refs([(h.kind, h.ref) for h in best])
+    answer = film.ask_answer(bot.film, refs, question) if refs else None
+    if answer is None:
+        near = [(h.kind, h.ref) for h in bot.searcher.near_misses(hits, query.terms)]
+        return film.no_match_answer(bot.film, question, near), False
+    return answer, True
 
 
 async def setup(bot: StrangersBot) -> None:

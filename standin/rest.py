@@ -17,7 +17,9 @@ from .gateway import Gateway
 from .messages import EPHEMERAL, message_text
 from .reply import Reply
 from .responses import error_response, json_response
-from .world import Channel, ChannelType, Guild, World, iso_now, snowflake
+from .world import Channel, ChannelType, Guild, Perm, World, iso_now, snowflake
+
+MANAGE_MESSAGES = Perm.MANAGE_MESSAGES
 
 Handler = Callable[[web.Request, re.Match[str]], Awaitable[web.Response]]
 
@@ -255,10 +257,19 @@ class Rest(Gateway):
         return json_response(self._edit(message, await request.json()))
 
     async def _delete_message(self, request: web.Request, m: re.Match[str]) -> web.Response:
-        if self._stored(m) is None:
+        message = self._stored(m)
+        if message is None:
             return error_response(404, 10008, "Unknown Message")
+        if message["author"]["id"] != str(self.world.bot.id) and not self._bot_may(int(m["channel"]), MANAGE_MESSAGES):
+            return error_response(403, 50013, "Missing Permissions")
         del self.messages[int(m["message"])]
         return web.Response(status=204)
+
+    def _bot_may(self, channel_id: int, permission: int) -> bool:
+        """Whether the bot's roles in the channel's server grant ``permission`` (no channel overwrites modelled)."""
+        found = self.world.find_channel(channel_id)
+        bot = found[0].member(self.world.bot.id) if found else None
+        return bool(found and bot and found[0].permissions_of(bot) & permission)
 
     async def _get_channel(self, request: web.Request, m: re.Match[str]) -> web.Response:
         found = self.world.find_channel(int(m["channel"]))

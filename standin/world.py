@@ -59,6 +59,17 @@ EVERYONE_PERMS = (
     | Perm.SEND_MESSAGES_IN_THREADS
 )
 ALL_PERMS = (1 << 51) - 1
+# What the bot asks for when invited (the README's invite link): View Channels, Send Messages, Send Messages in
+# Threads, Create Public Threads, Embed Links, Read Message History, and Manage Messages for "Hide spoilers".
+INVITE_PERMISSIONS = (
+    Perm.VIEW_CHANNEL
+    | Perm.SEND_MESSAGES
+    | Perm.SEND_MESSAGES_IN_THREADS
+    | Perm.CREATE_PUBLIC_THREADS
+    | Perm.EMBED_LINKS
+    | Perm.READ_MESSAGE_HISTORY
+    | Perm.MANAGE_MESSAGES
+)
 
 
 class ChannelType(IntEnum):
@@ -310,16 +321,7 @@ class World:
         moderator = User(new_id(), "moderator")
         member = User(new_id(), "member")
         mod_role = Role(new_id(), "Moderators", Perm.MANAGE_CHANNELS | Perm.MANAGE_MESSAGES | Perm.MANAGE_THREADS, 1)
-        bot_role = Role(
-            new_id(),
-            "Strangers Bot",
-            Perm.SEND_MESSAGES
-            | Perm.EMBED_LINKS
-            | Perm.CREATE_PUBLIC_THREADS
-            | Perm.SEND_MESSAGES_IN_THREADS
-            | Perm.READ_MESSAGE_HISTORY,
-            2,
-        )
+        bot_role = Role(new_id(), "Strangers Bot", INVITE_PERMISSIONS, 2)
         category = Channel(new_id(), "film-talk", ChannelType.CATEGORY, guild_id=gid)
         general = Channel(new_id(), "general", parent_id=category.id, position=1, guild_id=gid)
         channels = [
