@@ -17,7 +17,7 @@ from standin import Channel, ChannelType, Reply, StandIn, User, World
 from standin.harness import running_client
 from standin.world import fixed_ids
 
-from .parse import Action, CommandLine, parse_line
+from .parse import Action, CommandLine, parse_line, parse_menu
 from .render import Screen
 
 # How the demo server is set up on first run: channel name -> (allowed level, style).
@@ -33,6 +33,8 @@ Type a slash command as in Discord, e.g.  /plot moment: diner   /ask question: w
   in #spoilers                      switch channel (#general, #spoilers, #ending-talk, #general-thread, ...)
   click N                           press button N of the last answer
   reveal | reveal N                 show the spoilers of the last answer (all, or number N)
+  say TEXT                          write a message in this channel as yourself (numbered: message 1, 2, ...)
+  menu "Ask about this" on N        run a message menu on message N ("Hide spoilers" too, as a moderator)
   commands                          list the bot's commands
   quit                              leave"""
 
@@ -52,6 +54,7 @@ class Playground:
         self.standin = standin
         self.here = Where(standin.world.member, standin.channel("general"))
         self.screen = Screen(names=_names(standin))
+        self.said: list[dict] = []  # messages written with "say", numbered from 1 for "menu ... on N"
 
     @property
     def prompt(self) -> str:
@@ -101,6 +104,17 @@ class Playground:
             return self.screen.reveal(int(arg) if arg.isdigit() else None)
         if action.verb == "click":
             return await self._click(action.argument)
+        if action.verb == "say":
+            if not action.argument.strip():
+                raise PlaygroundError("say what? e.g. say who plays harry?")
+            self.said.append(self.standin.post(action.argument, user=self.here.user, channel=self.here.channel))
+            return f"[message {len(self.said)}] {self.here.user.name}: {action.argument}"
+        if action.verb == "menu":
+            name, number = parse_menu(action.argument)
+            if not 1 <= number <= len(self.said):
+                raise PlaygroundError(f"there is no message {number} (say something first; there are {len(self.said)})")
+            reply = await self.standin.menu(name, self.said[number - 1], user=self.here.user)
+            return self.screen.show(await self._settled(reply))
         raise PlaygroundError("type help")  # quit is handled by the caller
 
     def schema(self, path: tuple[str, ...]) -> list[dict[str, Any]]:

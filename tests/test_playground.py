@@ -184,3 +184,24 @@ async def test_tab_completion_uses_the_registered_commands_and_the_bots_autocomp
     assert completions(pg, "e", "/spoilers set channel: #general allowed: e", ask) == ["ending"]
     assert completions(pg, "the-d", "/plot moment: the-d", ask) == ["the-diner"]
     assert completions(pg, "as m", "as m", ask) == ["as moderator", "as member"]
+
+
+async def test_the_message_menus_from_the_prompt(tmp_path: Path) -> None:
+    script = tmp_path / "menus.txt"
+    script.write_text(
+        "say who plays harry?\n"
+        'menu "Ask about this" on 1\n'
+        "say harry is dead all along\n"
+        "as moderator\n"
+        "menu Hide spoilers on 2\n"
+        'menu "Ask about this" on 9\n'
+        "menu Ask about this\n"
+    )
+    steps = dict(_steps(await _run_script(script, tmp_path / "pg.db")))
+    assert steps["member@#general> say who plays harry?"] == "[message 1] member: who plays harry?"
+    asked = steps['member@#general> menu "Ask about this" on 1']
+    assert asked.startswith("(only you can see this)") and "Mescal" in asked
+    hidden = steps["moderator@#general> menu Hide spoilers on 2"]
+    assert "(only you can see this)" in hidden and "original is removed" in hidden
+    assert "there is no message 9" in steps['moderator@#general> menu "Ask about this" on 9']
+    assert "on which message" in steps["moderator@#general> menu Ask about this"]
