@@ -171,9 +171,13 @@ class Policy:
     allowed: Level = Level.NONE
     style: Style = Style.WRAP
     source: Source = Source.DEFAULT
+    # Only for one reader who said how far they have watched: the last moment they have seen (by position). Text about
+    # a later moment stays hidden even at an allowed level. Channels never have one.
+    horizon: int | None = None
 
-    def shows(self, level: Level) -> bool:
-        return level <= self.allowed
+    def shows(self, level: Level, moment: int = 0) -> bool:
+        """Whether text of ``level`` (about the moment at position ``moment``, 0: no one moment) shows plainly."""
+        return level <= self.allowed and (self.horizon is None or moment <= self.horizon)
 
     def bare(self) -> Policy:
         """The stored part of a policy (where a resolved policy came from is not stored)."""

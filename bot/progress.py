@@ -3,8 +3,9 @@
 The mapping, in one place:
 
 - not seen it: ``none`` (the premise only);
-- part way, up to moment N: the highest level among moments 1..N (moments after N carry their own level, so
-  anything of a higher level stays hidden); part way without a moment: ``none``, since we do not know how far;
+- part way, up to moment N: the highest level among moments 1..N, and text about a moment after N stays hidden
+  whatever its level (the moment's position travels with its text); part way without a moment: ``none``, since we
+  do not know how far;
 - seen it all: ``ending``.
 
 A member's progress only ever raises what a private answer shows: the channel's own level still applies when it is
@@ -44,11 +45,22 @@ def seen_level(progress: Progress | None, moments: Sequence[Moment]) -> Level | 
     return Level.NONE
 
 
-def reader_policy(channel: Policy, seen: Level | None) -> Policy:
-    """What an answer only this member reads may show: the channel's level or their progress, whichever is higher."""
+def seen_moment(progress: Progress | None, moments: Sequence[Moment]) -> int | None:
+    """The position of the last moment a member part way has seen (None: no such limit)."""
+    if progress is None or progress.watched is not Watched.PART_WAY:
+        return None
+    last = next((m for m in moments if m.id == progress.moment_id), None)
+    return last.position if last is not None else None
+
+
+def reader_policy(channel: Policy, seen: Level | None, horizon: int | None = None) -> Policy:
+    """What an answer only this member reads may show: the channel's level or their progress, whichever is higher.
+
+    When their progress wins and they are part way, text about a moment after theirs stays hidden too (``horizon``).
+    """
     if seen is None or seen <= channel.allowed:
         return channel
-    return Policy(seen, channel.style, channel.source)
+    return Policy(seen, channel.style, channel.source, horizon)
 
 
 def filter_progress_moments(moments: Sequence[Moment], typed: str) -> list[Moment]:

@@ -15,7 +15,7 @@ import discord
 from .component_ids import parse_reveal, reveal_id
 from .components import PersistentButton, persistent_button
 from .models import OPEN, STRICTEST, Level, Policy
-from .progress import reader_policy, seen_level
+from .progress import reader_policy, seen_level, seen_moment
 from .render import errors
 from .render import layout as v2
 from .render.answer import Answer
@@ -61,10 +61,12 @@ def only_reader(interaction: discord.Interaction[StrangersBot]) -> bool:
     return interaction.context.dm_channel
 
 
-async def seen_by(interaction: discord.Interaction[StrangersBot]) -> Level | None:
-    """The level the member's own progress lets them read plainly (None: they never said)."""
+async def seen_by(interaction: discord.Interaction[StrangersBot]) -> tuple[Level | None, int | None]:
+    """The level the member's own progress lets them read plainly (None: they never said), and the last moment
+    they have seen when part way."""
     bot = interaction.client
-    return seen_level(await bot.store.progress(interaction.user.id), bot.film.moments)
+    progress = await bot.store.progress(interaction.user.id)
+    return seen_level(progress, bot.film.moments), seen_moment(progress, bot.film.moments)
 
 
 async def private_policy(interaction: discord.Interaction[StrangersBot], channel: Policy | None = None) -> Policy:
@@ -72,7 +74,7 @@ async def private_policy(interaction: discord.Interaction[StrangersBot], channel
     channel's level or the member's progress, whichever is higher. The one place progress is applied."""
     if channel is None:
         channel = await policy_for(interaction)
-    return reader_policy(channel, await seen_by(interaction))
+    return reader_policy(channel, *await seen_by(interaction))
 
 
 async def policy_of(bot: StrangersBot, guild_id: int, channel_id: int) -> Policy:
@@ -177,8 +179,9 @@ class RevealButton(PersistentButton, template=r"reveal:(?s:.*)"):
             await interaction.response.send_message(errors.ANSWER_GONE, ephemeral=True)
             return
         # Everything, plainly; for a member who said how far they have watched, what lies beyond it stays in bars.
-        seen = await seen_by(interaction)
-        policy = OPEN if seen is None else for_one_reader(reader_policy(await policy_for(interaction), seen))
+        seen, horizon = await seen_by(interaction)
+        channel = await policy_for(interaction)
+        policy = OPEN if seen is None else for_one_reader(reader_policy(channel, seen, horizon))
         await send_answer(interaction, answer, policy=policy, ephemeral=True)
 
 

@@ -250,3 +250,20 @@ async def test_progress_in_a_channel_that_shows_more_changes_nothing(bot, discor
     reply = await discord_api.slash("ending", channel="ending-talk")
     assert "||" not in reply.text
     assert moment_safe_name(bot.film.moment("the-diner")) == "15. The diner"
+
+
+async def test_moments_after_the_members_own_stay_hidden(bot, discord_api: StandIn) -> None:
+    """Part way, up to moment 10: plot-level text about moments 1-10 shows, about 11 and later it stays hidden."""
+    member = discord_api.world.member
+    dm = bot_dm(member)
+    moments = bot.film.moments
+    ten, eleven, nine = moments[9], moments[10], moments[8]
+    assert ten.spoiler is eleven.spoiler is Level.PLOT
+    await set_progress(discord_api, "part_way", ten.id, where=dm)
+    reply = await discord_api.slash("plot", moment=ten.id, where=dm)
+    plain, hidden = plain_and_hidden(reply.text)
+    assert escape(nine.summary) in plain and escape(ten.summary) in plain
+    assert escape(eleven.summary) in hidden and escape(eleven.summary) not in plain
+    asked = await discord_api.slash("ask", question=eleven.title, where=dm)
+    plain, hidden = plain_and_hidden(asked.text)
+    assert escape(eleven.summary) not in plain

@@ -209,7 +209,7 @@ def _runs(paragraph: Sequence[Block], policy: Policy) -> list[tuple[bool, list[B
     """A paragraph as runs of lines the channel shows and lines it hides, in order."""
     runs: list[tuple[bool, list[Block]]] = []
     for block in paragraph:
-        shown = policy.shows(level_of([block]))
+        shown = all(policy.shows(seg.level, seg.moment) for seg in block if seg.text.strip())
         if runs and runs[-1][0] == shown:
             runs[-1][1].append(block)
         else:
