@@ -15,7 +15,7 @@ from bot.render import menus as text
 from bot.render.markup import escape
 from bot.settings import DEFAULT_FACTS, Settings
 from standin import Perm, StandIn
-from standin.elsewhere import bot_dm
+from standin.elsewhere import bot_dm, group_dm
 from standin.world import INVITE_PERMISSIONS
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -162,3 +162,13 @@ async def test_nothing_to_hide_and_the_bots_own_messages(bot, discord_api: Stand
     own = await discord_api.menu("Hide spoilers", film.message, user=moderator)
     assert own.ephemeral and own.content == text.OWN_MESSAGE
     assert int(film.message["id"]) in discord_api.messages
+
+
+async def test_ask_about_this_in_a_group_dm(bot, discord_api: StandIn) -> None:
+    friends = group_dm(discord_api.world.member, discord_api.world.moderator)
+    said = dict(discord_api.post("what song plays at the end", user=discord_api.world.moderator))
+    said["channel_id"] = str(friends.channel_id)
+    del said["guild_id"]
+    reply = await discord_api.menu("Ask about this", said, where=friends)
+    plain, hidden = plain_and_hidden(reply)
+    assert reply.ephemeral and "Power of Love" in hidden and "Power of Love" not in plain
