@@ -200,3 +200,23 @@ async def test_a_vote_button_beside_its_theory_works_after_a_restart(discord_api
     edited = discord_api.messages[int(poll.message["id"])]
     assert edited["flags"] & IS_COMPONENTS_V2 and edited["embeds"] == [] and not edited["content"]
     assert "1 vote · 100%" in v2_text(edited)
+
+
+async def test_standin_takes_a_layout_on_the_edit_after_a_defer() -> None:
+    """A deferred answer becomes a V2 message when the edit sets the flag; the ephemeral flag stays, "thinking" goes."""
+    async with StandIn() as api:
+        guild, channel, member = api._context(None, "general")
+        _, reply = api._interaction(2, {"id": "1", "name": "x", "type": 1}, guild, channel, member)
+        base = f"{api.api_base}"
+        async with aiohttp.ClientSession() as http:
+            callback = f"{base}/interactions/{reply.interaction_id}/{reply.token}/callback"
+            async with http.post(callback, json={"type": 5, "data": {"flags": EPHEMERAL}}) as response:
+                assert response.status == 200
+            original = f"{base}/webhooks/{api.world.application_id}/{reply.token}/messages/@original"
+            layout = {"flags": IS_COMPONENTS_V2, "components": [{"type": 17, "components": [text("hello")]}]}
+            async with http.patch(original, json=layout) as response:
+                assert response.status == 200
+            assert reply.message is not None and reply.message["flags"] == EPHEMERAL | IS_COMPONENTS_V2
+            async with http.patch(original, json={"content": "plain again", "flags": 0}) as response:
+                assert response.status == 400
+        assert len(api.problems) == 1 and "cannot be removed" in api.problems[0]

@@ -22,14 +22,14 @@ INSTRUCTIONS = "Which reading of the film convinces you most? Press the number b
 OPTION_TEXT_LIMIT = 300
 
 
-def option_text(poll: Poll, index: int, votes: list[int] | None, winners: set[int], policy: Policy) -> str:
+def option_text(
+    poll: Poll, index: int, votes: list[int] | None, shares: list[int], winners: set[int], policy: Policy
+) -> str:
     option = poll.options[index]
     mark = " \N{TROPHY}" if index in winners else ""
     line = inline([[raw(f"**{option.position}.**{mark}"), Segment(option.title, option.spoiler)]], policy)
     if votes is not None:
-        total = sum(votes)
-        share = percentages(votes)[index]
-        line += f"\n`{bar(votes[index], total)}` {plural(votes[index], 'vote')} · {share}%"
+        line += f"\n`{bar(votes[index], sum(votes))}` {plural(votes[index], 'vote')} · {shares[index]}%"
     return line[:OPTION_TEXT_LIMIT]
 
 
@@ -52,6 +52,7 @@ def poll_layout(poll: Poll, counts: Mapping[int, int], policy: Policy) -> Layout
     shown = visible_counts(poll, counts)
     votes = [shown.get(o.position, 0) for o in poll.options] if shown is not None else None
     all_votes = [counts.get(o.position, 0) for o in poll.options]
+    shares = percentages(votes) if votes is not None else []
     winners = set(leaders(votes)) if votes is not None and poll.closed else set()
     won = set(leaders(all_votes)) if poll.closed else set()
     children: list[Section | TextDisplay | Separator] = []
@@ -62,7 +63,7 @@ def poll_layout(poll: Poll, counts: Mapping[int, int], policy: Policy) -> Layout
         if poll.closed:
             style = "success" if index in won else "secondary"
         button = ButtonSpec(vote_id(poll.id, option.position), str(option.position), style, disabled=poll.closed)
-        children.append(Section((option_text(poll, index, votes, winners, policy),), button))
+        children.append(Section((option_text(poll, index, votes, shares, winners, policy),), button))
     children += [Separator(), TextDisplay(closing_text(poll, votes))]
     segments = [Segment(o.title, o.spoiler) for o in poll.options]
     tail: tuple[Item, ...] = ()
