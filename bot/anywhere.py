@@ -25,10 +25,3 @@ def usable_anywhere(command: T) -> T:
     installs = app_commands.allowed_installs(guilds=True, users=True)
     contexts = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     return installs(contexts(command))
-
-
-def servers_only(command: T) -> T:
-    """A moderator's command: only where a server invited the bot."""
-    installs = app_commands.allowed_installs(guilds=True, users=False)
-    contexts = app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
-    return installs(contexts(command))

@@ -55,13 +55,14 @@ def completions(
 ) -> list[str]:
     """What Tab may put in place of ``text`` (the word being typed), given the whole line in ``buffer``."""
     if not buffer.startswith("/"):
-        words = ["as moderator", "as member", "in #", "click ", "reveal", "help", "commands", "quit"]
+        words = ["as moderator", "as member", "in #", "click ", "reveal", "say ", "menu ", "help", "commands", "quit"]
         return [w for w in words if w.startswith(buffer)]
     before = buffer[: len(buffer) - len(text)]
     words = before[1:].split()
     if ":" not in before:
         # Still naming the command or its subcommand.
-        pool = pg.standin.global_commands
+        slash = [c for c in pg.standin.global_commands if c.get("type", 1) == 1]  # menus: "menu NAME on N"
+        pool = slash
         options: list[dict] = []
         for word in words:
             found = next((c for c in (pool if not options else options) if c["name"] == word), None)
@@ -69,7 +70,7 @@ def completions(
                 return []
             options = [o for o in found.get("options") or [] if o["type"] in (1, 2)]
             pool = options
-        names = [c["name"] for c in (options if words else pg.standin.global_commands)]
+        names = [c["name"] for c in (options if words else slash)]
         if words and not options:
             # A complete command: offer its option names.
             with contextlib.suppress(Exception):

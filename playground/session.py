@@ -80,7 +80,10 @@ class Playground:
         if action.verb == "help":
             return HELP
         if action.verb == "commands":
-            return "\n".join(f"/{c['name']}: {c['description']}" for c in self.standin.global_commands)
+            commands = self.standin.global_commands
+            slash = [f"/{c['name']}: {c['description']}" for c in commands if c.get("type", 1) == 1]
+            menus = [f'menu "{c["name"]}" on N (a message menu)' for c in commands if c.get("type") == 3]
+            return "\n".join([*slash, *menus])
         if action.verb == "as":
             who = action.argument.lower().lstrip("@")
             users = {"moderator": world.moderator, "member": world.member}
