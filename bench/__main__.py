@@ -22,6 +22,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--voters", type=int, nargs="*", default=[100, 1000], help="members voting at once (default 100 1000)"
     )
+    parser.add_argument(
+        "--chart-runs", type=int, default=100, help="draws per poll picture, 0 to skip them (default 100)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where results go (default bench/results)")
     parser.add_argument(
         "--profile", action="store_true", help="run each bot's measured start under pyinstrument (OUT/profile-*.txt)"
@@ -37,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         warmup=args.warmup,
         voters=tuple(args.voters),
         profile_dir=args.out if args.profile else None,
+        chart_runs=args.chart_runs,
     )
     with tempfile.TemporaryDirectory(prefix="strangers-bench-") as workdir:
         report = asyncio.run(run_all(Path(workdir), config))

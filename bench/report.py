@@ -13,6 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from .charts import markdown as charts_markdown
 from .measure import Latency, Start
 from .run import NOT_AVAILABLE, BotRun, Report
 
@@ -186,6 +187,7 @@ def markdown(report: Report) -> str:
         "",
         *memory_table(report),
         "",
+        *chart_section(report),
         "## Targets",
         "",
         *table(
@@ -202,6 +204,22 @@ def markdown(report: Report) -> str:
     if c.profile_dir is not None:
         lines.append("Profiled run: the second start of each bot ran under pyinstrument, so its timings are inflated.")
     return "\n".join(lines) + "\n"
+
+
+def chart_section(report: Report) -> list[str]:
+    """Drawing the poll pictures (no bot, no stand-in): the time a closing poll or /theory results waits for one."""
+    if not report.charts:
+        return []
+    return [
+        "## Poll pictures: drawing a results or standings chart",
+        "",
+        f"Each chart drawn {report.charts[0].runs} times in the benchmark's own process after a few warm-up draws; "
+        "the bot draws in a worker thread (asyncio.to_thread), so this is how long an answer waits for its picture, "
+        "not time the event loop is blocked.",
+        "",
+        charts_markdown(report.charts),
+        "",
+    ]
 
 
 def machine() -> str:
@@ -226,6 +244,7 @@ def as_json(report: Report) -> dict[str, Any]:
         "mirror_matches": report.mirror_matches,
         "ours": bot(report.ours),
         "noop": bot(report.floor),
+        "charts": [asdict(timing) for timing in report.charts],
         "targets": [{"target": t, "met": met, "measured": m} for t, met, m in targets(report)],
     }
 

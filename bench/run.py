@@ -20,6 +20,8 @@ from bot.store import Store
 from standin import StandIn, World
 from standin.world import fixed_ids
 
+from .charts import ChartTiming
+from .charts import measure_all as measure_charts
 from .measure import (
     FIRST_CHOICE,
     Burst,
@@ -58,6 +60,7 @@ class Config:
     voters: tuple[int, ...] = (100, 1000)
     probes: tuple[Probe, ...] = PROBES
     profile_dir: Path | None = None  # set: the second start of each bot runs under pyinstrument
+    chart_runs: int = 100  # draws per poll picture, timed in this process after the bots have stopped
 
 
 @dataclass
@@ -80,6 +83,7 @@ class Report:
     config: Config
     seconds: float
     mirror_matches: bool
+    charts: list[ChartTiming] = field(default_factory=list)  # drawing the poll pictures, no bot involved
 
 
 def child_env(target: str, workdir: Path, config: Config, commands: Commands | None) -> list[dict[str, str]]:
@@ -188,10 +192,12 @@ async def run_all(workdir: Path, config: Config) -> Report:
         real.polls = mirrored.polls = polls
         await measure([ours, floor], [real, mirrored], config)
     await count_votes(workdir / "bot" / "bot.db", ours.bursts)
+    charts = measure_charts(config.chart_runs) if config.chart_runs > 0 else []
     return Report(
         ours,
         floor,
         config,
         round(time.perf_counter() - began, 1),
         signature(ours.commands) == signature(floor.commands),
+        charts,
     )

@@ -163,18 +163,20 @@ def leaders(counts: Sequence[int]) -> list[int]:
     return [i for i, count in enumerate(counts) if top and count == top]
 
 
-def percentages(counts: Sequence[int]) -> list[int]:
-    """Whole percentages that add up to exactly 100 (largest remainders get the spare points); zeros if no votes."""
-    total = sum(counts)
-    if not total:
-        return [0] * len(counts)
-    exact = [count * 100 / total for count in counts]
-    whole = [int(x) for x in exact]
-    spare = 100 - sum(whole)
-    by_remainder = sorted(range(len(counts)), key=lambda i: (-(exact[i] - whole[i]), i))
-    for i in by_remainder[:spare]:
-        whole[i] += 1
-    return whole
+def percent(count: int, total: int) -> str:
+    """``count`` of ``total`` as a whole percentage, each share rounded on its own (the one rule for a poll's text and
+    its picture): the nearest whole number, half up, except that a share that is neither none nor all never reads as
+    0% or 100% ("<1%", ">99%"). Equal counts always read the same, so a column may add up to 99 or 101."""
+    if total <= 0 or count <= 0:
+        return "0%"
+    if count >= total:
+        return "100%"
+    whole = (200 * count + total) // (2 * total)  # round half up, in integers
+    if whole == 0:
+        return "<1%"
+    if whole == 100:
+        return ">99%"
+    return f"{whole}%"
 
 
 def bar(count: int, total: int, width: int = BAR_WIDTH) -> str:

@@ -1,12 +1,15 @@
 """Sending answers to Discord: the one place the channel's spoiler policy is applied and Discord's limits are kept.
 
 Cogs hand over an ``Answer`` (or a few blocks for a short private note); this module looks up the channel's policy,
-renders, splits over embeds and messages, and adds a "Reveal to me" button where the private style left something
-out.
+renders, splits over embeds and messages, adds a "Reveal to me" button where the private style left something out,
+and attaches the answer's picture, drawn for the channel in a worker thread.
 """
 
 from __future__ import annotations
 
+import asyncio
+import io
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +24,12 @@ from .render import layout as v2
 from .render.answer import Answer
 from .render.limits import EmbedSpec, inline, pack_pages, render_pages
 from .render.markup import Block, for_one_reader, needs_reveal
+from .render.pictures import draw
 
 if TYPE_CHECKING:
     from .client import StrangersBot
+
+log = logging.getLogger(__name__)
 
 EMBED_COLOUR = discord.Colour(0xC8553D)
 
@@ -88,6 +94,22 @@ def answer_embeds(answer: Answer, policy: Policy) -> list[discord.Embed]:
     return [to_embed(spec) for spec in specs]
 
 
+async def answer_picture(answer: Answer, policy: Policy) -> discord.File | None:
+    """The answer's chart drawn for a channel with ``policy``, as a file to attach (None: the answer has no chart).
+
+    Drawing takes tens of milliseconds of CPU, so it runs in a worker thread, never on the event loop. A picture that
+    cannot be drawn is logged and left out: the text beside it says the same.
+    """
+    if answer.chart is None:
+        return None
+    try:
+        picture = await asyncio.to_thread(draw, answer.chart, policy)
+    except Exception:
+        log.exception("Could not draw the picture for %r; sending the text alone", answer.title)
+        return None
+    return discord.File(io.BytesIO(picture.png), picture.filename, description=picture.description)
+
+
 def private_embeds(answer: Answer, policy: Policy) -> list[discord.Embed]:
     """An answer for one reader only (no "Reveal to me" button there): what is hidden is wrapped, not left out."""
     return answer_embeds(answer, for_one_reader(policy))
@@ -128,18 +150,19 @@ async def send_answer(
     # Ephemeral answers too: the hidden-spoiler note points at the button, so the button must be there.
     if answer.reveal_key and needs_reveal(answer.segments(), policy):
         view = with_reveal(answer, policy, view or discord.ui.View(timeout=None))
+    picture = await answer_picture(answer, policy)
     for index, specs in enumerate(messages):
         embeds = [to_embed(spec) for spec in specs]
-        last = index == len(messages) - 1
+        extra: dict[str, Any] = {}
+        if index == len(messages) - 1:  # the buttons and the picture go with the last part
+            if view is not None:
+                extra["view"] = view
+            if picture is not None:
+                extra["file"] = picture
         if not interaction.response.is_done():
-            if last and view is not None:
-                await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, view=view)
-            else:
-                await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral)
-        elif last and view is not None:
-            await interaction.followup.send(embeds=embeds, ephemeral=ephemeral, view=view)
+            await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, **extra)
         else:
-            await interaction.followup.send(embeds=embeds, ephemeral=ephemeral)
+            await interaction.followup.send(embeds=embeds, ephemeral=ephemeral, **extra)
 
 
 async def send_note(
@@ -218,6 +241,9 @@ def _child(item: v2.Child) -> discord.ui.Item[Any]:
         return discord.ui.Separator(visible=item.divider)
     if isinstance(item, v2.Section):
         return discord.ui.Section(*item.texts, accessory=_button(item.accessory))
+    if isinstance(item, v2.Picture):
+        media = discord.MediaGalleryItem(item.url, description=item.description or None, spoiler=item.spoiler)
+        return discord.ui.MediaGallery(media)
     row: discord.ui.ActionRow[Any] = discord.ui.ActionRow()
     for spec in item.buttons:
         row.add_item(_button(spec))

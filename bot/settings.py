@@ -30,6 +30,9 @@ def packaged_facts() -> Path:
 DEFAULT_DATABASE = Path("data") / "strangers.db"
 DEFAULT_FACTS = packaged_facts()
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_BACKUP_KEEP = 7
+MAX_BACKUP_EVERY_HOURS = 24 * 366
+MAX_BACKUP_KEEP = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,14 @@ class Settings:
     facts_path: Path = DEFAULT_FACTS
     dev_guild_id: int | None = None
     log_level: int = logging.INFO
+    # Where backups go (``python -m bot backup`` and the schedule); None: a ``backups`` folder beside the database.
+    backup_dir: Path | None = None
+    backup_every_hours: float | None = None  # None: no scheduled backups
+    backup_keep: int = DEFAULT_BACKUP_KEEP
+
+    @property
+    def backup_folder(self) -> Path:
+        return self.backup_dir if self.backup_dir is not None else self.database_path.parent / "backups"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, require_token: bool = True) -> Settings:
@@ -51,22 +62,25 @@ class Settings:
             )
         return cls(
             token=token,
-            database_path=_path(env, "DATABASE_PATH", DEFAULT_DATABASE),
-            facts_path=_path(env, "FACTS_PATH", DEFAULT_FACTS),
+            database_path=_path(env, "DATABASE_PATH") or DEFAULT_DATABASE,
+            facts_path=_path(env, "FACTS_PATH") or DEFAULT_FACTS,
             dev_guild_id=_guild_id(env.get("DEV_GUILD_ID", "").strip()),
             log_level=_log_level(env.get("LOG_LEVEL", "").strip()),
+            backup_dir=_path(env, "BACKUP_DIR"),
+            backup_every_hours=_backup_every(env.get("BACKUP_EVERY_HOURS", "").strip()),
+            backup_keep=_backup_keep(env.get("BACKUP_KEEP", "").strip()),
         )
 
 
-def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
+def _path(env: Mapping[str, str], name: str) -> Path | None:
     raw = env.get(name, "").strip()
-    return Path(raw).expanduser() if raw else default
+    return Path(raw).expanduser() if raw else None
 
 
 def _guild_id(raw: str) -> int | None:
     if not raw:
         return None
-    if not raw.isdigit() or not 17 <= len(raw) <= 20:
+    if not (raw.isascii() and raw.isdigit()) or not 17 <= len(raw) <= 20:
         raise ConfigError(
             f"DEV_GUILD_ID must be a server id (17-20 digits, from right-click > Copy Server ID), not {raw!r}."
         )
@@ -80,3 +94,28 @@ def _log_level(raw: str) -> int:
     if name not in _LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(_LEVELS)}, not {raw!r}.")
     return getattr(logging, name)
+
+
+def _backup_every(raw: str) -> float | None:
+    if not raw:
+        return None
+    try:
+        hours = float(raw)
+    except ValueError:
+        hours = float("nan")
+    if not 0 < hours <= MAX_BACKUP_EVERY_HOURS:  # also refuses nan and inf
+        raise ConfigError(
+            f"BACKUP_EVERY_HOURS must be a number of hours above 0 (such as 6 or 0.5), at most "
+            f"{MAX_BACKUP_EVERY_HOURS}, not {raw!r}; leave it empty for no scheduled backups."
+        )
+    return hours
+
+
+def _backup_keep(raw: str) -> int:
+    if not raw:
+        return DEFAULT_BACKUP_KEEP
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_BACKUP_KEEP:
+        raise ConfigError(
+            f"BACKUP_KEEP must be how many backups to keep, a whole number from 1 to {MAX_BACKUP_KEEP}, not {raw!r}."
+        )
+    return int(raw)

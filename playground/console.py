@@ -55,7 +55,8 @@ def completions(
 ) -> list[str]:
     """What Tab may put in place of ``text`` (the word being typed), given the whole line in ``buffer``."""
     if not buffer.startswith("/"):
-        words = ["as moderator", "as member", "in #", "click ", "reveal", "say ", "menu ", "help", "commands", "quit"]
+        words = ["as moderator", "as member", "in #", "click ", "reveal", "say ", "menu ", "save "]
+        words += ["help", "commands", "quit"]
         return [w for w in words if w.startswith(buffer)]
     before = buffer[: len(buffer) - len(text)]
     words = before[1:].split()

@@ -19,7 +19,7 @@ class CommandLine:
 class Action:
     """A playground instruction other than a slash command."""
 
-    verb: str  # as, in, click, reveal, say, menu, help, commands, quit
+    verb: str  # as, in, click, reveal, say, menu, save, help, commands, quit
     argument: str = ""
 
 
@@ -54,7 +54,7 @@ def parse_command(line: str) -> CommandLine:
     return CommandLine(path, options)
 
 
-VERBS = {"as", "in", "click", "reveal", "say", "menu", "help", "commands", "quit", "exit"}
+VERBS = {"as", "in", "click", "reveal", "say", "menu", "save", "help", "commands", "quit", "exit"}
 _MENU = re.compile(r"^[\"']?(?P<name>.+?)[\"']?\s+on\s+(?P<number>\d+)$", re.IGNORECASE)
 
 

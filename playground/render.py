@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 _SPOILER = re.compile(r"(?<!\\)\|\|(.+?)(?<!\\)\|\|", re.DOTALL)
 _ESCAPE = re.compile(r"\\([\\*_~`|>#\[\]<:@])")
@@ -41,6 +42,7 @@ class Screen:
     messages: list[dict] = field(default_factory=list)
     spoilers: list[str] = field(default_factory=list)
     buttons: list[tuple[dict, dict]] = field(default_factory=list)  # (message, button)
+    files: list[dict] = field(default_factory=list)  # the attachments on screen, numbered from 1 for `save N`
     revealed: set[int] = field(default_factory=set)
     names: Mapping[int, str] = field(default_factory=dict)  # ids of channels, members and roles -> "#x" / "@y"
 
@@ -59,7 +61,7 @@ class Screen:
         return self.redraw()
 
     def redraw(self) -> str:
-        self.spoilers, self.buttons = [], []
+        self.spoilers, self.buttons, self.files = [], [], []
         blocks = [self._message(m) for m in self.messages]
         if len(self.revealed) < len(self.spoilers):
             blocks.append("  (type `reveal` to show the spoilers, or `reveal N` for one)")
@@ -91,9 +93,16 @@ class Screen:
                 lines += [f"┃   {line}" for line in self._hide(f.get("value", "")).splitlines()]
             if (embed.get("footer") or {}).get("text"):
                 lines.append(f"┗━ {plain(embed['footer']['text'], self.names)}")
-        if message.get("flags", 0) & IS_COMPONENTS_V2:
+        v2 = bool(message.get("flags", 0) & IS_COMPONENTS_V2)
+        if v2:
             for component in message.get("components") or []:
                 lines += self._v2(message, component)
+        for attachment in message.get("attachments") or []:
+            self.files.append(attachment)
+            lines.append(f"{file_line(attachment)}  (file {len(self.files)})")
+            if attachment.get("description"):
+                lines.append(f"  alt text: {attachment['description']}")
+        if v2:
             return "\n".join(lines)
         labels = []
         for row in message.get("components") or []:
@@ -145,3 +154,21 @@ class Screen:
             return [f"┌─ ‹spoiler {number}, opened›", *(f"│ {line}" for line in inner), "└" + "─" * 40]
         inner = [line for child in component.get("components") or [] for line in self._v2(message, child)]
         return ["┌" + "─" * 40, *(f"│ {line}" for line in inner), "└" + "─" * 40]
+
+
+def size_text(size: int) -> str:
+    """A file's size as Discord writes it: bytes, then KB and MB (of 1,024)."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def file_line(attachment: Mapping[str, Any]) -> str:
+    """``[image: chart.png (24.3 KB)]``; ``[spoiler image: ...]`` for a file Discord blurs (named ``SPOILER_...``)."""
+    name = str(attachment.get("filename", ""))
+    kind = "image" if str(attachment.get("content_type", "")).startswith("image/") else "file"
+    if name.startswith("SPOILER_"):
+        kind = f"spoiler {kind}"
+    return f"[{kind}: {name} ({size_text(int(attachment.get('size', 0)))})]"

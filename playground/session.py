@@ -18,7 +18,7 @@ from standin.harness import running_client
 from standin.world import fixed_ids
 
 from .parse import Action, CommandLine, parse_line, parse_menu
-from .render import Screen
+from .render import Screen, file_line
 
 # How the demo server is set up on first run: channel name -> (allowed level, style).
 DEMO_CHANNELS = {
@@ -35,6 +35,7 @@ Type a slash command as in Discord, e.g.  /plot moment: diner   /ask question: w
   reveal | reveal N                 show the spoilers of the last answer (all, or number N)
   say TEXT                          write a message in this channel as yourself (numbered: message 1, 2, ...)
   menu "Ask about this" on N        run a message menu on message N ("Hide spoilers" too, as a moderator)
+  save N PATH                       write file N of the last answer (e.g. a chart) to PATH, to look at it
   commands                          list the bot's commands
   quit                              leave"""
 
@@ -118,6 +119,8 @@ class Playground:
                 raise PlaygroundError(f"there is no message {number} (say something first; there are {len(self.said)})")
             reply = await self.standin.menu(name, self.said[number - 1], user=self.here.user)
             return self.screen.show(await self._settled(reply))
+        if action.verb == "save":
+            return self._save(action.argument)
         raise PlaygroundError("type help")  # quit is handled by the caller
 
     def schema(self, path: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -200,6 +203,23 @@ class Playground:
         current = self.standin.messages.get(int(message["id"]), message)
         reply = await self.standin.click(current, button["custom_id"], user=self.here.user)
         return self.screen.show(await self._settled(reply))
+
+    def _save(self, argument: str) -> str:
+        number, _, where = argument.strip().partition(" ")
+        if not number.isdigit() or not where.strip():
+            raise PlaygroundError("save which file where? e.g. save 1 chart.png")
+        files = self.screen.files
+        if not 1 <= int(number) <= len(files):
+            raise PlaygroundError(f"there is no file {number} on screen (there are {len(files)})")
+        attachment = files[int(number) - 1]
+        path = Path(where.strip()).expanduser()
+        if path.is_dir():
+            path = path / attachment["filename"]
+        try:
+            path.write_bytes(self.standin.file_bytes(attachment))
+        except OSError as exc:
+            raise PlaygroundError(f"could not write {path}: {exc.strerror or exc}") from None
+        return f"Saved {file_line(attachment)} to {path}."
 
     async def _settled(self, reply: Reply) -> list[dict]:
         """The answer and any follow-ups that arrive right after it."""

@@ -3,8 +3,10 @@
 The real discord.py client talks to it over HTTP and a websocket on 127.0.0.1. It imports nothing of the bot:
 
 - ``server``: ``StandIn``, started with ``async with StandIn() as discord:``; built in layers, one module each:
-  ``core`` (the state), ``gateway``, ``rest`` (with ``faults`` and ``rules``), ``driver`` (playing a member);
-- ``world``: the servers, channels, members and roles it pretends exist;
+  ``core`` (the state), ``gateway``, ``rest`` (with ``faults``, ``rules`` and ``uploads``: files sent with a
+  message, checked as Discord checks them, their bytes kept in ``StandIn.files``), ``driver`` (playing a member);
+- ``world``: the servers, channels, members, roles and overwrites it pretends exist;
+- ``permissions``: Discord's permission arithmetic (base permissions, overwrites, implicit denials), pure;
 - ``pointing``: the one place that aims discord.py at it (``pointed_at``, ``point_from_env``);
 - ``harness``: any discord.py client running in this process against it (``running_client``);
 - ``process`` and ``launch``: a bot in a child process (``python -m standin.launch <module>``).
@@ -13,15 +15,18 @@ The real discord.py client talks to it over HTTP and a websocket on 127.0.0.1. I
 from __future__ import annotations
 
 from .messages import ReadablePart, message_buttons, message_text, readable_parts, v2_text
+from .permissions import Overwrite, Perm
 from .pointing import address_env, point_from_env, pointed_at
 from .reply import Reply
 from .server import StandIn
-from .world import Channel, ChannelType, Guild, Perm, User, World
+from .world import INVITE_PERMISSIONS, Channel, ChannelType, Guild, User, World
 
 __all__ = [
+    "INVITE_PERMISSIONS",
     "Channel",
     "ChannelType",
     "Guild",
+    "Overwrite",
     "Perm",
     "ReadablePart",
     "Reply",

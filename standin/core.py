@@ -32,6 +32,7 @@ class Core:
         self.global_commands: list[dict] = []
         self.guild_commands: dict[int, list[dict]] = {}
         self.messages: dict[int, dict] = {}  # every message the bot created, by id
+        self.files: dict[int, bytes] = {}  # the bytes of every file the bot uploaded, by attachment id
         self.replies: dict[str, Reply] = {}  # by interaction token
         self.calls: list[tuple[str, str]] = []  # (method, path) of every REST request, in order
         self.problems: list[str] = []  # rule breaks and unknown routes: a test fixture fails on any
@@ -50,6 +51,11 @@ class Core:
     @property
     def api_base(self) -> str:
         return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    @property
+    def url_base(self) -> str:
+        """Where its files are served (Discord's CDN): ``{url_base}/attachments/{channel}/{id}/{filename}``."""
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def gateway_url(self) -> str:

@@ -9,9 +9,11 @@ from typing import Any
 from . import elsewhere
 from .elsewhere import Elsewhere
 from .messages import message_buttons
+from .permissions import Perm
 from .reply import Reply
 from .rest import Rest
-from .world import Channel, Guild, User, snowflake
+from .uploads import UPLOAD_LIMIT
+from .world import Channel, Guild, Member, Role, User, snowflake
 
 
 def option_names(options: dict[str, Any]) -> dict[str, Any]:
@@ -22,7 +24,11 @@ def option_names(options: dict[str, Any]) -> dict[str, Any]:
 class Driver(Rest):
     """What a member does in Discord's client, refused where the client would refuse it, then awaited."""
 
-    def _context(self, user: User | None, channel: Channel | str | None) -> tuple[Guild, Channel, dict]:
+    def _context(
+        self, user: User | None, channel: Channel | str | None, *, command: bool = True
+    ) -> tuple[Guild, Channel, dict]:
+        """Where and as whom: refused where Discord's client would not let the member act (a channel they cannot
+        see; a command without Use Application Commands, which buttons do not need)."""
         user = user or self.world.member
         if isinstance(channel, str) or channel is None:
             channel = self.guild.channel_named(channel or "general")
@@ -33,7 +39,23 @@ class Driver(Rest):
         member = guild.member(user.id)
         if member is None:
             raise LookupError(f"{user.name} is not a member of {guild.name}")
-        return guild, channel, guild.member_payload(member, with_permissions=True)
+        allowed = guild.permissions_in(member, channel)
+        if not allowed & Perm.VIEW_CHANNEL:
+            raise LookupError(f"{user.name} cannot see #{channel.name}: Discord would not let them use anything there")
+        if command and not allowed & Perm.USE_APPLICATION_COMMANDS:
+            raise LookupError(f"{user.name} may not use application commands in #{channel.name}")
+        carried = guild.permissions_in(member, channel, with_implicit=False)
+        return guild, channel, guild.member_payload(member, permissions=carried)
+
+    def _nowhere(self, user: User | None) -> tuple[Guild, Channel, Member]:
+        """Outside any server: options are resolved against the demo server (the read-only commands have none that
+        name a channel or a member)."""
+        return self.guild, self.guild.channel_named("general"), self._member(self.guild, user)
+
+    def _member(self, guild: Guild, user: User | None) -> Member:
+        found = guild.member((user or self.world.member).id)
+        assert found is not None  # _context has checked
+        return found
 
     def _elsewhere(
         self, kind: int, data: dict, user: User | None, where: Elsewhere, message: dict | None = None
@@ -102,13 +124,13 @@ class Driver(Rest):
             "member": member,
             "token": token,
             "version": 1,
-            "app_permissions": str((1 << 51) - 1),
+            "app_permissions": str(self.bot_permissions(channel.id, with_implicit=False)),
             "locale": "en-GB",
             "guild_locale": "en-US",
             "entitlements": [],
             "authorizing_integration_owners": {"0": str(guild.id)},
             "context": 0,
-            "attachment_size_limit": 10 * 1024 * 1024,
+            "attachment_size_limit": UPLOAD_LIMIT,
         }
         if message is not None:
             payload["message"] = message
@@ -129,7 +151,13 @@ class Driver(Rest):
         guild: Guild,
         resolved: dict[str, dict],
         focused: str | None = None,
+        *,
+        invoker: Member,
+        here: Channel,
     ) -> list[dict]:
+        """The options as Discord sends them; resolved channels carry the invoker's and the bot's permissions
+        there, resolved members their own permissions in the channel the command runs in (none with the implicit
+        denials applied, as Discord's docs say)."""
         known = {o["name"]: o for o in schema}
         unknown = set(values) - set(known)
         if unknown:
@@ -148,7 +176,8 @@ class Driver(Rest):
                     found = self.world.find_channel(int(value)) if str(value).isdigit() else None
                     channel = found[1] if found else guild.channel_named(str(value))
                 resolved.setdefault("channels", {})[str(channel.id)] = channel.payload() | {
-                    "permissions": str((1 << 51) - 1)
+                    "permissions": str(guild.permissions_in(invoker, channel, with_implicit=False)),
+                    "app_permissions": str(self.bot_permissions(channel.id, with_implicit=False)),
                 }
                 value = str(channel.id)
             elif opt["type"] == 6:
@@ -157,7 +186,7 @@ class Driver(Rest):
                 member = guild.member(user.id)
                 if member:
                     resolved.setdefault("members", {})[str(user.id)] = guild.member_payload(
-                        member, with_permissions=True
+                        member, permissions=guild.permissions_in(member, here, with_implicit=False)
                     )
                 value = str(user.id)
             elif name != focused and opt.get("choices"):
@@ -174,16 +203,17 @@ class Driver(Rest):
     def _command_data(
         self,
         command: str,
-        guild: Guild,
+        context: tuple[Guild, Channel, Member],
         options: dict[str, Any],
         focused: str | None = None,
         where: Elsewhere | None = None,
     ) -> dict:
+        guild, here, invoker = context
         path = command.lstrip("/").split()
         cmd = self.find_command(path[0], None if where else guild)
-        context, installed_by = (where.context, elsewhere.USER_INSTALL) if where else (0, elsewhere.GUILD_INSTALL)
-        if not elsewhere.allowed_in(cmd, context, installed_by):
-            raise LookupError(f"Discord would not offer /{path[0]} there (context {context}, install {installed_by})")
+        place, installed_by = (where.context, elsewhere.USER_INSTALL) if where else (0, elsewhere.GUILD_INSTALL)
+        if not elsewhere.allowed_in(cmd, place, installed_by):
+            raise LookupError(f"Discord would not offer /{path[0]} there (context {place}, install {installed_by})")
         resolved: dict[str, dict] = {}
         schema, nest = cmd.get("options") or [], []
         for part in path[1:]:
@@ -192,7 +222,7 @@ class Driver(Rest):
                 raise LookupError(f"/{command}: {path[0]} has no subcommand {part!r}")
             nest.append(sub)
             schema = sub.get("options") or []
-        leaf = self._options(schema, options, guild, resolved, focused)
+        leaf = self._options(schema, options, guild, resolved, focused, invoker=invoker, here=here)
         for sub in reversed(nest):
             leaf = [{"name": sub["name"], "type": sub["type"], "options": leaf}]
         data = {"id": cmd["id"], "name": cmd["name"], "type": 1, "options": leaf}
@@ -201,6 +231,13 @@ class Driver(Rest):
         if resolved:
             data["resolved"] = resolved
         return data
+
+    def file_bytes(self, attachment: dict | int | str) -> bytes:
+        """The bytes the bot uploaded for an attachment (one of a message's ``attachments``, or its id)."""
+        key = int(attachment["id"] if isinstance(attachment, dict) else attachment)
+        if key not in self.files:
+            raise LookupError(f"no file was uploaded as attachment {key}")
+        return self.files[key]
 
     async def _send(self, payload: dict, reply: Reply, timeout: float) -> Reply:
         reply.sent_at = time.perf_counter()
@@ -231,11 +268,11 @@ class Driver(Rest):
         with the app installed to the member's own account.
         """
         if where is not None:
-            data = self._command_data(command, self.guild, option_names(options), where=where)
+            data = self._command_data(command, self._nowhere(user), option_names(options), where=where)
             payload, reply = self._elsewhere(2, data, user, where)
             return await self._send(payload, reply, timeout)
         guild, chan, member = self._context(user, channel)
-        data = self._command_data(command, guild, option_names(options))
+        data = self._command_data(command, (guild, chan, self._member(guild, user)), option_names(options))
         payload, reply = self._interaction(2, data, guild, chan, member)
         return await self._send(payload, reply, timeout)
 
@@ -257,11 +294,11 @@ class Driver(Rest):
         """
         values = {**option_names(options), focused: value}
         if where is not None:
-            data = self._command_data(command, self.guild, values, focused=focused, where=where)
+            data = self._command_data(command, self._nowhere(user), values, focused=focused, where=where)
             payload, reply = self._elsewhere(4, data, user, where)
         else:
             guild, chan, member = self._context(user, channel)
-            data = self._command_data(command, guild, values, focused=focused)
+            data = self._command_data(command, (guild, chan, self._member(guild, user)), values, focused=focused)
             payload, reply = self._interaction(4, data, guild, chan, member)
         await self._send(payload, reply, timeout)
         return reply.choices or []
@@ -295,7 +332,20 @@ class Driver(Rest):
         found = self.world.find_channel(int(message["channel_id"]))
         if found is None:
             raise LookupError("the message's channel is gone")
-        guild, chan, member = self._context(user, found[1])
+        guild, chan, member = self._context(user, found[1], command=False)
         current = self.messages.get(int(message["id"]), message)
         payload, reply = self._interaction(3, data, guild, chan, member, message=current)
         return await self._send(payload, reply, timeout)
+
+    async def edit_permissions(
+        self, channel: Channel | str, target: Role | User, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """A moderator changes a channel's overwrite for a role or a member (Edit Channel > Permissions), as
+        ``Guild.set_overwrite``; the bot hears of it (CHANNEL_UPDATE), as it would from Discord."""
+        if isinstance(channel, str):
+            channel = self.guild.channel_named(channel)
+        found = self.world.find_channel(channel.id)
+        if found is None or channel.is_thread:
+            raise LookupError(f"#{channel.name} has no overwrites of its own to edit")
+        found[0].set_overwrite(channel, target, allow=allow, deny=deny)
+        await self.dispatch("CHANNEL_UPDATE", channel.payload())

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .world import ALL_PERMS, Perm, User, snowflake
+from .permissions import ALL_PERMS, Perm
+from .world import User, snowflake
 
 GUILD_INSTALL, USER_INSTALL = 0, 1
 GUILD, BOT_DM, PRIVATE_CHANNEL = 0, 1, 2

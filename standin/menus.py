@@ -96,8 +96,5 @@ class Menus(Driver):
             if found is None:
                 raise LookupError("the message's channel is gone")
             guild, chan, member = self._context(user, found[1])
-            payload, reply = self._interaction(2, data, guild, chan, member)
-            bot = guild.member(self.world.bot.id)
-            if bot is not None:  # what the bot may do here, from its roles
-                payload["app_permissions"] = str(guild.permissions_of(bot))
+            payload, reply = self._interaction(2, data, guild, chan, member)  # app_permissions: the bot's, here
         return await self._send(payload, reply, timeout)

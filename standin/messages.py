@@ -1,4 +1,5 @@
-"""Reading message payloads as a member sees them: their text and their buttons, Components V2 included."""
+"""Reading message payloads as a member sees them: their text (alt text of files included), their buttons, and
+Components V2 messages (containers, sections, text displays), with what sits in spoiler containers marked."""
 
 from __future__ import annotations
 
@@ -75,6 +76,8 @@ def message_text(message: dict) -> str:
     for component, in_spoiler in _walk(message.get("components") or []):
         if component.get("type") == 10 and component.get("content"):
             parts.append(f"||{component['content']}||" if in_spoiler else component["content"])
+    # A file's alt text is read out by screen readers, even for a file shown blurred (a spoiler attachment).
+    parts += [a.get("description") or "" for a in message.get("attachments") or []]
     return "\n".join(p for p in parts if p)
 
 

@@ -53,6 +53,11 @@ class Reply:
         return message_text(self.message or {})
 
     @property
+    def attachments(self) -> list[dict]:
+        """The files on the response message (their bytes: ``StandIn.file_bytes``)."""
+        return (self.message or {}).get("attachments") or []
+
+    @property
     def buttons(self) -> list[dict]:
         return message_buttons(self.message or {})
 

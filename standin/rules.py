@@ -14,7 +14,16 @@ CHOICE_TYPES = {3, 4, 10}
 
 
 class RuleBroken(Exception):
-    """Something the bot sent would be refused by Discord (400 Invalid Form Body)."""
+    """Something the bot sent would be refused by Discord (400 Invalid Form Body, unless a subclass says otherwise),
+    with Discord's nested ``errors`` object when the rule knows which field broke it."""
+
+    status = 400
+    code = 50035
+    message = "Invalid Form Body"
+
+    def __init__(self, text: str, *, errors: dict[str, Any] | None = None) -> None:
+        super().__init__(text)
+        self.errors = errors
 
 
 def check(condition: bool, where: str, problem: str) -> None:
@@ -113,8 +122,8 @@ def validate_choices(choices: list[dict[str, Any]]) -> None:
             _text(value, "autocomplete choice value", 1, 100)
 
 
-def validate_message(data: dict[str, Any], *, creating: bool = True) -> None:
-    """Content, embed and component limits of a message the bot sends or edits."""
+def validate_message(data: dict[str, Any], *, creating: bool = True, files: int = 0) -> None:
+    """Content, embed and component limits of a message the bot sends or edits (with ``files`` new files)."""
     content = data.get("content")
     if content is not None:
         check(len(content) <= 2000, "message", f"content is {len(content)} characters (limit 2000)")
@@ -140,7 +149,8 @@ def validate_message(data: dict[str, Any], *, creating: bool = True) -> None:
             total += len(name) + len(value)
     check(total <= 6000, "message", f"embeds hold {total} characters (limit 6000)")
     if creating:
-        check(bool(content) or bool(embeds) or bool(data.get("components")), "message", "cannot send an empty message")
+        filled = bool(content) or bool(embeds) or bool(data.get("components")) or files > 0
+        check(filled, "message", "cannot send an empty message")
     rows = data.get("components") or []
     check(len(rows) <= 5, "message", f"{len(rows)} action rows (limit 5)")
     custom_ids: list[str] = []

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from .core import API_PREFIX
 from .menus import Menus
+from .uploads import content_type
 from .world import World
 
 
@@ -25,12 +26,21 @@ class StandIn(Menus):
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
+        app.router.add_get("/attachments/{channel}/{attachment}/{filename}", self._file)
         app.router.add_route("*", "/{tail:.*}", self._unknown)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def _file(self, request: web.Request) -> web.Response:
+        """An uploaded file, as Discord's CDN serves it at an attachment's ``url``."""
+        key = request.match_info["attachment"]
+        data = self.files.get(int(key)) if key.isdigit() else None
+        if data is None:
+            return web.Response(status=404, text="404: Not Found")
+        return web.Response(body=data, content_type=content_type(request.match_info["filename"], data).split(";")[0])
 
     async def close(self) -> None:
         for session in list(self.sessions):

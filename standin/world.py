@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import IntEnum
 
+from .permissions import MEMBER, ROLE, Overwrite, Perm, apply_overwrites, base_permissions, implicit
+
 DISCORD_EPOCH_MS = 1_420_070_400_000
 _counter = itertools.count()
 
@@ -28,25 +30,20 @@ def iso_now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-class Perm(IntEnum):
-    """The permission bits the bot and its tests care about (values from Discord's API)."""
-
-    CREATE_INSTANT_INVITE = 1 << 0
-    ADMINISTRATOR = 1 << 3
-    MANAGE_CHANNELS = 1 << 4
-    ADD_REACTIONS = 1 << 6
-    VIEW_CHANNEL = 1 << 10
-    SEND_MESSAGES = 1 << 11
-    MANAGE_MESSAGES = 1 << 13
-    EMBED_LINKS = 1 << 14
-    READ_MESSAGE_HISTORY = 1 << 16
-    MENTION_EVERYONE = 1 << 17
-    USE_APPLICATION_COMMANDS = 1 << 31
-    MANAGE_THREADS = 1 << 34
-    CREATE_PUBLIC_THREADS = 1 << 35
-    SEND_MESSAGES_IN_THREADS = 1 << 38
-
-
+# The permissions integer of the README's invite link: the bot's own role holds exactly this (issue 19), so the
+# end-to-end tests prove it is enough. View Channels, Send Messages, Send Messages in Threads, Create Public Threads,
+# Embed Links, Attach Files, Read Message History, Manage Messages.
+INVITE_PERMISSIONS = (
+    Perm.VIEW_CHANNEL
+    | Perm.SEND_MESSAGES
+    | Perm.SEND_MESSAGES_IN_THREADS
+    | Perm.CREATE_PUBLIC_THREADS
+    | Perm.EMBED_LINKS
+    | Perm.ATTACH_FILES
+    | Perm.READ_MESSAGE_HISTORY
+    | Perm.MANAGE_MESSAGES  # "Hide spoilers" removes the member's original message
+)
+# What Discord gives @everyone in a new server (the servers ``add_guild`` makes).
 EVERYONE_PERMS = (
     Perm.CREATE_INSTANT_INVITE
     | Perm.ADD_REACTIONS
@@ -58,18 +55,9 @@ EVERYONE_PERMS = (
     | Perm.CREATE_PUBLIC_THREADS
     | Perm.SEND_MESSAGES_IN_THREADS
 )
-ALL_PERMS = (1 << 51) - 1
-# What the bot asks for when invited (the README's invite link): View Channels, Send Messages, Send Messages in
-# Threads, Create Public Threads, Embed Links, Read Message History, and Manage Messages for "Hide spoilers".
-INVITE_PERMISSIONS = (
-    Perm.VIEW_CHANNEL
-    | Perm.SEND_MESSAGES
-    | Perm.SEND_MESSAGES_IN_THREADS
-    | Perm.CREATE_PUBLIC_THREADS
-    | Perm.EMBED_LINKS
-    | Perm.READ_MESSAGE_HISTORY
-    | Perm.MANAGE_MESSAGES
-)
+# The demo server keeps @everyone bare and gives people a Members role instead, so that nothing the bot does rests
+# on a permission @everyone happens to hold: the bot has what its invite gave it, and no more.
+MEMBER_PERMS = EVERYONE_PERMS
 
 
 class ChannelType(IntEnum):
@@ -105,9 +93,10 @@ class Role:
     name: str
     permissions: int
     position: int = 0
+    bot_id: int | None = None  # the role Discord makes for a bot when it joins, managed by that bot
 
     def payload(self) -> dict:
-        return {
+        data = {
             "id": str(self.id),
             "name": self.name,
             "permissions": str(self.permissions),
@@ -115,12 +104,15 @@ class Role:
             "color": 0,
             "colors": {"primary_color": 0},
             "hoist": False,
-            "managed": False,
+            "managed": self.bot_id is not None,
             "mentionable": False,
             "flags": 0,
             "icon": None,
             "unicode_emoji": None,
         }
+        if self.bot_id is not None:
+            data["tags"] = {"bot_id": str(self.bot_id)}
+        return data
 
 
 @dataclass
@@ -131,6 +123,11 @@ class Channel:
     parent_id: int | None = None
     position: int = 0
     guild_id: int = 0
+    overwrites: list[Overwrite] = field(default_factory=list)  # a thread's are its parent's
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type == ChannelType.PUBLIC_THREAD
 
     def payload(self) -> dict:
         data: dict = {
@@ -140,7 +137,7 @@ class Channel:
             "position": self.position,
             "guild_id": str(self.guild_id),
             "parent_id": str(self.parent_id) if self.parent_id else None,
-            "permission_overwrites": [],
+            "permission_overwrites": [o.payload() for o in self.overwrites],
             "nsfw": False,
             "flags": 0,
         }
@@ -182,6 +179,7 @@ class Guild:
     roles: list[Role]
     channels: list[Channel]
     members: list[Member]
+    default_roles: list[int] = field(default_factory=list)  # what every new member gets (the Members role)
 
     @property
     def everyone(self) -> Role:
@@ -200,15 +198,52 @@ class Guild:
         return next((m for m in self.members if m.user.id == user_id), None)
 
     def permissions_of(self, member: Member) -> int:
-        if member.user.id == self.owner_id:
-            return ALL_PERMS
-        value = self.everyone.permissions
-        for role in self.roles:
-            if role.id in member.roles:
-                value |= role.permissions
-        return ALL_PERMS if value & Perm.ADMINISTRATOR else value
+        """Server-level permissions: @everyone's and the member's roles'."""
+        values = {r.id: r.permissions for r in self.roles}
+        return base_permissions(
+            owner=member.user.id == self.owner_id,
+            everyone=self.everyone.permissions,
+            roles=[values[r] for r in member.roles if r in values and r != self.id],
+        )
 
-    def member_payload(self, member: Member, *, with_permissions: bool = False) -> dict:
+    def permissions_in(self, member: Member, channel: Channel, *, with_implicit: bool = True) -> int:
+        """The member's permissions in ``channel`` after its overwrites, as Discord computes them; a thread takes
+        its parent channel's overwrites. ``with_implicit=False``: before the implicit denials, as interactions carry
+        them (Discord's docs: "This does not include implicit permissions, which may need to be checked
+        separately")."""
+        source = channel
+        if channel.is_thread and channel.parent_id is not None:
+            source = self.channel(channel.parent_id) or channel
+        value = apply_overwrites(
+            self.permissions_of(member),
+            guild_id=self.id,
+            user_id=member.user.id,
+            role_ids=member.roles,
+            overwrites=source.overwrites,
+        )
+        return implicit(value, thread=channel.is_thread) if with_implicit else value
+
+    def set_overwrite(self, channel: Channel, target: Role | User, *, allow: int = 0, deny: int = 0) -> Overwrite:
+        """Give ``channel`` an overwrite for a role or a member (replacing theirs); allow and deny both 0 removes it."""
+        kind = MEMBER if isinstance(target, User) else ROLE
+        channel.overwrites = [o for o in channel.overwrites if (o.type, o.id) != (kind, target.id)]
+        overwrite = Overwrite(target.id, kind, allow, deny)
+        if allow or deny:
+            channel.overwrites.append(overwrite)
+        return overwrite
+
+    def role_named(self, name: str) -> Role:
+        found = next((r for r in self.roles if r.name == name), None)
+        if found is None:
+            raise KeyError(f"the stand-in server has no role named {name!r}")
+        return found
+
+    def bot_role(self, bot: User) -> Role:
+        """The role Discord made for ``bot`` when it was invited."""
+        return next(r for r in self.roles if r.bot_id == bot.id)
+
+    def member_payload(self, member: Member, *, permissions: int | None = None) -> dict:
+        """A member as Discord sends it; in an interaction, with their ``permissions`` in its channel."""
         data = {
             "user": member.user.payload(),
             "roles": [str(r) for r in member.roles],
@@ -222,8 +257,8 @@ class Guild:
             "pending": False,
             "communication_disabled_until": None,
         }
-        if with_permissions:
-            data["permissions"] = str(self.permissions_of(member))
+        if permissions is not None:
+            data["permissions"] = str(permissions)
         return data
 
     def create_payload(self) -> dict:
@@ -288,19 +323,20 @@ class World:
     def add_member(self, name: str, *, guild: Guild | None = None, roles: list[int] | None = None) -> User:
         guild = guild or self.guild
         user = User(snowflake(), name)
-        guild.members.append(Member(user, list(roles or [])))
+        guild.members.append(Member(user, [*guild.default_roles, *(roles or [])]))
         return user
 
     def add_guild(self, name: str) -> Guild:
         """Another server, with the bot and one text channel in it."""
         gid = snowflake()
+        bot_role = Role(snowflake(), self.bot.name, INVITE_PERMISSIONS, 1, bot_id=self.bot.id)
         guild = Guild(
             gid,
             name,
             owner_id=self.moderator.id,
-            roles=[Role(gid, "@everyone", EVERYONE_PERMS)],
+            roles=[Role(gid, "@everyone", EVERYONE_PERMS), bot_role],
             channels=[Channel(snowflake(), "general", guild_id=gid)],
-            members=[Member(self.bot), Member(self.moderator)],
+            members=[Member(self.bot, [bot_role.id]), Member(self.moderator)],
         )
         self.guilds.append(guild)
         return guild
@@ -314,14 +350,19 @@ class World:
 
     @classmethod
     def demo(cls, new_id: Callable[[], int] = snowflake) -> World:
-        """Pass ``new_id`` (e.g. ``fixed_ids()``) for a server with the same ids on every run (the playground)."""
+        """The server the tests and the playground use: text channels, a thread, a voice channel and a forum; a
+        bare @everyone with people in a Members role; the bot's own role holding exactly ``INVITE_PERMISSIONS``; and
+        three channels whose overwrites stand in the bot's way: #read-only (it can read, not send), #hidden (it cannot
+        see it; members can) and #no-threads (it cannot open threads there; its #no-threads-thread inherits that).
+
+        Pass ``new_id`` (e.g. ``fixed_ids()``) for a server with the same ids on every run (the playground)."""
         gid = new_id()
         bot = User(new_id(), "strangers-bot", bot=True)
         owner = User(new_id(), "owner")
         moderator = User(new_id(), "moderator")
         member = User(new_id(), "member")
         mod_role = Role(new_id(), "Moderators", Perm.MANAGE_CHANNELS | Perm.MANAGE_MESSAGES | Perm.MANAGE_THREADS, 1)
-        bot_role = Role(new_id(), "Strangers Bot", INVITE_PERMISSIONS, 2)
+        bot_role = Role(new_id(), "Strangers Bot", INVITE_PERMISSIONS, 2, bot_id=bot.id)
         category = Channel(new_id(), "film-talk", ChannelType.CATEGORY, guild_id=gid)
         general = Channel(new_id(), "general", parent_id=category.id, position=1, guild_id=gid)
         channels = [
@@ -333,12 +374,35 @@ class World:
             Channel(new_id(), "watch-party", ChannelType.VOICE, position=4, guild_id=gid),
             Channel(new_id(), "theories-forum", ChannelType.FORUM, position=5, guild_id=gid),
         ]
+        # Made after the rest so that the ids above stay what they were before these were added (the playground keeps
+        # its settings and polls by id between runs).
+        members_role = Role(new_id(), "Members", MEMBER_PERMS, 1)
+        read_only = Channel(new_id(), "read-only", position=6, guild_id=gid)
+        read_only.overwrites = [
+            Overwrite(members_role.id, deny=Perm.SEND_MESSAGES),
+            Overwrite(bot_role.id, deny=Perm.SEND_MESSAGES),
+        ]
+        hidden = Channel(new_id(), "hidden", position=7, guild_id=gid)
+        hidden.overwrites = [Overwrite(bot_role.id, deny=Perm.VIEW_CHANNEL)]
+        no_threads = Channel(new_id(), "no-threads", position=8, guild_id=gid)
+        no_threads.overwrites = [Overwrite(bot_role.id, deny=Perm.CREATE_PUBLIC_THREADS)]
+        no_threads_thread = Channel(
+            new_id(), "no-threads-thread", ChannelType.PUBLIC_THREAD, parent_id=no_threads.id, guild_id=gid
+        )
+        channels += [read_only, hidden, no_threads, no_threads_thread]
+        people = [members_role.id]
         guild = Guild(
             gid,
             "All of Us Strangers fans",
             owner_id=owner.id,
-            roles=[Role(gid, "@everyone", EVERYONE_PERMS), mod_role, bot_role],
+            roles=[Role(gid, "@everyone", 0), mod_role, bot_role, members_role],
             channels=channels,
-            members=[Member(bot, [bot_role.id]), Member(owner), Member(moderator, [mod_role.id]), Member(member)],
+            members=[
+                Member(bot, [bot_role.id]),
+                Member(owner, people),
+                Member(moderator, [*people, mod_role.id]),
+                Member(member, people),
+            ],
+            default_roles=people,
         )
         return cls(bot=bot, application_id=bot.id, guilds=[guild], moderator=moderator, member=member)

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from bench.charts import measure_all as measure_charts
 from bench.measure import Latency, Probe, Start, Subject, latency, start
 from bench.report import as_json, markdown
 from bench.run import BotRun, Commands, Config, Report, child_env, signature
@@ -76,10 +77,13 @@ async def test_bench_measures_both_bots_side_by_side_and_reports(tmp_path: Path)
         assert run.rss_after_start_mb > 0
     assert signature(floor.commands) == signature(ours.commands)  # the floor has the real bot's commands
 
-    report = Report(ours, floor, CONFIG, seconds=1.0, mirror_matches=True)
+    report = Report(ours, floor, CONFIG, seconds=1.0, mirror_matches=True, charts=measure_charts(2))
     text = markdown(report)
     assert "| /film |" in text and "| /no-such-command | not available |" in text
+    assert "| results, 10 options | 2 |" in text and "| standings, 10 of 14 theories | 2 |" in text
     data = as_json(report)
+    assert [c["label"] for c in data["charts"]] == [t.label for t in report.charts]
+    assert all(0 < c["p50_ms"] <= c["p99_ms"] and c["png_bytes"] > 0 for c in data["charts"])
     assert data["ours"]["latency"][0]["p50_ms"] > 0 and data["noop"]["starts"][0]["rss_mb"] > 0
     met = {t["target"]: t["met"] for t in data["targets"]}
     assert met["1,000 concurrent votes, zero lost"] is None  # no poll measured at this size

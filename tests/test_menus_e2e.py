@@ -61,7 +61,7 @@ async def test_menus_are_registered_where_they_belong(bot, discord_api: StandIn)
     hide = discord_api.find_menu("Hide spoilers")
     assert hide["integration_types"] == [0] and hide["contexts"] == [0]
     assert int(hide["default_member_permissions"]) == Perm.MANAGE_MESSAGES
-    assert int(INVITE_PERMISSIONS) == 309237730304 | Perm.MANAGE_MESSAGES == 309237738496
+    assert int(INVITE_PERMISSIONS) == 309237763072 | Perm.MANAGE_MESSAGES == 309237771264
     with pytest.raises(LookupError, match="would not offer"):
         await discord_api.menu("Hide spoilers", discord_api.post("hi"), where=bot_dm(discord_api.world.moderator))
 

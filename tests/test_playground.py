@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from pathlib import Path
 
@@ -64,6 +65,25 @@ def test_screen_hides_spoilers_until_revealed_and_numbers_buttons() -> None:
         screen.reveal(2)
 
 
+def test_screen_shows_files_with_size_alt_text_and_spoiler_marks() -> None:
+    message = {
+        "content": "Results",
+        "attachments": [
+            {"filename": "poll-3.png", "size": 24_883, "content_type": "image/png", "description": "Bar chart: 3"},
+            {"filename": "SPOILER_poll-4.png", "size": 900, "content_type": "image/png"},
+            {"filename": "notes.txt", "size": 3 * 1024 * 1024, "content_type": "text/plain"},
+        ],
+    }
+    screen = Screen()
+    text = screen.show([message])
+    assert "[image: poll-3.png (24.3 KB)]  (file 1)" in text
+    assert "  alt text: Bar chart: 3" in text
+    assert "[spoiler image: SPOILER_poll-4.png (900 bytes)]  (file 2)" in text
+    assert "[file: notes.txt (3.0 MB)]  (file 3)" in text
+    assert [f["filename"] for f in screen.files] == ["poll-3.png", "SPOILER_poll-4.png", "notes.txt"]
+    assert parse_line("save 1 chart.png") == Action("save", "1 chart.png")
+
+
 SCRIPT = """\
 # what a new visitor might try
 /film
@@ -75,6 +95,10 @@ in #spoilers
 click 1
 /theory poll hours: 2
 click 2
+/theory close poll: 1
+/theory results poll: 1
+save 1 {chart}
+save 2 {chart}
 as member
 /spoilers set channel: #general allowed: ending
 /nope
@@ -84,7 +108,8 @@ click 99
 
 async def test_a_script_runs_through_the_real_bot(tmp_path: Path) -> None:
     script = tmp_path / "demo.txt"
-    script.write_text(SCRIPT)
+    chart = tmp_path / "chart.png"
+    script.write_text(SCRIPT.format(chart=chart))
     transcript = await _run_script(script, tmp_path / "pg.db")
     steps = dict(_steps(transcript))
     assert "┏━ All of Us Strangers (2023)" in steps["member@#general> /film"]
@@ -100,12 +125,20 @@ async def test_a_script_runs_through_the_real_bot(tmp_path: Path) -> None:
     assert "┏━ Theory poll #1" in poll and "[1] 1" in poll and "Reveal to me" in poll
     vote = steps["moderator@#spoilers> click 2"]
     assert "1 vote · 100%" in vote and "(only you can see this)" in vote
+    results = steps["moderator@#spoilers> /theory results poll: 1"]
+    # #spoilers shows the plot, privately: the ending-level titles are drawn and described in spoiler-free forms
+    assert re.search(r"\[image: poll-1-results\.png \(\d+\.\d KB\)\]  \(file 1\)", results)
+    assert "alt text: Bar chart: Theory poll #1: final results, 1 vote. 1. Theory 1 (ending): 0 votes" in results
+    saved = steps[f"moderator@#spoilers> save 1 {chart}"]
+    assert saved == f"Saved [image: poll-1-results.png ({chart.stat().st_size / 1024:.1f} KB)] to {chart}."
+    assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert "there is no file 2 on screen (there are 1)" in steps[f"moderator@#spoilers> save 2 {chart}"]
     refused = steps["member@#spoilers> /spoilers set channel: #general allowed: ending"]
     assert "(only you can see this)" in refused and "Manage Channels" in refused
     assert "is not registered" in steps["member@#spoilers> /nope"]
     assert "there is no button 99" in steps["member@#spoilers> click 99"]
     # Nothing written outside the configured database.
-    assert all(name.startswith("pg.db") for name in _files(tmp_path) if name != "demo.txt")
+    assert all(name.startswith("pg.db") for name in _files(tmp_path) if name not in ("demo.txt", "chart.png"))
 
 
 async def test_a_second_run_on_the_same_database_still_has_every_command(tmp_path: Path) -> None:

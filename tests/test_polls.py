@@ -26,7 +26,7 @@ from bot.polls import (
     member_id,
     member_key,
     option_ranks,
-    percentages,
+    percent,
     rank_standings,
     split_items,
 )
@@ -124,21 +124,26 @@ def test_check_suggestion_limits_spacing_and_duplicates() -> None:
         check_suggestion("the ghosts  ARE real", "a claim of some length", ["The ghosts are real"])
 
 
-@given(st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size=10))
-def test_percentages_add_up_to_100(counts: list[int]) -> None:
-    shares = percentages(counts)
-    assert len(shares) == len(counts)
-    if sum(counts):
-        assert sum(shares) == 100
-        for count, share in zip(counts, shares, strict=True):
-            assert abs(share - count * 100 / sum(counts)) < 1
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=0, max_value=10_000))
+def test_each_share_is_rounded_on_its_own(count: int, rest: int) -> None:
+    total = count + rest
+    shown = percent(count, total)
+    if count == 0:
+        assert shown == "0%"
+    elif rest == 0:
+        assert shown == "100%"
+    elif shown == "<1%":
+        assert 0 < count * 100 / total < 0.5
+    elif shown == ">99%":
+        assert 99.5 <= count * 100 / total < 100
     else:
-        assert shares == [0] * len(counts)
+        assert abs(int(shown.rstrip("%")) - count * 100 / total) <= 0.5
 
 
-def test_percentages_examples() -> None:
-    assert percentages([1, 1, 1]) == [34, 33, 33]
-    assert percentages([0, 5]) == [0, 100]
+def test_percent_examples_equal_counts_read_the_same() -> None:
+    assert [percent(1, 3)] * 3 == ["33%", "33%", "33%"]  # adds up to 99: ties never differ
+    assert (percent(0, 5), percent(5, 5), percent(1, 2), percent(2, 3)) == ("0%", "100%", "50%", "67%")
+    assert (percent(1, 1000), percent(999, 1000), percent(0, 0)) == ("<1%", ">99%", "0%")
 
 
 @given(st.integers(min_value=0, max_value=500), st.integers(min_value=0, max_value=500))

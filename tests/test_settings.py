@@ -43,3 +43,40 @@ def test_bad_values_name_the_setting(name: str, value: str) -> None:
 def test_token_never_in_repr() -> None:
     s = Settings.from_env({"DISCORD_TOKEN": "super-secret-token"})
     assert "super-secret-token" not in repr(s)
+
+
+def test_backup_settings_default_to_no_schedule_beside_the_database() -> None:
+    s = Settings.from_env({"DISCORD_TOKEN": "abc", "DATABASE_PATH": "/srv/bot/strangers.db"})
+    assert s.backup_every_hours is None and s.backup_keep == 7
+    assert s.backup_folder == Path("/srv/bot/backups")
+    s = Settings.from_env(
+        {"DISCORD_TOKEN": "abc", "BACKUP_DIR": "/mnt/safe", "BACKUP_EVERY_HOURS": "0.5", "BACKUP_KEEP": "30"}
+    )
+    assert s.backup_folder == Path("/mnt/safe") and s.backup_every_hours == 0.5 and s.backup_keep == 30
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("BACKUP_EVERY_HOURS", "0"),
+        ("BACKUP_EVERY_HOURS", "-6"),
+        ("BACKUP_EVERY_HOURS", "six"),
+        ("BACKUP_EVERY_HOURS", "nan"),
+        ("BACKUP_EVERY_HOURS", "inf"),
+        ("BACKUP_EVERY_HOURS", "1e9"),
+        ("BACKUP_KEEP", "0"),
+        ("BACKUP_KEEP", "-1"),
+        ("BACKUP_KEEP", "2.5"),
+        ("BACKUP_KEEP", "²"),
+        ("BACKUP_KEEP", "99999999"),
+        ("DEV_GUILD_ID", "１２３４５６７８９０１２３４５６７８"),
+    ],
+)
+def test_bad_backup_values_name_the_setting_and_say_what_is_allowed(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name) as caught:
+        Settings.from_env({"DISCORD_TOKEN": "abc", name: value})
+    assert repr(value) in str(caught.value) and str(caught.value).endswith(".")
+
+
+def test_check_and_backup_read_settings_without_a_token() -> None:
+    assert Settings.from_env({}, require_token=False).token == ""

@@ -17,7 +17,7 @@ from bot.store import Store
 from standin import ChannelType, Reply, StandIn, message_buttons, message_text
 
 THREE = "adams-screenplay, adam-conjured-everyone, the-ghosts-are-real"
-COUNT = re.compile(r"(\d+) votes? · \d+%")
+COUNT = re.compile(r"(\d+) votes? · [<>]?\d+%")
 
 
 async def open_poll(api: StandIn, bot: StrangersBot, channel: str = "spoilers", **options: object) -> Reply:

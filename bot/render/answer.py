@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .markup import Block, Segment
+from .pictures import Chart
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +18,9 @@ class Answer:
     reveal_key: str | None = None
     # True: sent as a Components V2 layout (one container per unit), where that reads better than embeds.
     layout: bool = False
+    # A picture of the same numbers (a poll's results, the standings), drawn for the channel when the answer is sent
+    # and attached beside the text, which stays for screen readers and clients that do not load images.
+    chart: Chart | None = None
 
     def segments(self) -> list[Segment]:
         return [seg for block in self.blocks for seg in block]

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .phrases import echo, either
+from ..permissions import Refusal, Shortfall
+from .phrases import channel, echo, either
 
 # -- general ------------------------------------------------------------------------------------------------------
 
@@ -164,3 +165,58 @@ def no_such_poll(poll_id: int) -> str:
 
 def poll_already_closed(poll_id: int) -> str:
     return f"Poll #{poll_id} is already closed."
+
+
+# -- the bot's own permissions in a channel ---------------------------------------------------------------------------
+
+EDIT_PERMISSIONS = "Edit Channel > Permissions"
+POLL_NEVER_POSTED = "it was never posted."
+
+
+def _and(labels: Sequence[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _lack(short: Shortfall) -> str:
+    if short.cannot_see:
+        return f"I can't see {channel(short.channel_id)}"
+    return f"I don't have {_and([n.label for n in short.missing])} in {channel(short.channel_id)}"
+
+
+def _grant(short: Shortfall) -> str:
+    """How to give the bot what it lacks: a thread takes its parent channel's permissions, so that is where."""
+    labels = _and([n.label for n in short.missing])
+    where = channel(short.parent_id or short.channel_id)
+    follows = f"; {channel(short.channel_id)} follows it" if short.parent_id else ""
+    if short.named:
+        return f"Allow {labels} on the overwrite with my own name in {where} ({EDIT_PERMISSIONS}{follows})"
+    return f"Give my role {labels} in {where} ({EDIT_PERMISSIONS}{follows})"
+
+
+def poll_cannot_close_here(short: Shortfall) -> str:
+    """/theory poll refused before anything changed: the bot could not show the results when the poll closes."""
+    return (
+        f"{_lack(short)}, so I couldn't show this poll's final results when it closes. "
+        f"{_grant(short)}, or run the poll in another channel."
+    )
+
+
+def no_thread(poll_id: int, short: Shortfall, refused: Refusal | None = None) -> str:
+    """The moderator's note when a poll opened without its discussion thread."""
+    why = _lack(short) if refused is None else f"Discord refused ({refused.value})"
+    return f"Poll #{poll_id} is open, but without a discussion thread: {why}. {_grant(short)} for the next polls."
+
+
+def poll_not_updated(refused: Refusal, short: Shortfall) -> str:
+    """Why a closed poll's message could not be updated, and what to do about it (from Discord's own answer)."""
+    if refused is Refusal.MESSAGE_DELETED:
+        return "it was deleted."
+    if refused is Refusal.CHANNEL_DELETED:
+        return "its channel was deleted."
+    if not refused.about_permissions or not short:
+        return "Discord did not accept the edit (a problem on its side)."
+    return (
+        f"{_lack(short)} any more (Discord answered {refused.value}). {_grant(short)}. "
+        "Votes are no longer counted, and the next press on one of its buttons shows the final results there."
+    )

@@ -62,7 +62,20 @@ class ActionRow:
     buttons: tuple[ButtonSpec, ...]
 
 
-Child = TextDisplay | Separator | Section | ActionRow
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A file attached to the same message, shown in a media gallery (V2 shows attachments only through one)."""
+
+    filename: str
+    description: str = ""  # alt text
+    spoiler: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"attachment://{self.filename}"
+
+
+Child = TextDisplay | Separator | Section | ActionRow | Picture
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 Each option's text follows the channel's policy (a title above the level is wrapped in its own spoiler bar, or left
 out in the private style), so a member who opens a bar sees the number of the button right beside it. Ten options,
-their counts, the heading, the closing line, the footer and a "Reveal to me" row stay within V2's 40 components.
+their counts, the heading, the closing line, a chart, the footer and a "Reveal to me" row stay within V2's 40
+components.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from collections.abc import Mapping
 
 from ..component_ids import reveal_id, vote_id
 from ..models import Policy, Poll
-from ..polls import bar, leaders, percentages
-from .layout import ActionRow, ButtonSpec, Container, Item, Layout, Section, Separator, TextDisplay, pack
+from ..polls import bar, leaders, percent
+from .layout import ActionRow, ButtonSpec, Container, Item, Layout, Picture, Section, Separator, TextDisplay, pack
 from .limits import inline
 from .markup import Segment, needs_reveal, raw
 from .phrases import plural, stamp
@@ -22,14 +23,13 @@ INSTRUCTIONS = "Which reading of the film convinces you most? Press the number b
 OPTION_TEXT_LIMIT = 300
 
 
-def option_text(
-    poll: Poll, index: int, votes: list[int] | None, shares: list[int], winners: set[int], policy: Policy
-) -> str:
+def option_text(poll: Poll, index: int, votes: list[int] | None, winners: set[int], policy: Policy) -> str:
     option = poll.options[index]
     mark = " \N{TROPHY}" if index in winners else ""
     line = inline([[raw(f"**{option.position}.**{mark}"), Segment(option.title, option.spoiler)]], policy)
     if votes is not None:
-        line += f"\n`{bar(votes[index], sum(votes))}` {plural(votes[index], 'vote')} · {shares[index]}%"
+        total = sum(votes)
+        line += f"\n`{bar(votes[index], total)}` {plural(votes[index], 'vote')} · {percent(votes[index], total)}"
     return line[:OPTION_TEXT_LIMIT]
 
 
@@ -47,15 +47,15 @@ def closing_text(poll: Poll, votes: list[int] | None) -> str:
     )
 
 
-def poll_layout(poll: Poll, counts: Mapping[int, int], policy: Policy) -> Layout:
-    """The poll message: buttons disabled once closed (the winners green), "Reveal to me" where text is left out."""
+def poll_layout(poll: Poll, counts: Mapping[int, int], policy: Policy, picture: Picture | None = None) -> Layout:
+    """The poll message: buttons disabled once closed (the winners green), "Reveal to me" where text is left out,
+    and the results chart (a closed poll's ``picture``, attached to the same message) below the closing line."""
     shown = visible_counts(poll, counts)
     votes = [shown.get(o.position, 0) for o in poll.options] if shown is not None else None
     all_votes = [counts.get(o.position, 0) for o in poll.options]
-    shares = percentages(votes) if votes is not None else []
     winners = set(leaders(votes)) if votes is not None and poll.closed else set()
     won = set(leaders(all_votes)) if poll.closed else set()
-    children: list[Section | TextDisplay | Separator] = []
+    children: list[Section | TextDisplay | Separator | Picture] = []
     if not poll.closed:
         children.append(TextDisplay(INSTRUCTIONS))
     for index, option in enumerate(poll.options):
@@ -63,8 +63,10 @@ def poll_layout(poll: Poll, counts: Mapping[int, int], policy: Policy) -> Layout
         if poll.closed:
             style = "success" if index in won else "secondary"
         button = ButtonSpec(vote_id(poll.id, option.position), str(option.position), style, disabled=poll.closed)
-        children.append(Section((option_text(poll, index, votes, shares, winners, policy),), button))
+        children.append(Section((option_text(poll, index, votes, winners, policy),), button))
     children += [Separator(), TextDisplay(closing_text(poll, votes))]
+    if picture is not None:
+        children.append(picture)
     segments = [Segment(o.title, o.spoiler) for o in poll.options]
     tail: tuple[Item, ...] = ()
     if needs_reveal(segments, policy):

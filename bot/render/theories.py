@@ -7,13 +7,15 @@ so it can go in titles, footers and autocomplete names.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from ..models import MemberTheory, Poll, PollOption, PollSummary, VoteOutcome
-from ..polls import MEMBER_THEORY_LEVEL, Standing, TheoryEntry, bar, leaders, option_ranks, percentages
+from ..polls import MEMBER_THEORY_LEVEL, Standing, TheoryEntry, bar, leaders, option_ranks, percent
 from .answer import Answer, bold
 from .limits import CHOICE_NAME_LIMIT, shorten
 from .markup import Block, Segment, raw
 from .phrases import member, ordinal, plural, stamp
+from .pictures import ChartTheory, ResultBar, ResultsChart, StandingRow, StandingsChart
 
 HISTORY_SHOWN = 15  # polls listed by /theory show; older ones are counted
 THREAD_NAME = "Theory poll #{id}: discussion"
@@ -113,7 +115,9 @@ def theory_answer(
     )
 
 
-def standings_answer(guild_id: int, standings: Sequence[Standing]) -> Answer:
+def standings_answer(guild_id: int, standings: Sequence[Standing], numbers: Mapping[str, int] | None = None) -> Answer:
+    """The all-time standings as text and as a picture; ``numbers`` are the theories' numbers in /theory list (their
+    spoiler-free names in the picture), by key."""
     blocks: list[Block] = [
         [
             raw(f"**{ordinal(s.rank)}**"),
@@ -129,6 +133,20 @@ def standings_answer(guild_id: int, standings: Sequence[Standing]) -> Answer:
         blocks=blocks,
         footer="Votes from every closed poll here; theories with equal votes, wins and polls share a place.",
         reveal_key=f"standings:{guild_id}",
+        chart=standings_chart(standings, numbers or {}) if standings else None,
+    )
+
+
+def standings_chart(standings: Sequence[Standing], numbers: Mapping[str, int]) -> StandingsChart:
+    """The standings' picture: a theory missing from ``numbers`` is named by its rank when it must not be read."""
+    rows = tuple(
+        StandingRow(ChartTheory(numbers.get(s.theory_key, s.rank), s.title, s.level), s.rank, s.votes, s.wins, s.polls)
+        for s in standings
+    )
+    return StandingsChart(
+        "All-time theory standings",
+        "Votes from every closed poll in this server; equal votes, wins and polls share a place.",
+        rows,
     )
 
 
@@ -203,13 +221,14 @@ def poll_blocks(poll: Poll, counts: Mapping[int, int] | None, *, instructions: b
         blocks.append([])
     votes = [counts.get(o.position, 0) for o in poll.options] if counts is not None else None
     total = sum(votes) if votes is not None else 0
-    shares = percentages(votes) if votes is not None else []
     winners = set(leaders(votes)) if votes is not None and poll.closed else set()
     for index, option in enumerate(poll.options):
         mark = " \N{TROPHY}" if index in winners else ""
         blocks.append([raw(f"**{option.position}.**{mark}"), Segment(option.title, option.spoiler)])
         if votes is not None:
-            blocks.append([raw(f"`{bar(votes[index], total)}` {plural(votes[index], 'vote')} · {shares[index]}%")])
+            blocks.append(
+                [raw(f"`{bar(votes[index], total)}` {plural(votes[index], 'vote')} · {percent(votes[index], total)}")]
+            )
     blocks.append([])
     if poll.closed_at is not None:
         if votes is not None and not total:
@@ -245,6 +264,7 @@ def poll_message(poll: Poll, counts: Mapping[int, int]) -> Answer:
         blocks=poll_blocks(poll, visible_counts(poll, counts)),
         footer=poll_footer(poll),
         reveal_key=f"poll:{poll.id}",
+        chart=poll_chart(poll, counts) if poll.closed else None,
     )
 
 
@@ -256,6 +276,34 @@ def poll_results(poll: Poll, counts: Mapping[int, int]) -> Answer:
         blocks=poll_blocks(poll, visible_counts(poll, counts), instructions=False),
         footer=poll_footer(poll),
         reveal_key=f"poll:{poll.id}",
+        chart=poll_chart(poll, counts) if visible_counts(poll, counts) is not None else None,
+    )
+
+
+def day(moment: datetime) -> str:
+    """A date as the pictures write it (they cannot show Discord's timestamps): "4 Nov 2026", in UTC."""
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def poll_chart(poll: Poll, counts: Mapping[int, int]) -> ResultsChart:
+    """A poll's picture: one bar per option in the poll's order, winners marked once it is closed. Pass only counts
+    the poll may show (``visible_counts``). The title and the caption (number and dates) are spoiler-free."""
+    votes = [counts.get(o.position, 0) for o in poll.options]
+    winners = set(leaders(votes)) if poll.closed else set()
+    bars = tuple(
+        ResultBar(ChartTheory(o.position, o.title, o.spoiler), v, i in winners)
+        for i, (o, v) in enumerate(zip(poll.options, votes, strict=True))
+    )
+    opened = f"Poll #{poll.id} · opened {day(poll.created_at)}"
+    if poll.closed_at is not None:
+        return ResultsChart(
+            poll.id, poll_title(poll), f"{opened} · closed {day(poll.closed_at)} {poll.closed_at:%H:%M} UTC", bars
+        )
+    return ResultsChart(
+        poll.id,
+        f"Theory poll #{poll.id}: votes so far",
+        f"{opened} · closes {day(poll.closes_at)} {poll.closes_at:%H:%M} UTC",
+        bars,
     )
 
 
@@ -286,13 +334,13 @@ def closed_refusal(poll: Poll) -> str:
     )
 
 
-def close_note(poll_id: int, *, closed: bool, shown: bool) -> str:
-    """The moderator's confirmation of /theory close."""
+def close_note(poll_id: int, *, closed: bool, failure: str | None = None) -> str:
+    """The moderator's confirmation of /theory close; ``failure`` says why its message could not be updated."""
     if not closed:
         return f"Poll #{poll_id} was already closed."
-    if shown:
+    if failure is None:
         return f"Closed poll #{poll_id}; its message now shows the final results."
     return (
-        f"Closed poll #{poll_id}, but its message could not be updated (deleted?). "
+        f"Closed poll #{poll_id}, but its message could not be updated: {failure} "
         f"/theory results poll:{poll_id} shows the results."
     )

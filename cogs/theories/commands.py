@@ -8,6 +8,7 @@ poll at its deadline.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -16,10 +17,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import guild_id, moderators_only, require_moderator
+from bot.checks import (
+    bot_lacks,
+    can_attach_files,
+    explain_refusal,
+    guild_id,
+    moderators_only,
+    require_bot_can_update_poll,
+    require_moderator,
+)
 from bot.errors import UserError
 from bot.models import Policy, Poll, Review, VoteOutcome
 from bot.options import MemberText
+from bot.permissions import Job
 from bot.polls import (
     CLAIM_MAX,
     CLAIM_MIN,
@@ -42,10 +52,19 @@ from bot.polls import (
 from bot.render import errors
 from bot.render import theories as text
 from bot.render.answer import Answer
+from bot.render.layout import Picture
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
 from bot.render.poll_layout import poll_layout
 from bot.search import fold
-from bot.send import layout_view, policy_for, policy_of, private_embeds, send_answer, send_note
+from bot.send import (
+    answer_picture,
+    layout_view,
+    policy_for,
+    policy_of,
+    private_embeds,
+    send_answer,
+    send_note,
+)
 
 from .buttons import COG_NAME, ReviewButton, VoteButton, review_button
 from .closer import PollCloser
@@ -233,6 +252,7 @@ class Theories(
             raise UserError(errors.CHANNEL_UNKNOWN)
         if not MIN_HOURS <= hours <= MAX_HOURS:
             raise UserError(errors.poll_hours(MIN_HOURS, MAX_HOURS))
+        require_bot_can_update_poll(interaction)  # it must edit the message when the poll closes
         chosen = choose_theories(theories, await self.catalog(guild))
         opened = self.bot.now()
         poll = await self.bot.store.create_poll(
@@ -270,20 +290,30 @@ class Theories(
             return []
 
     async def open_thread(self, interaction: Interaction, message: discord.Message, poll_id: int) -> None:
-        """A discussion thread on the poll, where the channel has threads (text channels) and the bot may start one."""
-        if not isinstance(interaction.channel, discord.TextChannel):
+        """A discussion thread on the poll, where the channel has threads (text channels); where the bot may not start
+        one, the moderator is told what to grant."""
+        channel = interaction.channel
+        if not isinstance(channel, discord.TextChannel):
             return
-        if not interaction.app_permissions.create_public_threads:
+        short = bot_lacks(interaction, Job.OPEN_THREAD)
+        if short:
+            await interaction.followup.send(errors.no_thread(poll_id, short), ephemeral=True)
             return
         try:
             await message.create_thread(name=text.thread_name(poll_id))
-        except discord.HTTPException:
-            log.warning("Could not open a discussion thread for theory poll #%d", poll_id, exc_info=True)
+        except discord.HTTPException as exc:
+            refused, short = explain_refusal(self.bot, channel.id, exc, Job.OPEN_THREAD)
+            log.warning("Could not open a discussion thread for theory poll #%d: %s", poll_id, exc)
+            if short:
+                await interaction.followup.send(errors.no_thread(poll_id, short, refused), ephemeral=True)
 
-    def poll_view(self, poll: Poll, counts: dict[int, int], policy: Policy) -> discord.ui.LayoutView:
+    def poll_view(
+        self, poll: Poll, counts: dict[int, int], policy: Policy, pictures: Sequence[discord.File] = ()
+    ) -> discord.ui.LayoutView:
         """The poll as a V2 message: one section per theory with its vote button beside it (disabled once closed),
-        "Reveal to me" where the channel's style leaves text out."""
-        return layout_view(poll_layout(poll, counts, policy))
+        "Reveal to me" where the channel's style leaves text out, and its chart when one is attached with it."""
+        shown = [Picture(f.filename, f.description or "", f.spoiler) for f in pictures[:1]]
+        return layout_view(poll_layout(poll, counts, policy, shown[0] if shown else None))
 
     async def guild_poll(self, interaction: Interaction, poll_id: int) -> Poll:
         poll = await self.bot.store.poll(poll_id)
@@ -306,27 +336,49 @@ class Theories(
         await self.show_final(replace(poll, closed_at=closed_at))
         return True
 
-    async def show_final(self, poll: Poll) -> bool:
-        """Edit a closed poll's message into its results; a message or channel that is gone is logged, not raised."""
+    async def final_picture(self, poll: Poll, counts: dict[int, int], policy: Policy) -> list[discord.File]:
+        """A closed poll's results chart for its message (none if it could not be drawn: the text says the same)."""
+        picture = await answer_picture(text.poll_message(poll, counts), policy)
+        return [picture] if picture is not None else []
+
+    async def show_final(self, poll: Poll) -> str | None:
+        """Edit a closed poll's message into its results. Where Discord refuses, the real cause is logged once and
+        returned in words for the moderator (the next press on the message's buttons then retires them)."""
         if poll.message_id is None:
-            return False
+            return errors.POLL_NEVER_POSTED
         counts = await self.bot.store.tallies(poll.id)
         policy = await policy_of(self.bot, poll.guild_id, poll.channel_id)
-        view = self.poll_view(poll, counts, policy)
+        attach = can_attach_files(self.bot, poll.channel_id)
+        pictures = await self.final_picture(poll, counts, policy) if attach else []
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
+        message = channel.get_partial_message(poll.message_id)
         try:
             # content and embeds cleared: a poll posted before polls were V2 becomes one (V2 allows neither).
-            await channel.get_partial_message(poll.message_id).edit(content=None, embeds=[], view=view)
+            try:
+                view = self.poll_view(poll, counts, policy, pictures)
+                await message.edit(content=None, embeds=[], view=view, attachments=pictures)
+            except discord.HTTPException as exc:
+                # Refused for the file (too large, or Attach Files taken away since): the results still go up, as text.
+                for_the_file = exc.status == 413 or (
+                    exc.status == 403 and not can_attach_files(self.bot, poll.channel_id)
+                )
+                if not pictures or not for_the_file:
+                    raise
+                log.warning("Theory poll #%d: its picture was refused (%s); showing the results as text", poll.id, exc)
+                await message.edit(content=None, embeds=[], view=self.poll_view(poll, counts, policy), attachments=[])
         except discord.HTTPException as exc:
+            refused, short = explain_refusal(self.bot, poll.channel_id, exc, Job.UPDATE_POLL)
             log.warning(
-                "Theory poll #%d is closed, but its message %d in channel %d could not show the results (%s)",
+                "Theory poll #%d is closed, but its message %d in channel %d could not show the results: %s%s (%s)",
                 poll.id,
                 poll.message_id,
                 poll.channel_id,
+                refused.value,
+                f"; the bot lacks {', '.join(n.label for n in short.missing)} there" if short else "",
                 exc,
             )
-            return False
-        return True
+            return errors.poll_not_updated(refused, short)
+        return None
 
     async def vote_pressed(self, interaction: Interaction, poll_id: int, position: int) -> None:
         """A vote button: vote, move the vote, or withdraw it; refused politely once the poll is closed."""
@@ -372,7 +424,10 @@ class Theories(
     async def refuse_closed(self, interaction: Interaction, poll: Poll, policy: Policy) -> None:
         """Votes on a closed poll are refused; the pressed message is brought up to date with the final results."""
         counts = await self.bot.store.tallies(poll.id)
-        await interaction.response.edit_message(content=None, embeds=[], view=self.poll_view(poll, counts, policy))
+        # Drawn before the response (tens of milliseconds, in a worker thread): well inside Discord's 3 seconds.
+        pictures = await self.final_picture(poll, counts, policy)
+        view = self.poll_view(poll, counts, policy, pictures)
+        await interaction.response.edit_message(content=None, embeds=[], view=view, attachments=pictures)
         await interaction.followup.send(text.closed_refusal(poll), ephemeral=True)
 
     @app_commands.command(name="close", description="Moderators: close a poll now and show its final results")
@@ -385,11 +440,11 @@ class Theories(
         await interaction.response.defer(ephemeral=True, thinking=True)
         closed_at = self.bot.now()
         closed = await self.bot.store.close_poll(found.id, closed_at)
-        shown = False
+        failure = None
         if closed:
             self.closer.wake()
-            shown = await self.show_final(replace(found, closed_at=closed_at))
-        await interaction.edit_original_response(content=text.close_note(found.id, closed=closed, shown=shown))
+            failure = await self.show_final(replace(found, closed_at=closed_at))
+        await interaction.edit_original_response(content=text.close_note(found.id, closed=closed, failure=failure))
 
     @app_commands.command(name="results", description="A poll's results, or without a poll this server's standings")
     @app_commands.describe(poll="A poll of this server; leave empty for the all-time standings")
@@ -441,7 +496,9 @@ class Theories(
         return await self.poll_answer(await self.settle(poll))
 
     async def standings_answer(self, guild: int) -> Answer:
-        return text.standings_answer(guild, rank_standings(await self.bot.store.closed_option_votes(guild)))
+        standings = rank_standings(await self.bot.store.closed_option_votes(guild))
+        numbers = {entry.key: number for number, entry in enumerate(await self.catalog(guild), start=1)}
+        return text.standings_answer(guild, standings, numbers)
 
     async def standings_answer_for_key(self, argument: str, guild_id: int | None) -> Answer | None:
         return await self.standings_answer(int(argument)) if argument.isdigit() else None
