@@ -119,12 +119,23 @@ class AnyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?P<c
         await interaction.response.send_message(ANSWER, ephemeral=True)
 
 
+MESSAGE_MENU = 3
+
+
+async def answer_menu(interaction: discord.Interaction, message: discord.Message) -> None:
+    """Every message menu ("Apps" on a message), answered privately with ``ANSWER``."""
+    await interaction.response.send_message(ANSWER, ephemeral=True)
+
+
 class NoopBot(discord.Client):
     def __init__(self, commands: list[dict[str, Any]]) -> None:
         super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none())
         self.tree = app_commands.CommandTree(self)
         for spec in commands:
-            self.tree.add_command(mirror(spec))
+            if spec.get("type", 1) == MESSAGE_MENU:
+                self.tree.add_command(app_commands.ContextMenu(name=spec["name"], callback=answer_menu))
+            else:
+                self.tree.add_command(mirror(spec))
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(AnyButton)

@@ -28,7 +28,15 @@ INTENTS = discord.Intents(guilds=True)  # slash commands and components need not
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 # Every feature, in load order; the meta-test checks this names every module of the cogs package.
-EXTENSIONS = ("cogs.plot", "cogs.quotes", "cogs.reveal", "cogs.spoilers", "cogs.theories")
+EXTENSIONS = (
+    "cogs.menus",
+    "cogs.plot",
+    "cogs.progress",
+    "cogs.quotes",
+    "cogs.reveal",
+    "cogs.spoilers",
+    "cogs.theories",
+)
 # Rebuilds an answer from its reveal key's argument, for a press in a server (None: outside one).
 AnswerBuilder = Callable[[str, int | None], Awaitable[Answer | None]]
 Clock = Callable[[], datetime]

@@ -24,7 +24,14 @@ if TYPE_CHECKING:
 NEVER = r"(?!)"  # the base class itself is never registered, so its template matches nothing
 
 
+_KINDS: list[type[PersistentButton]] = []  # every subclass, so a pure layout's button becomes the right item
+
+
 class PersistentButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=NEVER):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _KINDS.append(cls)
+
     def __init__(
         self,
         custom_id: str,
@@ -65,3 +72,21 @@ class UnknownButton(PersistentButton, template=r"(?!reveal:|poll:|theory:review:
 
     async def pressed(self, interaction: discord.Interaction[StrangersBot]) -> None:
         raise UserError(errors.BROKEN_BUTTON)
+
+
+def persistent_button(
+    custom_id: str,
+    *,
+    label: str,
+    style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+    emoji: str | None = None,
+    disabled: bool = False,
+) -> PersistentButton:
+    """The persistent button a custom id belongs to (a vote, a reveal...), for a layout built as plain data.
+
+    Whatever class is chosen, a press is routed by its custom id to the registered DynamicItem, after a restart too.
+    """
+    for kind in _KINDS:
+        if kind.__discord_ui_compiled_template__.fullmatch(custom_id):
+            return kind(custom_id, label=label, style=style, emoji=emoji, disabled=disabled)
+    raise ValueError(f"no persistent button has the custom id {custom_id!r}")

@@ -171,9 +171,13 @@ class Policy:
     allowed: Level = Level.NONE
     style: Style = Style.WRAP
     source: Source = Source.DEFAULT
+    # Only for one reader who said how far they have watched: the last moment they have seen (by position). Text about
+    # a later moment stays hidden even at an allowed level. Channels never have one.
+    horizon: int | None = None
 
-    def shows(self, level: Level) -> bool:
-        return level <= self.allowed
+    def shows(self, level: Level, moment: int = 0) -> bool:
+        """Whether text of ``level`` (about the moment at position ``moment``, 0: no one moment) shows plainly."""
+        return level <= self.allowed and (self.horizon is None or moment <= self.horizon)
 
     def bare(self) -> Policy:
         """The stored part of a policy (where a resolved policy came from is not stored)."""
@@ -329,3 +333,37 @@ class OptionVotes:
     title: str
     level: Level
     votes: int
+
+
+# -- members' own progress through the film -------------------------------------------------------------------------
+
+
+class Watched(StrEnum):
+    """How far a member says they have watched (the values are stored)."""
+
+    NOT_SEEN = "not_seen"
+    PART_WAY = "part_way"
+    SEEN_ALL = "seen_all"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One member's progress, the same in every server and DM: kept until they run /progress clear."""
+
+    user_id: int
+    watched: Watched
+    moment_id: str | None  # only with PART_WAY: the last moment they have seen
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HiddenMessage:
+    """A member's message a moderator re-posted behind spoiler bars (its text is not kept)."""
+
+    guild_id: int
+    channel_id: int
+    message_id: int
+    repost_id: int
+    author_id: int
+    moderator_id: int
+    hidden_at: datetime

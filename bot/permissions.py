@@ -30,6 +30,7 @@ SEND_MESSAGES = Need(1 << 11, "send_messages", "Send Messages")
 EMBED_LINKS = Need(1 << 14, "embed_links", "Embed Links")
 ATTACH_FILES = Need(1 << 15, "attach_files", "Attach Files")
 READ_MESSAGE_HISTORY = Need(1 << 16, "read_message_history", "Read Message History")
+MANAGE_MESSAGES = Need(1 << 13, "manage_messages", "Manage Messages")  # "Hide spoilers" removes the original
 CREATE_PUBLIC_THREADS = Need(1 << 35, "create_public_threads", "Create Public Threads")
 SEND_MESSAGES_IN_THREADS = Need(1 << 38, "send_messages_in_threads", "Send Messages in Threads")
 
@@ -42,6 +43,7 @@ INVITED_WITH = (
     EMBED_LINKS,
     ATTACH_FILES,
     READ_MESSAGE_HISTORY,
+    MANAGE_MESSAGES,
 )
 INVITE = sum(need.bit for need in INVITED_WITH)
 

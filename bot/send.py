@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from .component_ids import parse_reveal, reveal_id
-from .components import PersistentButton
-from .models import OPEN, STRICTEST, Policy
+from .components import PersistentButton, persistent_button
+from .models import OPEN, STRICTEST, Level, Policy
+from .progress import reader_policy, seen_level, seen_moment
 from .render import errors
+from .render import layout as v2
 from .render.answer import Answer
 from .render.limits import EmbedSpec, inline, pack_pages, render_pages
 from .render.markup import Block, for_one_reader, needs_reveal
@@ -50,8 +52,35 @@ async def channel_policy(bot: StrangersBot, guild_id: int | None, channel: Any) 
 
 
 async def policy_for(interaction: discord.Interaction[StrangersBot]) -> Policy:
-    """The spoiler policy of the channel an interaction came from."""
+    """The spoiler policy of the channel an interaction came from, for what everyone there can read.
+
+    Where the server has not invited the bot (the app installed to a member's own account, used in a DM, a group DM
+    or another server) there is no server setting: the strictest policy applies.
+    """
+    if not interaction.is_guild_integration():
+        return STRICTEST
     return await channel_policy(interaction.client, interaction.guild_id, interaction.channel)
+
+
+def only_reader(interaction: discord.Interaction[StrangersBot]) -> bool:
+    """True in the member's DM with the bot, where every answer is read by them alone."""
+    return interaction.context.dm_channel
+
+
+async def seen_by(interaction: discord.Interaction[StrangersBot]) -> tuple[Level | None, int | None]:
+    """The level the member's own progress lets them read plainly (None: they never said), and the last moment
+    they have seen when part way."""
+    bot = interaction.client
+    progress = await bot.store.progress(interaction.user.id)
+    return seen_level(progress, bot.film.moments), seen_moment(progress, bot.film.moments)
+
+
+async def private_policy(interaction: discord.Interaction[StrangersBot], channel: Policy | None = None) -> Policy:
+    """The policy of an answer only this member reads (ephemeral, "Reveal to me", their DM with the bot): the
+    channel's level or the member's progress, whichever is higher. The one place progress is applied."""
+    if channel is None:
+        channel = await policy_for(interaction)
+    return reader_policy(channel, *await seen_by(interaction))
 
 
 async def policy_of(bot: StrangersBot, guild_id: int, channel_id: int) -> Policy:
@@ -106,9 +135,16 @@ async def send_answer(
     ephemeral: bool = False,
     view: discord.ui.View | None = None,
 ) -> None:
-    """Render ``answer`` for the interaction's channel and send it, split over messages if it must be."""
+    """Render ``answer`` for the interaction's channel and send it, split over messages if it must be.
+
+    Public answers follow the channel; answers only the member reads also follow their progress.
+    """
     if policy is None:
-        policy = await policy_for(interaction)
+        private = ephemeral or only_reader(interaction)
+        policy = await (private_policy(interaction) if private else policy_for(interaction))
+    if answer.layout and view is None:
+        await send_layouts(interaction, answer_layouts(answer, policy), ephemeral=ephemeral)
+        return
     pages = render_pages(answer.blocks, policy)
     messages = pack_pages(answer.title, pages, answer.footer)
     # Ephemeral answers too: the hidden-spoiler note points at the button, so the button must be there.
@@ -134,7 +170,7 @@ async def send_note(
 ) -> None:
     """A short private note (a confirmation), with the channel's policy applied to any theory text in it."""
     if policy is None:
-        policy = await policy_for(interaction)
+        policy = await private_policy(interaction)
     text = note_text(blocks, policy)
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=True)
@@ -165,4 +201,79 @@ class RevealButton(PersistentButton, template=r"reveal:(?s:.*)"):
         if answer is None:
             await interaction.response.send_message(errors.ANSWER_GONE, ephemeral=True)
             return
-        await send_answer(interaction, answer, policy=OPEN, ephemeral=True)
+        # Everything, plainly; for a member who said how far they have watched, what lies beyond it stays in bars.
+        seen, horizon = await seen_by(interaction)
+        channel = await policy_for(interaction)
+        policy = OPEN if seen is None else for_one_reader(reader_policy(channel, seen, horizon))
+        await send_answer(interaction, answer, policy=policy, ephemeral=True)
+
+
+# -- Components V2 ----------------------------------------------------------------------------------------------------
+
+BUTTON_STYLES = {
+    "primary": discord.ButtonStyle.primary,
+    "secondary": discord.ButtonStyle.secondary,
+    "success": discord.ButtonStyle.success,
+    "danger": discord.ButtonStyle.danger,
+}
+
+
+def reveal_row(key: str) -> v2.ActionRow:
+    return v2.ActionRow((v2.ButtonSpec(reveal_id(key), "Reveal to me", emoji="\N{EYE}"),))
+
+
+def answer_layouts(answer: Answer, policy: Policy) -> list[v2.Layout]:
+    """An answer as V2 messages for a channel, with "Reveal to me" below where the private style left text out."""
+    reveal = answer.reveal_key and needs_reveal(answer.segments(), policy)
+    tail = (reveal_row(answer.reveal_key),) if reveal and answer.reveal_key else ()
+    return v2.answer_layouts(answer, policy, tail=tail)
+
+
+def _button(spec: v2.ButtonSpec) -> PersistentButton:
+    style = BUTTON_STYLES[spec.style]
+    return persistent_button(spec.custom_id, label=spec.label, style=style, emoji=spec.emoji, disabled=spec.disabled)
+
+
+def _child(item: v2.Child) -> discord.ui.Item[Any]:
+    if isinstance(item, v2.TextDisplay):
+        return discord.ui.TextDisplay(item.content)
+    if isinstance(item, v2.Separator):
+        return discord.ui.Separator(visible=item.divider)
+    if isinstance(item, v2.Section):
+        return discord.ui.Section(*item.texts, accessory=_button(item.accessory))
+    if isinstance(item, v2.Picture):
+        media = discord.MediaGalleryItem(item.url, description=item.description or None, spoiler=item.spoiler)
+        return discord.ui.MediaGallery(media)
+    row: discord.ui.ActionRow[Any] = discord.ui.ActionRow()
+    for spec in item.buttons:
+        row.add_item(_button(spec))
+    return row
+
+
+def layout_view(layout: v2.Layout) -> discord.ui.LayoutView:
+    """A pure layout as discord.py's LayoutView (discord.py sets the IS_COMPONENTS_V2 flag for it)."""
+    view = discord.ui.LayoutView(timeout=None)
+    for item in layout.items:
+        if isinstance(item, v2.Container):
+            container: discord.ui.Container[Any] = discord.ui.Container(
+                *(_child(child) for child in item.children), accent_colour=item.accent, spoiler=item.spoiler
+            )
+            view.add_item(container)
+        else:
+            view.add_item(_child(item))
+    return view
+
+
+async def send_layouts(
+    interaction: discord.Interaction[StrangersBot], layouts: Sequence[v2.Layout], *, ephemeral: bool = False
+) -> None:
+    """V2 messages in answer to an interaction: the first as the response (or the edit after a defer), the rest as
+    follow-ups. Never content or embeds beside a layout: Discord refuses them on a V2 message."""
+    for index, layout in enumerate(layouts):
+        view = layout_view(layout)
+        if not interaction.response.is_done():
+            await interaction.response.send_message(view=view, ephemeral=ephemeral)
+        elif index == 0 and interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
+            await interaction.edit_original_response(view=view)
+        else:
+            await interaction.followup.send(view=view, ephemeral=ephemeral)

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.anywhere import usable_anywhere
 from bot.errors import UserError
 from bot.models import FilmData
 from bot.options import MemberText, QuestionText
@@ -59,6 +60,7 @@ class Plot(commands.Cog):
 
     # ------------------------------------------------------------------------------------------------ /film
 
+    @usable_anywhere
     @app_commands.command(name="film", description="The film card: title, year, director, source novel and cast.")
     async def film(self, interaction: Interaction) -> None:
         await send_answer(interaction, film.film_card(self.data))
@@ -79,6 +81,7 @@ class Plot(commands.Cog):
             suggestions = did_you_mean(typed, names)
         return UserError(errors.no_such_moment(typed, suggestions))
 
+    @usable_anywhere
     @app_commands.command(name="plot", description="The plot: the premise and its moments, or one moment in context.")
     @app_commands.describe(moment="A moment of the film (start typing to filter them, in film order)")
     async def plot(
@@ -105,6 +108,7 @@ class Plot(commands.Cog):
         character = self.data.character(argument)
         return film.character_answer(character) if character else None
 
+    @usable_anywhere
     @app_commands.command(name="character", description="Who a character is, who plays them and their story.")
     @app_commands.describe(name="A character or the actor who plays them (start typing: “Mescal” finds Harry)")
     async def character(self, interaction: Interaction, name: app_commands.Transform[str, MemberText("name")]) -> None:
@@ -133,28 +137,35 @@ class Plot(commands.Cog):
         refs = film.parse_ask_key(argument)
         return None if refs is None else film.ask_answer(self.data, refs)
 
+    @usable_anywhere
     @app_commands.command(name="ask", description="Ask a question about the film in your own words.")
     @app_commands.describe(question="Your question, e.g. “who plays Harry?” or “what song plays at the end?”")
     async def ask(self, interaction: Interaction, question: app_commands.Transform[str, QuestionText]) -> None:
-        query = self.bot.searcher.parse(question)
-        hits = await self.bot.store.search(query.match)
-        best = self.bot.searcher.best(hits, query.terms, limit=1 + RELATED)
-        refs = film.fit_refs([(h.kind, h.ref) for h in best])
-        answer = film.ask_answer(self.data, refs, question) if refs else None
-        if answer is None:
-            near = [(h.kind, h.ref) for h in self.bot.searcher.near_misses(hits, query.terms)]
-            await send_answer(interaction, film.no_match_answer(self.data, question, near), ephemeral=True)
-            return
-        await send_answer(interaction, answer)
+        answer, found = await answer_question(self.bot, question)
+        await send_answer(interaction, answer, ephemeral=not found)
 
     # ------------------------------------------------------------------------------------------------ /ending
 
     async def rebuild_ending(self, argument: str, guild_id: int | None) -> Answer | None:
         return film.ending_answer(self.data)
 
+    @usable_anywhere
     @app_commands.command(name="ending", description="The ending explained: what happens, and what it might mean.")
     async def ending(self, interaction: Interaction) -> None:
         await send_answer(interaction, film.ending_answer(self.data))
+
+
+async def answer_question(bot: StrangersBot, question: str) -> tuple[Answer, bool]:
+    """/ask's answer to a question (also "Ask about this"), and whether the facts matched it."""
+    query = bot.searcher.parse(question)
+    hits = await bot.store.search(query.match)
+    best = bot.searcher.best(hits, query.terms, limit=1 + RELATED)
+    refs = film.fit_refs([(h.kind, h.ref) for h in best])
+    answer = film.ask_answer(bot.film, refs, question) if refs else None
+    if answer is None:
+        near = [(h.kind, h.ref) for h in bot.searcher.near_misses(hits, query.terms)]
+        return film.no_match_answer(bot.film, question, near), False
+    return answer, True
 
 
 async def setup(bot: StrangersBot) -> None:

@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.anywhere import usable_anywhere
 from bot.errors import UserError
 from bot.models import Quote
 from bot.options import MemberText
@@ -66,6 +67,7 @@ class Quotes(commands.Cog):
 
     # -- the command --------------------------------------------------------------------------------------------
 
+    @usable_anywhere
     @app_commands.command(
         name="quote",
         description="Andrew Haigh in his own words. Pick a topic or search; topic “list” shows every topic.",

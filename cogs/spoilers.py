@@ -27,6 +27,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.anywhere import SERVER_CONTEXTS, SERVER_INSTALLS
 from bot.checks import guild, moderators_only
 from bot.errors import UserError
 from bot.models import OPEN, Kind, Level, Place, Policy, Style
@@ -122,6 +123,8 @@ class Spoilers(commands.Cog):
         name="spoilers",
         description="How much of the film answers may show in each channel",
         guild_only=True,
+        allowed_installs=SERVER_INSTALLS,
+        allowed_contexts=SERVER_CONTEXTS,
     )
 
     def __init__(self, bot: StrangersBot) -> None:

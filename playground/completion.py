@@ -17,7 +17,19 @@ if TYPE_CHECKING:
 
 # Asks the bot's autocomplete: (command path, option, text typed) -> the choices it offers.
 Ask = Callable[[tuple[str, ...], str, str], list[dict[str, Any]]]
-ACTIONS = ["as moderator", "as member", "in #", "click ", "reveal", "save ", "help", "commands", "quit"]
+ACTIONS = [
+    "as moderator",
+    "as member",
+    "in #",
+    "click ",
+    "reveal",
+    "say ",
+    "menu ",
+    "save ",
+    "help",
+    "commands",
+    "quit",
+]
 SUBCOMMAND_TYPES = (1, 2)
 _OPTION_START = re.compile(r"(?:^|\s)([a-z0-9_-]{1,32}):")
 
@@ -44,7 +56,7 @@ def _names(pg: Playground, line: str, words: list[str]) -> list[Completion]:
     """Still naming the command, a subcommand, or the first option."""
     partial = "" if line.endswith(" ") or not words else words.pop()
     head = line[: len(line) - len(partial)]
-    pool: list[dict[str, Any]] = pg.standin.global_commands
+    pool: list[dict[str, Any]] = [c for c in pg.standin.global_commands if c.get("type", 1) == 1]  # menus: "menu"
     leaf: dict[str, Any] | None = None
     for word in words:
         found = next((c for c in pool if c["name"] == word), None)

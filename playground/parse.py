@@ -20,7 +20,7 @@ class CommandLine:
 class Action:
     """A playground instruction other than a slash command."""
 
-    verb: str  # as, in, click, reveal, save, help, commands, quit
+    verb: str  # as, in, click, reveal, say, menu, save, help, commands, quit
     argument: str = ""
 
 
@@ -68,7 +68,16 @@ def parse_command(line: str, known: OptionNames | None = None) -> CommandLine:
     return CommandLine(path, options)
 
 
-VERBS = {"as", "in", "click", "reveal", "save", "help", "commands", "quit", "exit"}
+VERBS = {"as", "in", "click", "reveal", "say", "menu", "save", "help", "commands", "quit", "exit"}
+_MENU = re.compile(r"^[\"']?(?P<name>.+?)[\"']?\s+on\s+(?P<number>\d+)$", re.IGNORECASE)
+
+
+def parse_menu(argument: str) -> tuple[str, int]:
+    """``"Ask about this" on 2`` -> ("Ask about this", 2): a message menu and the number of a said message."""
+    match = _MENU.match(argument.strip())
+    if match is None:
+        raise ValueError('which menu, on which message? e.g. menu "Ask about this" on 1')
+    return match.group("name"), int(match.group("number"))
 
 
 def parse_line(line: str, known: OptionNames | None = None) -> CommandLine | Action | None:

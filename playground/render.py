@@ -1,5 +1,6 @@
-"""Showing Discord messages in a terminal: embeds as titled blocks, spoilers as bars until revealed, buttons
-numbered so they can be pressed (pure logic)."""
+"""Showing Discord messages in a terminal: embeds as titled blocks, Components V2 containers as boxes (a container
+marked as a spoiler as one bar until revealed), spoilers as bars until revealed, buttons numbered so they can be
+pressed (pure logic)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ _RELATIVE = (
     (365 * 86400, "{n} months", 30 * 86400),
     (2 * 365 * 86400, "a year", 365 * 86400),
 )
+IS_COMPONENTS_V2 = 1 << 15
 
 
 def relative(seconds: float) -> str:
@@ -173,24 +175,67 @@ class Screen:
                 lines += [f"┃   {line}" for line in self._hide(f.get("value", "")).splitlines()]
             if (embed.get("footer") or {}).get("text"):
                 lines.append(f"┗━ {self._plain(embed['footer']['text'])}")
+        v2 = bool(message.get("flags", 0) & IS_COMPONENTS_V2)
+        if v2:
+            for component in message.get("components") or []:
+                lines += self._v2(message, component)
         for attachment in message.get("attachments") or []:
             self.files.append(attachment)
             lines.append(f"{file_line(attachment)}  (file {len(self.files)})")
             if attachment.get("description"):
                 lines.append(f"  alt text: {attachment['description']}")
+        if v2:
+            return "\n".join(lines)
         labels = []
         for row in message.get("components") or []:
             for comp in row.get("components") or []:
                 if comp.get("type") != 2:
                     continue
-                self.buttons.append((message, comp))
-                emoji = (comp.get("emoji") or {}).get("name") or ""
-                state = " (disabled)" if comp.get("disabled") else ""
-                label = f"{emoji} {comp.get('label') or ''}".strip()
-                labels.append(f"[{len(self.buttons)}] {label}{state}")
+                labels.append(self._button(message, comp))
         if labels:
             lines.append("  " + "   ".join(labels))
         return "\n".join(piece for line in lines for piece in wrap(line, self.width))
+
+    def _button(self, message: dict, comp: dict) -> str:
+        self.buttons.append((message, comp))
+        emoji = (comp.get("emoji") or {}).get("name") or ""
+        state = " (disabled)" if comp.get("disabled") else ""
+        label = f"{emoji} {comp.get('label') or ''}".strip()
+        return f"[{len(self.buttons)}] {label}{state}"
+
+    def _text(self, content: str) -> list[str]:
+        if content.startswith("### "):
+            return [f"┏━ {plain(content[4:], self.names)}"]
+        if content.startswith("-# "):
+            return [f"┗━ {plain(content[3:], self.names)}"]
+        return self._hide(content).splitlines()
+
+    def _v2(self, message: dict, component: dict) -> list[str]:
+        """One top-level V2 component: a container as a box, a spoiler container as one bar until revealed."""
+        kind = component.get("type")
+        if kind == 10:
+            return self._text(component.get("content") or "")
+        if kind == 14:
+            return ["  ────────"]
+        if kind == 1:
+            return ["  " + "   ".join(self._button(message, c) for c in component.get("components") or [])]
+        if kind == 9:
+            texts = [line for t in component.get("components") or [] for line in self._text(t.get("content") or "")]
+            accessory = component.get("accessory") or {}
+            button = self._button(message, accessory) if accessory.get("type") == 2 else ""
+            return [*texts[:-1], f"{texts[-1] if texts else ''}   {button}".rstrip()]
+        if kind != 17:
+            return []
+        if component.get("spoiler"):
+            texts = [c.get("content") or "" for c in component.get("components") or [] if c.get("type") == 10]
+            self.spoilers.append(plain("\n".join(texts), self.names))
+            number = len(self.spoilers)
+            if number not in self.revealed:
+                return ["┌" + "─" * 40, f"│ {'█' * 12}[spoiler {number}]", "└" + "─" * 40]
+            inner = [line for child in component.get("components") or [] for line in self._v2(message, child)]
+            return [f"┌─ ‹spoiler {number}, opened›", *(f"│ {line}" for line in inner), "└" + "─" * 40]
+        inner = [line for child in component.get("components") or [] for line in self._v2(message, child)]
+        return ["┌" + "─" * 40, *(f"│ {line}" for line in inner), "└" + "─" * 40]
 
 
 def size_text(size: int) -> str:

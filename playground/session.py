@@ -17,7 +17,7 @@ from standin import Channel, ChannelType, Refused, Reply, StandIn, User, World
 from standin.harness import running_client
 from standin.world import fixed_ids
 
-from .parse import Action, CommandLine, parse_line
+from .parse import Action, CommandLine, parse_line, parse_menu
 from .render import Screen, file_line
 
 # How the demo server is set up on first run: channel name -> (allowed level, style).
@@ -33,6 +33,8 @@ Type a slash command as in Discord, e.g.  /plot moment: diner   /ask question: w
   in #spoilers                      switch channel (#general, #spoilers, #ending-talk, #general-thread, ...)
   click N                           press button N of the last answer
   reveal | reveal N                 show the spoilers of the last answer (all, or number N)
+  say TEXT                          write a message in this channel as yourself (numbered: message 1, 2, ...)
+  menu "Ask about this" on N        run a message menu on message N ("Hide spoilers" too, as a moderator)
   save N PATH                       write file N of the last answer (e.g. a chart) to PATH, to look at it
   commands                          list the bot's commands
   quit                              leave"""
@@ -57,6 +59,7 @@ class Playground:
         # Choices picked with Tab, by (command path, option, the choice's name): like Discord's client, the
         # playground sends the value of the choice picked, while the line shows its name.
         self.picked: dict[tuple[tuple[str, ...], str, str], Any] = {}
+        self.said: list[dict] = []  # messages written with "say", numbered from 1 for "menu ... on N"
 
     @property
     def prompt(self) -> str:
@@ -84,7 +87,10 @@ class Playground:
         if action.verb == "help":
             return HELP
         if action.verb == "commands":
-            return "\n".join(f"/{c['name']}: {c['description']}" for c in self.standin.global_commands)
+            commands = self.standin.global_commands
+            slash = [f"/{c['name']}: {c['description']}" for c in commands if c.get("type", 1) == 1]
+            menus = [f'menu "{c["name"]}" on N (a message menu)' for c in commands if c.get("type") == 3]
+            return "\n".join([*slash, *menus])
         if action.verb == "as":
             who = action.argument.lower().lstrip("@")
             users = {"moderator": world.moderator, "member": world.member}
@@ -108,6 +114,17 @@ class Playground:
             return self.screen.reveal(int(arg) if arg.isdigit() else None)
         if action.verb == "click":
             return await self._click(action.argument)
+        if action.verb == "say":
+            if not action.argument.strip():
+                raise PlaygroundError("say what? e.g. say who plays harry?")
+            self.said.append(self.standin.post(action.argument, user=self.here.user, channel=self.here.channel))
+            return f"[message {len(self.said)}] {self.here.user.name}: {action.argument}"
+        if action.verb == "menu":
+            name, number = parse_menu(action.argument)
+            if not 1 <= number <= len(self.said):
+                raise PlaygroundError(f"there is no message {number} (say something first; there are {len(self.said)})")
+            reply = await self.standin.menu(name, self.said[number - 1], user=self.here.user)
+            return self.screen.show(await self._settled(reply))
         if action.verb == "save":
             return self._save(action.argument)
         raise PlaygroundError("type help")  # quit is handled by the caller

@@ -16,7 +16,7 @@ The real discord.py client talks to it over HTTP and a websocket on 127.0.0.1. I
 from __future__ import annotations
 
 from .client_rules import Refused
-from .messages import message_buttons, message_text
+from .messages import ReadablePart, message_buttons, message_text, readable_parts, v2_text
 from .permissions import Overwrite, Perm
 from .pointing import address_env, point_from_env, pointed_at
 from .reply import Reply
@@ -30,6 +30,7 @@ __all__ = [
     "Guild",
     "Overwrite",
     "Perm",
+    "ReadablePart",
     "Refused",
     "Reply",
     "StandIn",
@@ -40,4 +41,6 @@ __all__ = [
     "message_text",
     "point_from_env",
     "pointed_at",
+    "readable_parts",
+    "v2_text",
 ]

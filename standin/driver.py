@@ -6,7 +6,8 @@ import secrets
 import time
 from typing import Any
 
-from . import client_rules
+from . import client_rules, elsewhere
+from .elsewhere import Elsewhere
 from .messages import message_buttons
 from .permissions import Perm
 from .reply import Reply
@@ -46,10 +47,66 @@ class Driver(Rest):
         carried = guild.permissions_in(member, channel, with_implicit=False)
         return guild, channel, guild.member_payload(member, permissions=carried)
 
+    def _nowhere(self, user: User | None) -> tuple[Guild, Channel, Member]:
+        """Outside any server: options are resolved against the demo server (the read-only commands have none that
+        name a channel or a member)."""
+        return self.guild, self.guild.channel_named("general"), self._member(self.guild, user)
+
     def _member(self, guild: Guild, user: User | None) -> Member:
         found = guild.member((user or self.world.member).id)
         assert found is not None  # _context has checked
         return found
+
+    def _elsewhere(
+        self, kind: int, data: dict, user: User | None, where: Elsewhere, message: dict | None = None
+    ) -> tuple[dict, Reply]:
+        """An interaction outside a server that invited the bot: no member, no server setting, the user's install."""
+        user = user or self.world.member
+        interaction_id, token = snowflake(), f"itoken.{secrets.token_urlsafe(32)}"
+        payload: dict[str, Any] = {
+            "id": str(interaction_id),
+            "application_id": str(self.world.application_id),
+            "type": kind,
+            "data": data,
+            "channel_id": str(where.channel_id),
+            "channel": where.channel,
+            "token": token,
+            "version": 1,
+            "app_permissions": str(where.app_permissions()),
+            "locale": "en-GB",
+            "entitlements": [],
+            "authorizing_integration_owners": where.owners(user),
+            "context": where.context,
+            "attachment_size_limit": 10 * 1024 * 1024,
+        }
+        if where.guild_id is not None:  # a server that never invited the bot: the member, but no guild object
+            payload["guild_id"] = str(where.guild_id)
+            payload["guild_locale"] = "en-US"
+            payload["member"] = {
+                "user": user.payload(),
+                "roles": [],
+                "nick": None,
+                "avatar": None,
+                "joined_at": "2024-01-01T00:00:00+00:00",
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+                "pending": False,
+                "permissions": str(elsewhere.USER_APP_PERMS),
+            }
+        else:
+            payload["user"] = user.payload()
+        if message is not None:
+            payload["message"] = message
+        reply = Reply(
+            {2: "command", 4: "autocomplete", 3: "component"}[kind],
+            interaction_id,
+            token,
+            where.channel_id,
+            source_message=message,
+        )
+        self.replies[token] = reply
+        return payload, reply
 
     def _interaction(
         self, kind: int, data: dict, guild: Guild, channel: Channel, member: dict, message: dict | None = None
@@ -151,10 +208,14 @@ class Driver(Rest):
         options: dict[str, Any],
         focused: str | None = None,
         checked: bool = True,
+        where: Elsewhere | None = None,
     ) -> dict:
         guild, here, invoker = context
         path = command.lstrip("/").split()
-        cmd = self.find_command(path[0], guild)
+        cmd = self.find_command(path[0], None if where else guild)
+        place, installed_by = (where.context, elsewhere.USER_INSTALL) if where else (0, elsewhere.GUILD_INSTALL)
+        if not elsewhere.allowed_in(cmd, place, installed_by):
+            raise LookupError(f"Discord would not offer /{path[0]} there (context {place}, install {installed_by})")
         resolved: dict[str, dict] = {}
         schema, nest = cmd.get("options") or [], []
         for part in path[1:]:
@@ -197,6 +258,7 @@ class Driver(Rest):
         *,
         user: User | None = None,
         channel: Channel | str | None = None,
+        where: Elsewhere | None = None,
         timeout: float = 10.0,
         past_the_client: bool = False,
         **options: Any,
@@ -207,8 +269,15 @@ class Driver(Rest):
         missing) raise ``Refused``; ``past_the_client=True`` sends them anyway, as a modified client might, to test
         a bot's own checks. An option whose name clashes with a parameter here takes a trailing underscore:
         ``channel_="ending-talk"`` is the command's ``channel`` option, while ``channel=`` stays the channel the
-        command is run in.
+        command is run in. ``where`` (``bot_dm``, ``group_dm``, ``other_server`` of ``standin.elsewhere``) runs it
+        outside the server, with the app installed to the member's own account.
         """
+        if where is not None:
+            data = self._command_data(
+                command, self._nowhere(user), option_names(options), where=where, checked=not past_the_client
+            )
+            payload, reply = self._elsewhere(2, data, user, where)
+            return await self._send(payload, reply, timeout)
         guild, chan, member = self._context(user, channel)
         context = (guild, chan, self._member(guild, user))
         data = self._command_data(command, context, option_names(options), checked=not past_the_client)
@@ -223,6 +292,7 @@ class Driver(Rest):
         *,
         user: User | None = None,
         channel: Channel | str | None = None,
+        where: Elsewhere | None = None,
         timeout: float = 10.0,
         **options: Any,
     ) -> list[dict]:
@@ -230,15 +300,25 @@ class Driver(Rest):
 
         As with ``slash``, ``channel_=`` (any trailing underscore) names an option that clashes with a parameter.
         """
-        guild, chan, member = self._context(user, channel)
-        context = (guild, chan, self._member(guild, user))
-        data = self._command_data(command, context, {**option_names(options), focused: value}, focused=focused)
-        payload, reply = self._interaction(4, data, guild, chan, member)
+        values = {**option_names(options), focused: value}
+        if where is not None:
+            data = self._command_data(command, self._nowhere(user), values, focused=focused, where=where)
+            payload, reply = self._elsewhere(4, data, user, where)
+        else:
+            guild, chan, member = self._context(user, channel)
+            data = self._command_data(command, (guild, chan, self._member(guild, user)), values, focused=focused)
+            payload, reply = self._interaction(4, data, guild, chan, member)
         await self._send(payload, reply, timeout)
         return reply.choices or []
 
     async def click(
-        self, message: dict, button: str | int = 0, *, user: User | None = None, timeout: float = 10.0
+        self,
+        message: dict,
+        button: str | int = 0,
+        *,
+        user: User | None = None,
+        where: Elsewhere | None = None,
+        timeout: float = 10.0,
     ) -> Reply:
         """Press a button of ``message`` (by custom_id, label or index) as ``user``; return what the bot did."""
         buttons = message_buttons(message)
@@ -251,12 +331,17 @@ class Driver(Rest):
             target = named
         if target.get("disabled"):
             raise LookupError(f"button {target.get('label')!r} is disabled: Discord would not let anyone press it")
+        data = {"custom_id": target["custom_id"], "component_type": 2}
+        if where is not None:
+            payload, reply = self._elsewhere(
+                3, data, user, where, message=self.messages.get(int(message["id"]), message)
+            )
+            return await self._send(payload, reply, timeout)
         found = self.world.find_channel(int(message["channel_id"]))
         if found is None:
             raise LookupError("the message's channel is gone")
         guild, chan, member = self._context(user, found[1], command=False)
         current = self.messages.get(int(message["id"]), message)
-        data = {"custom_id": target["custom_id"], "component_type": 2}
         payload, reply = self._interaction(3, data, guild, chan, member, message=current)
         return await self._send(payload, reply, timeout)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import rules
+from . import components_v2, rules
 from .core import API_PREFIX
 from .faults import Fault, fault_response
 from .gateway import Gateway
@@ -170,10 +170,18 @@ class Rest(Gateway):
 
     # -- messages --------------------------------------------------------------------------------------------------
 
+    def _validate(self, data: dict, flags: int, *, creating: bool, files: int = 0) -> None:
+        """Discord's rules for a message body; a V2 body (IS_COMPONENTS_V2) by the V2 rules."""
+        components_v2.validate_v2(data, flags, creating=creating and not files)
+        if components_v2.is_v2(flags):
+            rules.validate_message({k: v for k, v in data.items() if k != "components"}, creating=False, files=files)
+        else:
+            rules.validate_message(data, creating=creating, files=files)
+
     def _new_message(
         self, channel_id: int, data: dict, *, interaction: dict | None = None, uploads: list[Upload] | None = None
     ) -> dict:
-        rules.validate_message(data, files=len(uploads or []))
+        self._validate(data, int(data.get("flags") or 0), creating=True, files=len(uploads or []))
         attached = self._attachments(
             channel_id, data, uploads or [], ephemeral=bool((data.get("flags") or 0) & EPHEMERAL)
         )
@@ -238,7 +246,9 @@ class Rest(Gateway):
         return attachments
 
     def _edit(self, message: dict, data: dict, uploads: list[Upload] | None = None) -> dict:
-        rules.validate_message(data, creating=False)
+        flags = components_v2.edited_flags(int(message.get("flags") or 0), data)
+        self._validate(data, flags, creating=False, files=len(uploads or []))
+        edited = dict(message)
         attached = self._attachments(
             int(message["channel_id"]),
             data,
@@ -247,10 +257,13 @@ class Rest(Gateway):
             ephemeral=bool(message.get("flags", 0) & EPHEMERAL),
         )
         if attached is not None:
-            message["attachments"] = attached
-        for key in ("content", "embeds", "components", "flags", "allowed_mentions"):
+            edited["attachments"] = attached
+        for key in ("content", "embeds", "components", "allowed_mentions"):
             if key in data:
-                message[key] = data[key] if data[key] is not None else ([] if key != "content" else "")
+                edited[key] = data[key] if data[key] is not None else ([] if key != "content" else "")
+        edited["flags"] = flags
+        components_v2.check_result(edited)
+        message.update(edited)
         message["edited_timestamp"] = iso_now()
         self._check_pings(message)
         return message

@@ -50,8 +50,9 @@ def validate_command(cmd: dict[str, Any]) -> None:
     size = len(name) + len(cmd.get("description", "")) + _options_size(cmd.get("options") or [])
     check(size <= 4000, where, f"names, descriptions and choices add up to {size} characters (limit 4000)")
     perms = cmd.get("default_member_permissions")
+    # Documented as a string of digits; Discord takes a whole number too (discord.py sends one for context menus).
     check(
-        perms is None or (isinstance(perms, str) and perms.isdigit()),
+        perms is None or (isinstance(perms, str) and perms.isdigit()) or (type(perms) is int and perms >= 0),
         where,
         "default_member_permissions must be a string of digits",
     )

@@ -10,12 +10,12 @@ from __future__ import annotations
 from aiohttp import web
 
 from .core import API_PREFIX
-from .driver import Driver
+from .menus import Menus
 from .uploads import content_type
 from .world import World
 
 
-class StandIn(Driver):
+class StandIn(Menus):
     """Start with ``async with StandIn() as discord:``; point discord.py at it with ``pointed_at(discord)``."""
 
     def __init__(self, world: World | None = None, *, token: str | None = None) -> None:

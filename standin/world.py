@@ -32,7 +32,7 @@ def iso_now() -> str:
 
 # The permissions integer of the README's invite link: the bot's own role holds exactly this (issue 19), so the
 # end-to-end tests prove it is enough. View Channels, Send Messages, Send Messages in Threads, Create Public Threads,
-# Embed Links, Attach Files, Read Message History.
+# Embed Links, Attach Files, Read Message History, Manage Messages.
 INVITE_PERMISSIONS = (
     Perm.VIEW_CHANNEL
     | Perm.SEND_MESSAGES
@@ -41,6 +41,7 @@ INVITE_PERMISSIONS = (
     | Perm.EMBED_LINKS
     | Perm.ATTACH_FILES
     | Perm.READ_MESSAGE_HISTORY
+    | Perm.MANAGE_MESSAGES  # "Hide spoilers" removes the member's original message
 )
 # What Discord gives @everyone in a new server (the servers ``add_guild`` makes).
 EVERYONE_PERMS = (

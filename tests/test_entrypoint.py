@@ -37,7 +37,7 @@ async def test_sigterm_shuts_down_cleanly_and_never_logs_the_token(tmp_path: Pat
         async with bot_process(env, tmp_path) as bot:
             await asyncio.wait_for(standin.connected.wait(), 60)
             reply = await standin.slash("film")
-            assert reply.embeds
+            assert "All of Us Strangers" in reply.text
             bot.proc.send_signal(signal.SIGTERM)
             code, out, err = await bot.finish(30)
         assert standin.problems == []

@@ -25,9 +25,12 @@ async def test_every_cog_loads_and_describes_its_commands(settings) -> None:
             await bot.load_extension(name)
         assert set(bot.extensions) == set(EXTENSIONS)
         payload = bot.command_payload(None)
-        names = [c["name"] for c in payload]
+        names = [(c.get("type", 1), c["name"]) for c in payload]
         assert len(names) == len(set(names)) and names
         for command in payload:
+            if command.get("type", 1) != 1:  # context menus: Discord gives them a name only, never a description
+                assert not command.get("description") and not command.get("options")
+                continue
             for path, item in _walk(command, command["name"]):
                 assert item.get("description", "").strip(), f"/{path} has no description"
     finally:

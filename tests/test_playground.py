@@ -330,3 +330,24 @@ async def test_option_mistakes_are_shown_as_discord_shows_them(bot, discord_api)
     assert (await pg.execute("/theory poll hours: soon")).startswith("hours: Must be a whole number.")
     assert (await pg.execute("/spoilers set channel: #general allowed: bogus")).startswith("allowed: Choose one of “")
     assert not [r for r in discord_api.replies.values() if r.kind == "command"]  # nothing was sent
+
+
+async def test_the_message_menus_from_the_prompt(tmp_path: Path) -> None:
+    script = tmp_path / "menus.txt"
+    script.write_text(
+        "say who plays harry?\n"
+        'menu "Ask about this" on 1\n'
+        "say harry is dead all along\n"
+        "as moderator\n"
+        "menu Hide spoilers on 2\n"
+        'menu "Ask about this" on 9\n'
+        "menu Ask about this\n"
+    )
+    steps = dict(_steps(await _run_script(script, tmp_path / "pg.db")))
+    assert steps["member@#general> say who plays harry?"] == "[message 1] member: who plays harry?"
+    asked = steps['member@#general> menu "Ask about this" on 1']
+    assert asked.startswith("(only you can see this)") and "Mescal" in asked
+    hidden = steps["moderator@#general> menu Hide spoilers on 2"]
+    assert "(only you can see this)" in hidden and "original is removed" in " ".join(hidden.split())
+    assert "there is no message 9" in steps['moderator@#general> menu "Ask about this" on 9']
+    assert "on which message" in steps["moderator@#general> menu Ask about this"]

@@ -74,8 +74,28 @@ def assert_hidden(text: str, sentence_source: str) -> None:
 
 
 def descriptions(reply) -> str:
+    """Embed descriptions, or for a V2 message its text (a spoiler container reads as one spoiler bar)."""
     messages = [reply.message, *reply.followups]
-    return "\n".join(e.get("description") or "" for m in messages for e in m.get("embeds") or [])
+    parts = []
+    for m in messages:
+        parts += [e.get("description") or "" for e in m.get("embeds") or []]
+        if not m.get("embeds"):
+            parts.append(message_text(m))
+    return "\n".join(parts)
+
+
+async def whole(reply, footer: str):
+    """The reply once its last message (the one with the footer) has come: a long answer is several messages."""
+    await reply.wait(lambda r: footer in all_text(r))
+    return reply
+
+
+def title_of(reply) -> str:
+    """The embed's title, or a V2 message's heading (its first text display, "### title")."""
+    if reply.embeds:
+        return reply.embeds[0]["title"]
+    first = next(c for c in reply.message["components"] if c["type"] == 10)
+    return first["content"].removeprefix("### ")
 
 
 def all_text(reply) -> str:
@@ -118,7 +138,7 @@ async def test_film_card_is_spoiler_free_and_complete(bot, discord_api: StandIn)
     reply = await discord_api.slash("film")
     film = bot.film.film
     assert not reply.ephemeral
-    assert reply.embeds[0]["title"] == "All of Us Strangers (2023)"
+    assert title_of(reply) == "All of Us Strangers (2023)"
     for expected in ("Andrew Haigh", "Taichi Yamada", "1987", "Searchlight Pictures", "Hulu", "Paul Mescal as Harry"):
         assert expected in reply.text
     assert escape(film.premise) in reply.text
@@ -162,7 +182,7 @@ async def test_plot_moment_autocomplete_filters_in_film_order(bot, discord_api: 
 async def test_plot_moment_in_a_default_channel_wraps_every_plot_sentence(bot, discord_api: StandIn) -> None:
     reply = await discord_api.slash("plot", moment="the-diner")
     assert not reply.ephemeral
-    assert reply.embeds[0]["title"] == "15. The diner"
+    assert title_of(reply) == "15. The diner"
     text = descriptions(reply)
     before, here, after = (bot.film.moment(i) for i in ("stop-visiting", "the-diner", "harrys-flat"))
     for moment in (before, here, after):
@@ -183,7 +203,7 @@ async def test_plot_first_and_spoiler_free_moments_show_plainly(bot, discord_api
 async def test_plot_moment_typed_by_hand_is_found(bot, discord_api: StandIn) -> None:
     for typed in ("diner", "The Diner", "15"):
         reply = await discord_api.slash("plot", moment=typed)
-        assert reply.embeds[0]["title"] == "15. The diner", typed
+        assert title_of(reply) == "15. The diner", typed
 
 
 async def test_plot_moment_in_an_ending_channel_is_plain(bot, discord_api: StandIn) -> None:
@@ -369,11 +389,12 @@ async def test_ask_survives_sql_and_fts_syntax(bot, discord_api: StandIn, questi
 
 
 async def test_ending_is_wrapped_whole_in_a_default_channel(bot, discord_api: StandIn) -> None:
-    reply = await discord_api.slash("ending")
+    reply = await whole(await discord_api.slash("ending"), "Everything here is at spoiler level ending.")
     assert not reply.ephemeral
     text = descriptions(reply)
     plain, _ = split_spoilers(text)
     headings = {"**The final scenes**", "**Where everyone ends up**", "**Interpretations**"}
+    headings |= {"### The ending explained", "-# Everything here is at spoiler level ending."}
     assert {line.strip() for line in plain.splitlines()} - {""} <= headings
     for moment in bot.film.moments:
         if moment.spoiler is Level.ENDING:
@@ -386,7 +407,7 @@ async def test_ending_is_wrapped_whole_in_a_default_channel(bot, discord_api: St
 
 async def test_ending_in_an_ending_channel_is_plain_and_split_cleanly(bot, discord_api: StandIn) -> None:
     await open_channel(bot, discord_api, "ending-talk", Level.ENDING)
-    reply = await discord_api.slash("ending", channel="ending-talk")
+    reply = await whole(await discord_api.slash("ending", channel="ending-talk"), "spoiler level ending.")
     text = descriptions(reply)
     assert "||" not in text
     for theory in bot.film.theories:
@@ -395,10 +416,10 @@ async def test_ending_in_an_ending_channel_is_plain_and_split_cleanly(bot, disco
 
 async def test_ending_in_a_plot_channel_still_hides_everything(bot, discord_api: StandIn) -> None:
     await open_channel(bot, discord_api, "spoilers", Level.PLOT, Style.PRIVATE)
-    reply = await discord_api.slash("ending", channel="spoilers")
+    reply = await whole(await discord_api.slash("ending", channel="spoilers"), "spoiler level ending.")
     last = reply.followups[-1] if reply.followups else reply.message
     assert HIDDEN_NOTE in all_text(reply)
     assert not any(escape(t.claim) in all_text(reply) for t in bot.film.theories)
-    revealed = await discord_api.click(last, "Reveal to me")
+    revealed = await whole(await discord_api.click(last, "Reveal to me"), "spoiler level ending.")
     assert revealed.ephemeral
     assert all(escape(t.claim) in all_text(revealed) for t in bot.film.theories)

@@ -11,7 +11,7 @@ from test_theories_e2e import THREE, click_and_confirm, is_closed, open_poll, po
 
 from bot.client import StrangersBot
 from bot.models import Level, Policy, Style
-from standin import Perm, Reply, StandIn
+from standin import Perm, Reply, StandIn, message_text
 
 TITLES = ("It was all Adam's screenplay", "Adam conjured everyone", "The ghosts are real")  # THREE, all ending-level
 
@@ -61,7 +61,7 @@ async def test_a_poll_closed_at_its_deadline_carries_its_results_picture(bot, di
     alt = picture["description"]
     assert alt.startswith(f"Bar chart: Theory poll #{number}: final results, 3 votes.")
     assert "2. Adam conjured everyone: 2 votes, 67%, the winner." in alt and f"Poll #{number} · opened" in alt
-    assert "2 votes · 67%" in discord_api.messages[int(message["id"])]["embeds"][0]["description"]  # text stays
+    assert "2 votes · 67%" in message_text(discord_api.messages[int(message["id"])])  # the text stays
 
 
 async def test_spoiler_naming_follows_the_channels_level_and_style(bot, discord_api: StandIn) -> None:

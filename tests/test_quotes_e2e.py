@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot_under_test import running_bot
+from readers import footer_of, title_of
 
 from bot.models import Level, Policy, Quote, Style
 from bot.render.markup import HIDDEN_NOTE, escape
@@ -53,7 +54,7 @@ async def test_topic_filter_walks_through_its_matches(bot, discord_api: StandIn)
         reply = await discord_api.slash("quote", topic="ending")
         assert not reply.ephemeral
         seen.append(shown_quote(reply, quotes))
-        assert reply.embeds[-1]["footer"]["text"] == f"{len(ending)} quotes about ending; ask again for the next."
+        assert footer_of(reply) == f"{len(ending)} quotes about ending; ask again for the next."
     assert sorted(q.id for q in seen) == sorted(q.id for q in ending)
     again = await discord_api.slash("quote", topic="Ending")  # any case; every match seen: the one seen longest ago
     assert shown_quote(again, quotes) == seen[0]
@@ -63,7 +64,7 @@ async def test_search_matches_words_in_the_quote(bot, discord_api: StandIn) -> N
     quotes = bot.film.quotes
     reply = await discord_api.slash("quote", search="the LP")
     assert shown_quote(reply, quotes).id == "protection-and-comfort"
-    assert reply.embeds[-1]["footer"]["text"] == "1 quote with “lp”."
+    assert footer_of(reply) == "1 quote with “lp”."
 
     reply = await discord_api.slash("quote", search="conjuring")  # stems: "conjured" is in the quote
     assert shown_quote(reply, quotes).id == "conjured-everybody"
@@ -94,14 +95,15 @@ async def test_ending_quote_is_wrapped_in_a_default_channel(bot, discord_api: St
     reply = await discord_api.slash("quote", topic="ending", channel="general")
     quote = shown_quote(reply, bot.film.quotes)
     assert quote.spoiler is Level.ENDING
-    embed = reply.embeds[0]
-    assert embed["title"] == f"Andrew Haigh, to {quote.outlet}"  # the attribution: spoiler-free, plain
-    description = embed["description"]
+    assert title_of(reply) == f"Andrew Haigh, to {quote.outlet}"  # the attribution: spoiler-free, plain
+    description = reply.text  # the quote card: one container marked as a spoiler, read as one spoiler bar
     outside = SPOILER_SPANS.sub("", description)
     for words in (escape(quote.text), escape(quote.context)):
         assert words in description
         assert words[:40] not in outside, "quote or context shown outside spoiler bars"
-    assert "||" not in embed["title"] + embed["footer"]["text"]
+    assert "||" not in title_of(reply) + footer_of(reply)
+    (card,) = [c for c in reply.message["components"] if c["type"] == 17]
+    assert card["spoiler"] is True  # one click opens the quote and its context
     assert reply.buttons == []  # the wrap style needs no reveal button
 
 
@@ -113,7 +115,7 @@ async def test_private_channel_hides_the_quote_and_reveals_it_on_request(bot, di
     reply = await discord_api.slash("quote", topic="ending", channel=channel)
     assert HIDDEN_NOTE in reply.text
     assert not any(escape(q.text)[:40] in reply.text for q in bot.film.quotes)
-    assert reply.embeds[0]["title"].startswith("Andrew Haigh, to ")
+    assert title_of(reply).startswith("Andrew Haigh, to ")
 
     revealed = await discord_api.click(reply.message, "Reveal to me")
     assert revealed.ephemeral

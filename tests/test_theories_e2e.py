@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from bot_under_test import running_bot
+from readers import plain_and_hidden, title_of
 
 from bot.client import StrangersBot
 from bot.models import Level, Policy, Review, Style
@@ -267,10 +268,12 @@ async def test_suggest_review_and_poll_the_approved_theories(bot, discord_api: S
     names = [c["name"] for c in await discord_api.autocomplete("theory show", "theory", "memory")]
     assert names == ["Harry is a memory"]
 
-    # the default poll: every approved theory (6 curated + 2 members'), numbered over two rows
+    # the default poll: every approved theory (6 curated + 2 members'), each in a section with its button beside it
     poll = await open_poll(discord_api, bot)
     assert [b["label"] for b in poll.buttons] == [str(i) for i in range(1, 9)]
-    assert len(poll.message["components"]) == 2
+    (card,) = [c for c in poll.message["components"] if c["type"] == 17]
+    sections = [c for c in card["components"] if c["type"] == 9]
+    assert [s["accessory"]["label"] for s in sections] == [str(i) for i in range(1, 9)]
     assert "Harry is a memory" in poll.text and "Adam is the ghost" in poll.text
 
 
@@ -298,11 +301,12 @@ async def test_spoiler_policy_applies_to_theory_text(bot, discord_api: StandIn) 
     guild = discord_api.guild.id
     # general: the server default (nothing allowed, spoilers wrapped)
     shown = await discord_api.slash("theory show", theory="adam-conjured-everyone", channel="general")
-    assert "||Adam conjured everyone||" in shown.text
-    assert shown.embeds[0]["title"] == "A theory about the film"
-    assert "Andrew Haigh's first reading" in shown.text  # the source is spoiler-free
+    plain, hidden = plain_and_hidden(shown)
+    assert "Adam conjured everyone" in hidden and "Adam conjured everyone" not in plain
+    assert title_of(shown) == "A theory about the film"
+    assert "Andrew Haigh's first reading" in plain  # the source is spoiler-free
     poll = await open_poll(discord_api, bot, channel="general", theories=THREE)
-    assert "||Adam conjured everyone||" in poll.text and "Adam conjured everyone" not in poll.embeds[0]["title"]
+    assert "||Adam conjured everyone||" in poll.text and "Adam conjured everyone" not in title_of(poll)
     assert all(b["label"].isdigit() for b in poll.buttons)
 
     # ending-talk allows the ending: plain text

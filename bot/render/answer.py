@@ -16,6 +16,8 @@ class Answer:
     footer: str = ""  # spoiler-free too
     # "kind:argument": lets the "Reveal to me" button rebuild this answer later, even after a restart.
     reveal_key: str | None = None
+    # True: sent as a Components V2 layout (one container per unit), where that reads better than embeds.
+    layout: bool = False
     # A picture of the same numbers (a poll's results, the standings), drawn for the channel when the answer is sent
     # and attached beside the text, which stays for screen readers and clients that do not load images.
     chart: Chart | None = None

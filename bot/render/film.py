@@ -48,6 +48,7 @@ def film_card(data: FilmData) -> Answer:
             [bold("Also by the director"), Segment(", ".join(f.director_known_for))],
         ],
         footer="Spoiler-free. Try /plot, /character, /ask or /ending.",
+        layout=True,
     )
 
 
@@ -74,21 +75,22 @@ def moment_answer(data: FilmData, moment: Moment) -> Answer:
     if before is not None:
         blocks += [
             [bold("Just before"), Segment(f"({moment_label(before)})")],
-            [Segment(before.summary, before.spoiler)],
+            [Segment(before.summary, before.spoiler, moment=before.position)],
             [],
         ]
-    blocks += [[bold("This moment")], [Segment(moment.summary, moment.spoiler)]]
+    blocks += [[bold("This moment")], [Segment(moment.summary, moment.spoiler, moment=moment.position)]]
     if after is not None:
         blocks += [
             [],
             [bold("Just after"), Segment(f"({moment_label(after)})")],
-            [Segment(after.summary, after.spoiler)],
+            [Segment(after.summary, after.spoiler, moment=after.position)],
         ]
     return Answer(
         title=moment_label(moment),
         blocks=blocks,
         footer=f"Moment {moment.position} of {len(moments)} · spoiler level: {moment.spoiler.label}",
         reveal_key=f"moment:{moment.id}",
+        layout=True,
     )
 
 
@@ -159,12 +161,15 @@ def ask_answer(data: FilmData, refs: Sequence[Ref], question: str | None = None)
         # of the best match: the related entries are extras and should not hide a harmless question.
         echo_level = found[0][2]
         blocks += [[bold("You asked:"), Segment(shorten(question, ECHO_LIMIT), echo_level)], []]
-    for index, (heading, text, level) in enumerate(found):
+    for index, ((kind, ref), (heading, text, level)) in enumerate(zip(refs, found, strict=True)):
         label = "Best match" if index == 0 else "Related"
         if index:
             blocks.append([])
+        scene = data.moment(ref) if kind == "moment" else None
+        at = scene.position if scene is not None else 0  # a moment's text is hidden beyond a reader's progress
         blocks.append([bold(label), Segment(f"(spoiler level: {level.label})")])
-        blocks.append([Segment(f"**{escape(heading)}**", level, escape=False), Segment(text, level)])
+        heading_segment = Segment(f"**{escape(heading)}**", level, escape=False, moment=at)
+        blocks.append([heading_segment, Segment(text, level, moment=at)])
     return Answer(
         title="Your question, answered",
         blocks=blocks,
@@ -202,7 +207,10 @@ def ending_answer(data: FilmData) -> Answer:
     end = Level.ENDING
     finale = [m for m in data.moments if m.spoiler is Level.ENDING]
     blocks: list[Block] = [[bold("The final scenes")]]
-    blocks += [[Segment(f"{moment_label(m)}:", end), Segment(m.summary, end)] for m in finale]
+    blocks += [
+        [Segment(f"{moment_label(m)}:", end, moment=m.position), Segment(m.summary, end, moment=m.position)]
+        for m in finale
+    ]
     blocks += [[], [bold("Where everyone ends up")]]
     blocks += [[Segment(f"{c.name}:", end), Segment(c.arc[-1].text, end)] for c in data.characters if c.arc]
     blocks += [[], [bold("Interpretations")]]
@@ -215,4 +223,5 @@ def ending_answer(data: FilmData) -> Answer:
         blocks=blocks,
         footer="Everything here is at spoiler level ending.",
         reveal_key="ending:all",
+        layout=True,
     )

@@ -18,6 +18,7 @@ class Segment:
     text: str
     level: Level = Level.NONE
     escape: bool = True  # False only for our own fixed markup such as "**Premise**"
+    moment: int = 0  # the position of the one moment this text tells (0: none): a reader part way sees up to theirs
 
 
 HIDDEN_NOTE = "*(spoiler hidden here: press “Reveal to me” to read it privately)*"
@@ -40,12 +41,13 @@ def raw(text: str) -> Segment:
 
 def needs_reveal(segments: Iterable[Segment], policy: Policy) -> bool:
     """True when the private style hides something here, so the answer needs a "Reveal to me" button."""
-    return policy.style is Style.PRIVATE and any(s.text.strip() and not policy.shows(s.level) for s in segments)
+    hidden = (s for s in segments if s.text.strip() and not policy.shows(s.level, s.moment))
+    return policy.style is Style.PRIVATE and any(True for _ in hidden)
 
 
 def for_one_reader(policy: Policy) -> Policy:
     """Ephemeral notes have no "Reveal to me" button: hidden text is wrapped in spoiler bars instead."""
-    return Policy(policy.allowed, Style.WRAP, policy.source)
+    return Policy(policy.allowed, Style.WRAP, policy.source, policy.horizon)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ def render_atoms(blocks: Sequence[Block], policy: Policy) -> list[list[Atom]]:
             if not seg.text.strip():
                 continue
             text = escape(seg.text) if seg.escape else seg.text
-            if policy.shows(seg.level):
+            if policy.shows(seg.level, seg.moment):
                 atoms.append(Atom(text))
                 hiding = False
             elif policy.style is Style.WRAP:

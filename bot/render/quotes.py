@@ -28,6 +28,7 @@ def quote_answer(quote: Quote, footer: str) -> Answer:
         ],
         footer=footer,
         reveal_key=f"quote:{quote.id}",
+        layout=True,
     )
 
 

@@ -111,6 +111,7 @@ def theory_answer(
         blocks=blocks,
         footer=f"{origin}. Vote on it when a moderator opens a /theory poll.",
         reveal_key=f"theory:{guild_id}:{entry.key}",
+        layout=True,
     )
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from .base import StoreBase, StoreError
 from .film import FilmStore
+from .moderation import ModerationStore
 from .policies import PolicyStore
+from .progress import ProgressStore
 from .quotes import QuoteStore
 from .theories import TheoryStore
 
 
-class Store(FilmStore, PolicyStore, QuoteStore, TheoryStore, StoreBase):
+class Store(FilmStore, ModerationStore, PolicyStore, ProgressStore, QuoteStore, TheoryStore, StoreBase):
     """Everything the bot keeps: the film's facts and each server's data."""
 
 

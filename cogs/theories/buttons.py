@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import discord
 
-from bot.component_ids import parse_review, parse_vote, review_id, vote_id
+from bot.component_ids import parse_review, parse_vote, review_id
 from bot.components import PersistentButton
 from bot.errors import UserError
 from bot.render import errors
@@ -53,10 +53,6 @@ class ReviewButton(PersistentButton, template=r"theory:review:(?s:.*)"):
     async def pressed(self, interaction: Interaction) -> None:
         review = parse_review(self.pressed_id)
         await handler(interaction).review_pressed(interaction, review.theory_id, review.approve)
-
-
-def vote_button(poll_id: int, position: int, *, row: int, disabled: bool, style: discord.ButtonStyle) -> VoteButton:
-    return VoteButton(vote_id(poll_id, position), label=str(position), style=style, row=row, disabled=disabled)
 
 
 def review_button(theory_id: int, approve: bool) -> ReviewButton:

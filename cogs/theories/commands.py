@@ -8,6 +8,7 @@ poll at its deadline.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -41,32 +42,31 @@ from bot.polls import (
     TITLE_MIN,
     Standing,
     TheoryEntry,
-    button_rows,
     check_suggestion,
     choose_theories,
     complete_last,
     find_theory,
-    leaders,
     member_key,
     rank_standings,
 )
 from bot.render import errors
 from bot.render import theories as text
 from bot.render.answer import Answer
+from bot.render.layout import Picture
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
+from bot.render.poll_layout import poll_layout
 from bot.search import fold
 from bot.send import (
-    answer_embeds,
     answer_picture,
+    layout_view,
     policy_for,
     policy_of,
     private_embeds,
     send_answer,
     send_note,
-    with_reveal,
 )
 
-from .buttons import COG_NAME, ReviewButton, VoteButton, review_button, vote_button
+from .buttons import COG_NAME, ReviewButton, VoteButton, review_button
 from .closer import PollCloser
 
 if TYPE_CHECKING:
@@ -78,6 +78,8 @@ log = logging.getLogger(__name__)
 
 
 @app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)
+@app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
 class Theories(
     commands.GroupCog,
     name=COG_NAME,
@@ -262,9 +264,9 @@ class Theories(
             closes_at=opened + timedelta(hours=hours),
             options=[(e.key, shorten(e.title, OPTION_TITLE_LIMIT), e.level) for e in chosen],
         )
-        embeds, view = self.poll_message(poll, {}, await policy_for(interaction))
+        view = self.poll_view(poll, {}, await policy_for(interaction))
         try:
-            response = await interaction.response.send_message(embeds=embeds, view=view)
+            response = await interaction.response.send_message(view=view)
         except Exception:  # no message, no poll: nothing would ever show or close it
             await self.bot.store.delete_poll(poll.id)
             raise
@@ -305,22 +307,13 @@ class Theories(
             if short:
                 await interaction.followup.send(errors.no_thread(poll_id, short, refused), ephemeral=True)
 
-    def poll_message(
-        self, poll: Poll, counts: dict[int, int], policy: Policy
-    ) -> tuple[list[discord.Embed], discord.ui.View]:
-        """The poll's embeds and its buttons (disabled once it is closed), "Reveal to me" where text is left out."""
-        answer = text.poll_message(poll, counts)
-        return answer_embeds(answer, policy), with_reveal(answer, policy, self.vote_buttons(poll, counts))
-
-    def vote_buttons(self, poll: Poll, counts: dict[int, int]) -> discord.ui.View:
-        view = discord.ui.View(timeout=None)
-        winners = {poll.options[i].position for i in leaders([counts.get(o.position, 0) for o in poll.options])}
-        for option, row in zip(poll.options, button_rows(len(poll.options)), strict=True):
-            style = discord.ButtonStyle.primary
-            if poll.closed:
-                style = discord.ButtonStyle.success if option.position in winners else discord.ButtonStyle.secondary
-            view.add_item(vote_button(poll.id, option.position, row=row, disabled=poll.closed, style=style))
-        return view
+    def poll_view(
+        self, poll: Poll, counts: dict[int, int], policy: Policy, pictures: Sequence[discord.File] = ()
+    ) -> discord.ui.LayoutView:
+        """The poll as a V2 message: one section per theory with its vote button beside it (disabled once closed),
+        "Reveal to me" where the channel's style leaves text out, and its chart when one is attached with it."""
+        shown = [Picture(f.filename, f.description or "", f.spoiler) for f in pictures[:1]]
+        return layout_view(poll_layout(poll, counts, policy, shown[0] if shown else None))
 
     async def guild_poll(self, interaction: Interaction, poll_id: int) -> Poll:
         poll = await self.bot.store.poll(poll_id)
@@ -355,14 +348,15 @@ class Theories(
             return errors.POLL_NEVER_POSTED
         counts = await self.bot.store.tallies(poll.id)
         policy = await policy_of(self.bot, poll.guild_id, poll.channel_id)
-        embeds, view = self.poll_message(poll, counts, policy)
         attach = can_attach_files(self.bot, poll.channel_id)
         pictures = await self.final_picture(poll, counts, policy) if attach else []
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
         message = channel.get_partial_message(poll.message_id)
         try:
+            # content and embeds cleared: a poll posted before polls were V2 becomes one (V2 allows neither).
             try:
-                await message.edit(embeds=embeds, view=view, attachments=pictures)
+                view = self.poll_view(poll, counts, policy, pictures)
+                await message.edit(content=None, embeds=[], view=view, attachments=pictures)
             except discord.HTTPException as exc:
                 # Refused for the file (too large, or Attach Files taken away since): the results still go up, as text.
                 for_the_file = exc.status == 413 or (
@@ -371,7 +365,7 @@ class Theories(
                 if not pictures or not for_the_file:
                     raise
                 log.warning("Theory poll #%d: its picture was refused (%s); showing the results as text", poll.id, exc)
-                await message.edit(embeds=embeds, view=view)
+                await message.edit(content=None, embeds=[], view=self.poll_view(poll, counts, policy), attachments=[])
         except discord.HTTPException as exc:
             refused, short = explain_refusal(self.bot, poll.channel_id, exc, Job.UPDATE_POLL)
             log.warning(
@@ -410,7 +404,7 @@ class Theories(
             await send_note(interaction, note, policy=policy)
             return
         counts = await self.bot.store.tallies(poll.id)
-        await interaction.response.edit_message(embeds=answer_embeds(text.poll_message(poll, counts), policy))
+        await interaction.response.edit_message(content=None, embeds=[], view=self.poll_view(poll, counts, policy))
         await send_note(interaction, note, policy=policy)
 
     async def settle_quietly(self, poll: Poll) -> Poll:
@@ -430,10 +424,10 @@ class Theories(
     async def refuse_closed(self, interaction: Interaction, poll: Poll, policy: Policy) -> None:
         """Votes on a closed poll are refused; the pressed message is brought up to date with the final results."""
         counts = await self.bot.store.tallies(poll.id)
-        embeds, view = self.poll_message(poll, counts, policy)
         # Drawn before the response (tens of milliseconds, in a worker thread): well inside Discord's 3 seconds.
         pictures = await self.final_picture(poll, counts, policy)
-        await interaction.response.edit_message(embeds=embeds, view=view, attachments=pictures)
+        view = self.poll_view(poll, counts, policy, pictures)
+        await interaction.response.edit_message(content=None, embeds=[], view=view, attachments=pictures)
         await interaction.followup.send(text.closed_refusal(poll), ephemeral=True)
 
     @app_commands.command(name="close", description="Moderators: close a poll now and show its final results")
