@@ -241,7 +241,7 @@ def poll_blocks(poll: Poll, counts: Mapping[int, int] | None, *, instructions: b
         blocks.append([raw(f"Closes {stamp(poll.closes_at, 'R')} ({stamp(poll.closes_at)}). {how}")])
         if instructions:
             blocks.append(
-                [Segment("One vote each: press another number to move your vote, or the same one to withdraw it.")]
+                [Segment("One vote each: press another number to move your vote, or Withdraw my vote to take it back.")]
             )
     return blocks
 
@@ -307,23 +307,38 @@ def poll_chart(poll: Poll, counts: Mapping[int, int]) -> ResultsChart:
     )
 
 
+WITHDRAW_HINT = "Press another number to move it, or Withdraw my vote to take it back."
+
+
 def vote_note(option: PollOption, outcome: VoteOutcome, hidden: bool) -> list[Block]:
-    """The private confirmation of a press: what it did to the member's vote, and how to change it."""
+    """The private confirmation of a press: what it did to the member's vote, and how to change it.
+
+    Pressing the number one's vote is already on keeps it there and says so: a press repeated after "This
+    interaction failed" never undoes the vote it may have recorded.
+    """
     title = Segment(option.title, option.spoiler)
     position = option.position
-    if outcome is VoteOutcome.RECORDED:
+    if outcome is VoteOutcome.KEPT:
         blocks: list[Block] = [
-            [raw(f"Your vote is on **{position}**:"), title],
-            [Segment(f"Press {position} again to withdraw it, or another number to move it.")],
+            [raw(f"Your vote was already on **{position}**, and it stays there:"), title],
+            [Segment("To take it back, press Withdraw my vote; to move it, press another number.")],
         ]
     else:
-        blocks = [
-            [raw(f"You withdrew your vote for **{position}**:"), title],
-            [Segment("Press a number to vote again.")],
-        ]
+        done = "moved to" if outcome is VoteOutcome.MOVED else "is on"
+        blocks = [[raw(f"Your vote {done} **{position}**:"), title], [Segment(WITHDRAW_HINT)]]
     if hidden:
         blocks.append([Segment("Results stay hidden until the poll closes.")])
     return blocks
+
+
+def withdraw_note(option: PollOption | None) -> list[Block]:
+    """The private confirmation of the Withdraw button: the vote it took back, or that there was none."""
+    if option is None:
+        return [[Segment("You have no vote in this poll to withdraw. Press a number to vote.")]]
+    return [
+        [raw(f"You withdrew your vote for **{option.position}**:"), Segment(option.title, option.spoiler)],
+        [Segment("Press a number to vote again.")],
+    ]
 
 
 def closed_refusal(poll: Poll) -> str:

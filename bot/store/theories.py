@@ -1,7 +1,9 @@
 """Members' theories, theory polls and their votes: one server's state, changed by commands and buttons.
 
-Votes live only here: a vote is one statement (an upsert, or a delete to withdraw) that also checks the poll is open,
-and every count is read back from the votes table.
+Votes live only here: a vote is one statement (an upsert, or a delete to withdraw) that also checks the poll is open.
+Triggers keep each option's count in the same transaction as the vote (migration 005), and closing a poll adds its
+results to the server's standings in the closing transaction, so no read here grows with the number of votes, and
+every query names its server or its poll (no query reads another server's rows).
 """
 
 from __future__ import annotations
@@ -10,11 +12,37 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..models import Level, MemberTheory, OptionVotes, Poll, PollOption, PollSummary, Review, VoteOutcome
+from ..models import (
+    Level,
+    MemberTheory,
+    OptionVotes,
+    Poll,
+    PollOption,
+    PollSummary,
+    Review,
+    TheoryTotal,
+    VoteOutcome,
+)
 from .base import StoreBase, iso, time_or_none
 
 _MEMBER_THEORY_COLUMNS = "id, guild_id, title, claim, author_id, status, created_at, reviewed_by, reviewed_at"
 _OPEN = "closed_at IS NULL AND closes_at > ?"
+# A closed poll's options added to its server's standings: one row per theory, its votes, one poll, a win if it led
+# (or shared the lead of) a poll anybody voted in, its highest level, and the title of its most recent poll.
+_ADD_TO_STANDINGS = (
+    "INSERT INTO theory_standings (guild_id, theory_key, title, title_poll, spoiler, votes, polls, wins) "
+    "SELECT o.guild_id, o.theory_key, o.title, o.poll_id, o.spoiler, o.votes, 1, "
+    "CASE WHEN t.top > 0 AND o.votes = t.top THEN 1 ELSE 0 END "
+    "FROM poll_options o, (SELECT MAX(votes) AS top FROM poll_options WHERE poll_id = ?) t "
+    "WHERE o.poll_id = ? "
+    "ON CONFLICT (guild_id, theory_key) DO UPDATE SET "
+    "votes = theory_standings.votes + excluded.votes, polls = theory_standings.polls + 1, "
+    "wins = theory_standings.wins + excluded.wins, "
+    "spoiler = MAX(theory_standings.spoiler, excluded.spoiler), "
+    "title = CASE WHEN excluded.title_poll >= theory_standings.title_poll THEN excluded.title "
+    "ELSE theory_standings.title END, "
+    "title_poll = MAX(theory_standings.title_poll, excluded.title_poll)"
+)
 
 
 def _member_theory(row: sqlite3.Row) -> MemberTheory:
@@ -114,7 +142,9 @@ class TheoryStore(StoreBase):
             assert poll_id is not None
             rows = [(poll_id, i, key, title, int(level)) for i, (key, title, level) in enumerate(options, start=1)]
             await db.executemany(
-                "INSERT INTO poll_options (poll_id, position, theory_key, title, spoiler) VALUES (?, ?, ?, ?, ?)", rows
+                "INSERT INTO poll_options (poll_id, position, theory_key, title, spoiler, guild_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(*row, guild_id) for row in rows],
             )
         return Poll(
             poll_id,
@@ -144,14 +174,27 @@ class TheoryStore(StoreBase):
         return polls[0] if polls else None
 
     async def _polls(self, where: str, params: tuple[object, ...]) -> list[Poll]:
+        polls, _ = await self._polls_with_counts(where, params)
+        return polls
+
+    async def poll_and_tallies(self, poll_id: int) -> tuple[Poll, dict[int, int]] | None:
+        """A poll and its votes per option, in one query."""
+        polls, counts = await self._polls_with_counts("p.id = ?", (poll_id,))
+        return (polls[0], counts[polls[0].id]) if polls else None
+
+    async def _polls_with_counts(
+        self, where: str, params: tuple[object, ...]
+    ) -> tuple[list[Poll], dict[int, dict[int, int]]]:
+        """Polls and their votes per option (options nobody chose absent), in one query."""
         sql = (
             "SELECT p.id, p.guild_id, p.channel_id, p.message_id, p.author_id, p.hidden, p.created_at, p.closes_at, "
-            "p.closed_at, o.position, o.theory_key, o.title, o.spoiler "
+            "p.closed_at, o.position, o.theory_key, o.title, o.spoiler, o.votes "
             f"FROM polls p JOIN poll_options o ON o.poll_id = p.id WHERE {where} ORDER BY p.id, o.position"
         )
         by_poll: dict[int, list[sqlite3.Row]] = {}
         for row in await self._rows(sql, params):
             by_poll.setdefault(row["id"], []).append(row)
+        counts = {i: {o["position"]: o["votes"] for o in r if o["votes"]} for i, r in by_poll.items()}
         return [
             Poll(
                 r[0]["id"],
@@ -166,16 +209,15 @@ class TheoryStore(StoreBase):
                 tuple(PollOption(o["position"], o["theory_key"], o["title"], Level(o["spoiler"])) for o in r),
             )
             for r in by_poll.values()
-        ]
+        ], counts
 
     async def poll_summaries(self, guild_id: int, *, open_only: bool = False, limit: int = 25) -> list[PollSummary]:
         """A server's polls for a picker, newest first."""
-        where = "guild_id = ?" + (" AND closed_at IS NULL" if open_only else "")
+        where = "p.guild_id = ?" + (" AND p.closed_at IS NULL" if open_only else "")
         sql = (
-            "SELECT id, closes_at, closed_at, hidden, "
-            "(SELECT COUNT(*) FROM poll_options o WHERE o.poll_id = polls.id) AS options, "
-            "(SELECT COUNT(*) FROM votes v WHERE v.poll_id = polls.id) AS voters "
-            f"FROM polls WHERE {where} ORDER BY id DESC LIMIT ?"
+            "SELECT p.id, p.closes_at, p.closed_at, p.hidden, COUNT(*) AS options, SUM(o.votes) AS voters "
+            f"FROM polls p JOIN poll_options o ON o.poll_id = p.id WHERE {where} "
+            "GROUP BY p.id ORDER BY p.id DESC LIMIT ?"
         )
         rows = await self._rows(sql, (guild_id, limit))
         return [
@@ -191,12 +233,16 @@ class TheoryStore(StoreBase):
         ]
 
     async def close_poll(self, poll_id: int, now: datetime) -> bool:
-        """Mark a poll closed; False if it already was (so only one closer shows its final results)."""
-        async with self._write_lock:
-            cursor = await self._conn.execute(
+        """Mark a poll closed and add its results to its server's standings, in one transaction; False if it was
+        already closed (so only one closer shows its final results, and a poll counts once in the standings)."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
                 "UPDATE polls SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (iso(now), poll_id)
             )
-        return cursor.rowcount == 1
+            if cursor.rowcount != 1:
+                return False
+            await db.execute(_ADD_TO_STANDINGS, (poll_id, poll_id))
+        return True
 
     async def due_polls(self, now: datetime) -> list[Poll]:
         """Open polls whose deadline has passed (also while the bot was down)."""
@@ -220,65 +266,80 @@ class TheoryStore(StoreBase):
     # -- votes ------------------------------------------------------------------------------------------------------
 
     async def vote(self, poll_id: int, user_id: int, position: int, now: datetime) -> VoteOutcome:
-        """A member pressed option ``position``: vote for it, move their vote to it, or withdraw it if it was theirs.
+        """A member pressed option ``position``: vote for it, move their vote to it, or keep it there if it already was.
 
-        Each write is one statement that also checks the poll is still open at ``now``, so a vote can never land on a
-        closed poll and concurrent presses by many members never lose a vote.
+        One statement, which also checks the poll is still open at ``now`` (a vote never lands on a closed poll, and
+        concurrent presses by many members never lose one) and says what it did: the row comes back with the option
+        the vote was on before (none: a new vote). Pressing the option one already chose never withdraws it; only
+        ``withdraw`` does.
         """
         at = iso(now)
         async with self._write_lock:
-            cursor = await self._conn.execute(
+            rows = await self._conn.execute_fetchall(
                 "INSERT INTO votes (poll_id, user_id, position, voted_at) "
                 f"SELECT id, ?, ?, ? FROM polls WHERE id = ? AND {_OPEN} "
                 "ON CONFLICT (poll_id, user_id) DO UPDATE "
-                "SET position = excluded.position, voted_at = excluded.voted_at "
-                "WHERE votes.position != excluded.position",
+                "SET previous = votes.position, position = excluded.position, voted_at = excluded.voted_at "
+                "RETURNING previous",
                 (user_id, position, at, poll_id, at),
             )
-            if cursor.rowcount == 1:
-                return VoteOutcome.RECORDED
-            cursor = await self._conn.execute(
-                "DELETE FROM votes WHERE poll_id = ? AND user_id = ? AND position = ? "
-                f"AND EXISTS (SELECT 1 FROM polls WHERE id = ? AND {_OPEN})",
-                (poll_id, user_id, position, poll_id, at),
+        found = list(rows)
+        if not found:
+            return VoteOutcome.CLOSED
+        previous = found[0][0]
+        if previous is None:
+            return VoteOutcome.RECORDED
+        return VoteOutcome.KEPT if previous == position else VoteOutcome.MOVED
+
+    async def withdraw(self, poll_id: int, user_id: int, now: datetime) -> int | None:
+        """Withdraw a member's vote from an open poll (one statement): the option it was on, or None if there was
+        no vote to withdraw or the poll is closed at ``now``."""
+        at = iso(now)
+        async with self._write_lock:
+            rows = await self._conn.execute_fetchall(
+                "DELETE FROM votes WHERE poll_id = ? AND user_id = ? "
+                f"AND EXISTS (SELECT 1 FROM polls WHERE id = ? AND {_OPEN}) RETURNING position",
+                (poll_id, user_id, poll_id, at),
             )
-        return VoteOutcome.WITHDRAWN if cursor.rowcount == 1 else VoteOutcome.CLOSED
+        found = list(rows)
+        return None if not found else int(found[0][0])
 
     async def tallies(self, poll_id: int) -> dict[int, int]:
-        """Votes per option position (options nobody chose are absent)."""
-        rows = await self._rows(
-            "SELECT position, COUNT(*) AS n FROM votes WHERE poll_id = ? GROUP BY position", (poll_id,)
-        )
-        return {row["position"]: row["n"] for row in rows}
+        """Votes per option position (options nobody chose are absent), from the counts the votes keep."""
+        rows = await self._rows("SELECT position, votes FROM poll_options WHERE poll_id = ? AND votes > 0", (poll_id,))
+        return {row["position"]: row["votes"] for row in rows}
 
     async def voter_count(self, poll_id: int) -> int:
-        return await self._count("SELECT COUNT(*) FROM votes WHERE poll_id = ?", (poll_id,))
+        return await self._count("SELECT COALESCE(SUM(votes), 0) FROM poll_options WHERE poll_id = ?", (poll_id,))
 
     async def poll_results(self, guild_id: int, *, theory_key: str | None = None) -> list[tuple[Poll, dict[int, int]]]:
         """A server's polls (only those that included ``theory_key``, if given) with their votes, oldest first."""
         where = "p.guild_id = ?"
         params: tuple[object, ...] = (guild_id,)
         if theory_key is not None:
-            where += " AND p.id IN (SELECT poll_id FROM poll_options WHERE theory_key = ?)"
-            params = (guild_id, theory_key)
-        polls = await self._polls(where, params)
-        counts: dict[int, dict[int, int]] = {poll.id: {} for poll in polls}
-        sql = (
-            "SELECT v.poll_id, v.position, COUNT(*) AS n FROM votes v JOIN polls p ON p.id = v.poll_id "
-            f"WHERE {where} GROUP BY v.poll_id, v.position"
-        )
-        rows = await self._rows(sql, params)
-        for row in rows:
-            counts[row["poll_id"]][row["position"]] = row["n"]
+            where += " AND p.id IN (SELECT poll_id FROM poll_options WHERE guild_id = ? AND theory_key = ?)"
+            params = (guild_id, guild_id, theory_key)
+        polls, counts = await self._polls_with_counts(where, params)
         return [(poll, counts[poll.id]) for poll in polls]
 
     async def closed_option_votes(self, guild_id: int) -> list[OptionVotes]:
-        """Every option of every closed poll in a server with its votes: what the all-time standings are made of."""
+        """Every option of every closed poll in a server with its votes (what the standings are kept from; reads
+        every closed poll of the server: for checks, the bot itself reads ``theory_totals``)."""
         sql = (
-            "SELECT o.poll_id, o.theory_key, o.title, o.spoiler, "
-            "(SELECT COUNT(*) FROM votes v WHERE v.poll_id = o.poll_id AND v.position = o.position) AS n "
+            "SELECT o.poll_id, o.theory_key, o.title, o.spoiler, o.votes "
             "FROM poll_options o JOIN polls p ON p.id = o.poll_id "
             "WHERE p.guild_id = ? AND p.closed_at IS NOT NULL ORDER BY o.poll_id, o.position"
         )
         rows = await self._rows(sql, (guild_id,))
-        return [OptionVotes(r["poll_id"], r["theory_key"], r["title"], Level(r["spoiler"]), r["n"]) for r in rows]
+        return [OptionVotes(r["poll_id"], r["theory_key"], r["title"], Level(r["spoiler"]), r["votes"]) for r in rows]
+
+    async def theory_totals(self, guild_id: int) -> list[TheoryTotal]:
+        """A server's all-time totals per theory over its closed polls: one row per theory, whatever the history."""
+        rows = await self._rows(
+            "SELECT theory_key, title, spoiler, votes, polls, wins FROM theory_standings WHERE guild_id = ?",
+            (guild_id,),
+        )
+        return [
+            TheoryTotal(r["theory_key"], r["title"], Level(r["spoiler"]), r["votes"], r["polls"], r["wins"])
+            for r in rows
+        ]
