@@ -67,9 +67,18 @@ class PollUpdates:
         while self._tasks:
             await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = 5.0) -> None:
+        """Stop scheduling; every poll voted on lately is shown once more as it is now (within ``timeout``)."""
+        recent = set(self._tasks) | self._dirty
         for task in list(self._tasks.values()):
             task.cancel()
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
         self._tasks.clear()
         self._dirty.clear()
+        if recent:
+            try:
+                async with asyncio.timeout(timeout):
+                    for poll_id in sorted(recent):
+                        await self._edit(poll_id)
+            except Exception:
+                log.exception("Could not show the latest votes of %d theory polls while stopping", len(recent))
