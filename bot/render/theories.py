@@ -71,8 +71,10 @@ def theory_answer(
     evidence: Sequence[str],
     standings: Mapping[str, Standing],
     history: Sequence[tuple[Poll, Mapping[int, int]]],
+    earlier: int = 0,
 ) -> Answer:
-    """One theory: its claim, the moments it cites (their titles), its source or author, its polls here."""
+    """One theory: its claim, the moments it cites (their titles), its source or author, its polls here (the
+    ``history`` given, oldest first, and how many ``earlier`` ones there were besides)."""
     level = entry.level
     blocks: list[Block] = [
         [bold("Theory:"), Segment(entry.title, level)],
@@ -103,8 +105,9 @@ def theory_answer(
         shown = history[-HISTORY_SHOWN:]
         for poll, counts in reversed(shown):
             blocks.append([raw(history_line(poll, counts, entry.key))])
-        if len(history) > len(shown):
-            blocks.append([Segment(f"…and {plural(len(history) - len(shown), 'earlier poll')}.")])
+        earlier += len(history) - len(shown)
+        if earlier > 0:
+            blocks.append([Segment(f"…and {plural(earlier, 'earlier poll')}.")])
     origin = "Curated from interviews and reviews" if entry.curated else "A member's theory, approved here"
     return Answer(
         title="A theory about the film",

@@ -9,8 +9,10 @@ every query names its server or its poll (no query reads another server's rows).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from ..models import (
     Level,
@@ -59,7 +61,21 @@ def _member_theory(row: sqlite3.Row) -> MemberTheory:
     )
 
 
+POLL_CACHE_SIZE = 2048  # polls whose rows a vote press reads from memory (the most recently pressed ones)
+
+
 class TheoryStore(StoreBase):
+    """Theories, polls and votes.
+
+    ``posted_poll`` reads a poll from a bounded in-memory cache: what a vote press needs of a poll (its server, its
+    message, its options, hidden or not) never changes once its message is posted, and whether it is still open is
+    decided by the vote statement itself, in the database, so a cached row can never let a vote onto a closed poll,
+    in this process or in another one sharing the database.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._posted: OrderedDict[int, Poll] = OrderedDict()
     # -- members' theories ------------------------------------------------------------------------------------------
 
     async def add_member_theory(
@@ -165,9 +181,25 @@ class TheoryStore(StoreBase):
 
     async def delete_poll(self, poll_id: int) -> None:
         """Forget a poll whose message could not be posted (its options and votes go with it)."""
+        self._posted.pop(poll_id, None)
         async with self.transaction() as db:
             await db.execute("DELETE FROM votes WHERE poll_id = ?", (poll_id,))
             await db.execute("DELETE FROM polls WHERE id = ?", (poll_id,))
+
+    async def posted_poll(self, poll_id: int) -> Poll | None:
+        """A poll whose message is posted, from memory when it was read lately (its ``closed_at`` and ``closes_at``
+        may be out of date: the vote statements check them); None if unknown or not posted yet."""
+        poll = self._posted.get(poll_id)
+        if poll is not None:
+            self._posted.move_to_end(poll_id)
+            return poll
+        poll = await self.poll(poll_id)
+        if poll is None or poll.message_id is None:
+            return None
+        self._posted[poll_id] = poll
+        if len(self._posted) > POLL_CACHE_SIZE:
+            self._posted.popitem(last=False)
+        return poll
 
     async def poll(self, poll_id: int) -> Poll | None:
         polls = await self._polls("p.id = ?", (poll_id,))
@@ -242,6 +274,7 @@ class TheoryStore(StoreBase):
             if cursor.rowcount != 1:
                 return False
             await db.execute(_ADD_TO_STANDINGS, (poll_id, poll_id))
+        self._posted.pop(poll_id, None)
         return True
 
     async def due_polls(self, now: datetime) -> list[Poll]:
@@ -257,6 +290,7 @@ class TheoryStore(StoreBase):
 
     async def reschedule_poll(self, poll_id: int, closes_at: datetime) -> bool:
         """Move an open poll's deadline; False if the poll is closed or unknown."""
+        self._posted.pop(poll_id, None)
         async with self._write_lock:
             cursor = await self._conn.execute(
                 "UPDATE polls SET closes_at = ? WHERE id = ? AND closed_at IS NULL", (iso(closes_at), poll_id)
@@ -291,6 +325,23 @@ class TheoryStore(StoreBase):
             return VoteOutcome.RECORDED
         return VoteOutcome.KEPT if previous == position else VoteOutcome.MOVED
 
+    async def import_votes(self, poll_id: int, votes: Iterable[tuple[int, int]], now: datetime) -> int:
+        """Many members' votes (user, position) on one open poll in one transaction: for imports and the benchmark's
+        history (a million votes in seconds). Counts are kept by the same triggers as single votes; a member already
+        voting is left as they are. Returns how many votes were added."""
+        at = iso(now)
+        async with self.transaction() as db:
+            if await self._scalar(f"SELECT 1 FROM polls WHERE id = ? AND {_OPEN}", (poll_id, at)) is None:
+                return 0
+            before = self._conn.total_changes
+            await db.executemany(
+                "INSERT INTO votes (poll_id, user_id, position, voted_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (poll_id, user_id) DO NOTHING",
+                ((poll_id, user, position, at) for user, position in votes),
+            )
+            # total_changes also counts the triggers' updates of the option counts: one per vote added
+            return (self._conn.total_changes - before) // 2
+
     async def withdraw(self, poll_id: int, user_id: int, now: datetime) -> int | None:
         """Withdraw a member's vote from an open poll (one statement): the option it was on, or None if there was
         no vote to withdraw or the poll is closed at ``now``."""
@@ -312,15 +363,27 @@ class TheoryStore(StoreBase):
     async def voter_count(self, poll_id: int) -> int:
         return await self._count("SELECT COALESCE(SUM(votes), 0) FROM poll_options WHERE poll_id = ?", (poll_id,))
 
-    async def poll_results(self, guild_id: int, *, theory_key: str | None = None) -> list[tuple[Poll, dict[int, int]]]:
-        """A server's polls (only those that included ``theory_key``, if given) with their votes, oldest first."""
-        where = "p.guild_id = ?"
-        params: tuple[object, ...] = (guild_id,)
-        if theory_key is not None:
-            where += " AND p.id IN (SELECT poll_id FROM poll_options WHERE guild_id = ? AND theory_key = ?)"
-            params = (guild_id, guild_id, theory_key)
-        polls, counts = await self._polls_with_counts(where, params)
+    async def poll_results(
+        self, guild_id: int, *, theory_key: str | None = None, latest: int = -1
+    ) -> list[tuple[Poll, dict[int, int]]]:
+        """A server's polls (only those that included ``theory_key``, if given; only the ``latest`` ones, if given)
+        with their votes, oldest first."""
+        if theory_key is None:
+            inner = "SELECT id FROM polls WHERE guild_id = ? ORDER BY id DESC LIMIT ?"
+            params: tuple[object, ...] = (guild_id, latest)
+        else:
+            inner = (
+                "SELECT poll_id FROM poll_options WHERE guild_id = ? AND theory_key = ? ORDER BY poll_id DESC LIMIT ?"
+            )
+            params = (guild_id, theory_key, latest)
+        polls, counts = await self._polls_with_counts(f"p.id IN ({inner})", params)
         return [(poll, counts[poll.id]) for poll in polls]
+
+    async def count_theory_polls(self, guild_id: int, theory_key: str) -> int:
+        """How many of a server's polls included a theory (one index range, no votes read)."""
+        return await self._count(
+            "SELECT COUNT(*) FROM poll_options WHERE guild_id = ? AND theory_key = ?", (guild_id, theory_key)
+        )
 
     async def closed_option_votes(self, guild_id: int) -> list[OptionVotes]:
         """Every option of every closed poll in a server with its votes (what the standings are kept from; reads

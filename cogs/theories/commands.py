@@ -166,8 +166,10 @@ class Theories(
 
     async def theory_answer(self, guild: int, entry: TheoryEntry) -> Answer:
         evidence = [m.title for m in (self.bot.film.moment(i) for i in entry.evidence) if m is not None]
-        history = await self.bot.store.poll_results(guild, theory_key=entry.key)
-        return text.theory_answer(guild, entry, evidence, await self.standings(guild), history)
+        store = self.bot.store
+        history = await store.poll_results(guild, theory_key=entry.key, latest=text.HISTORY_SHOWN)
+        earlier = await store.count_theory_polls(guild, entry.key) - len(history) if history else 0
+        return text.theory_answer(guild, entry, evidence, await self.standings(guild), history, earlier)
 
     async def theory_answer_for_key(self, argument: str, guild_id: int | None) -> Answer | None:
         guild, _, key = argument.partition(":")
@@ -396,24 +398,27 @@ class Theories(
         In the common case this is one REST call: the private note saying what the press did. The poll's message
         shows the new counts through ``updates`` (coalesced per poll), not through this interaction.
         """
-        found = await self.bot.store.poll_and_tallies(poll_id)
-        poll = found[0] if found is not None else None
+        poll = await self.bot.store.posted_poll(poll_id)
+        if poll is None:
+            unposted = await self.bot.store.poll(poll_id)
+            if unposted is not None and unposted.guild_id == interaction.guild_id:
+                raise UserError(errors.POLL_NOT_READY)
         option = poll.option(position) if poll is not None and position is not None else None
         if poll is None or (position is not None and option is None):
             raise UserError(errors.POLL_GONE)
         if poll.guild_id != interaction.guild_id:
             raise UserError(errors.OTHER_SERVER)
-        if poll.message_id is None:
-            raise UserError(errors.POLL_NOT_READY)
         if interaction.message is None or interaction.message.id != poll.message_id:
             raise UserError(errors.NOT_THIS_POLL)
         now = self.bot.now()
         policy = await policy_for(interaction)
         if position is None:
-            withdrawn = await self.bot.store.withdraw(poll.id, interaction.user.id, now) if poll.is_open(now) else None
-            if withdrawn is None and not poll.is_open(now):
-                await self.refuse_closed(interaction, await self.settle_quietly(poll), policy)
-                return
+            withdrawn = await self.bot.store.withdraw(poll.id, interaction.user.id, now)
+            if withdrawn is None:  # no vote to withdraw, or the poll is closed (the cached row may not say so yet)
+                poll = await self.bot.store.poll(poll.id) or poll
+                if not poll.is_open(now):
+                    await self.refuse_closed(interaction, await self.settle_quietly(poll), policy)
+                    return
             note = text.withdraw_note(poll.option(withdrawn) if withdrawn is not None else None)
             changed = withdrawn is not None
         else:
@@ -422,6 +427,7 @@ class Theories(
             if poll.closed_at is None:
                 outcome = await self.bot.store.vote(poll.id, interaction.user.id, position, now)
             if outcome is VoteOutcome.CLOSED:
+                poll = await self.bot.store.poll(poll.id) or poll  # fresh: the cached row may not say it closed
                 await self.refuse_closed(interaction, await self.settle_quietly(poll), policy)
                 return
             note = text.vote_note(option, outcome, poll.hidden)
