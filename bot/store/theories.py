@@ -76,6 +76,7 @@ class TheoryStore(StoreBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._posted: OrderedDict[int, Poll] = OrderedDict()
+
     # -- members' theories ------------------------------------------------------------------------------------------
 
     async def add_member_theory(
