@@ -168,8 +168,11 @@ async def test_summaries_results_and_standing_rows(store: Store) -> None:
 
     results = await store.poll_results(GUILD)
     assert [(p.id, counts) for p, counts in results] == [(first.id, {1: 2, 2: 1}), (second.id, {2: 1})]
-    with_member = await store.poll_results(GUILD, theory_key="member:1")
-    assert [p.id for p, _ in with_member] == [first.id]
+    with_member, total = await store.theory_history(GUILD, "member:1", latest=15)
+    assert [p.id for p, _ in with_member] == [first.id] and total == 1
+    latest, total = await store.theory_history(GUILD, "adams-screenplay", latest=1)
+    assert [(p.id, counts) for p, counts in latest] == [(second.id, {2: 1})] and total == 2
+    assert await store.theory_history(GUILD, "no-such-theory", latest=15) == ([], 0)
 
     rows = await store.closed_option_votes(GUILD)  # only closed polls, only this server
     assert [(r.poll_id, r.theory_key, r.votes, r.level) for r in rows] == [

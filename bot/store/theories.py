@@ -47,6 +47,29 @@ _ADD_TO_STANDINGS = (
 )
 
 
+def _polls_from_rows(rows: Sequence[sqlite3.Row]) -> tuple[list[Poll], dict[int, dict[int, int]]]:
+    """Polls and their votes per option (options nobody chose absent) from rows of polls joined to their options."""
+    by_poll: dict[int, list[sqlite3.Row]] = {}
+    for row in rows:
+        by_poll.setdefault(row["id"], []).append(row)
+    counts = {i: {o["position"]: o["votes"] for o in r if o["votes"]} for i, r in by_poll.items()}
+    return [
+        Poll(
+            r[0]["id"],
+            r[0]["guild_id"],
+            r[0]["channel_id"],
+            r[0]["message_id"],
+            r[0]["author_id"],
+            bool(r[0]["hidden"]),
+            datetime.fromisoformat(r[0]["created_at"]),
+            datetime.fromisoformat(r[0]["closes_at"]),
+            time_or_none(r[0]["closed_at"]),
+            tuple(PollOption(o["position"], o["theory_key"], o["title"], Level(o["spoiler"])) for o in r),
+        )
+        for r in by_poll.values()
+    ], counts
+
+
 def _member_theory(row: sqlite3.Row) -> MemberTheory:
     return MemberTheory(
         row["id"],
@@ -224,25 +247,7 @@ class TheoryStore(StoreBase):
             "p.closed_at, o.position, o.theory_key, o.title, o.spoiler, o.votes "
             f"FROM polls p JOIN poll_options o ON o.poll_id = p.id WHERE {where} ORDER BY p.id, o.position"
         )
-        by_poll: dict[int, list[sqlite3.Row]] = {}
-        for row in await self._rows(sql, params):
-            by_poll.setdefault(row["id"], []).append(row)
-        counts = {i: {o["position"]: o["votes"] for o in r if o["votes"]} for i, r in by_poll.items()}
-        return [
-            Poll(
-                r[0]["id"],
-                r[0]["guild_id"],
-                r[0]["channel_id"],
-                r[0]["message_id"],
-                r[0]["author_id"],
-                bool(r[0]["hidden"]),
-                datetime.fromisoformat(r[0]["created_at"]),
-                datetime.fromisoformat(r[0]["closes_at"]),
-                time_or_none(r[0]["closed_at"]),
-                tuple(PollOption(o["position"], o["theory_key"], o["title"], Level(o["spoiler"])) for o in r),
-            )
-            for r in by_poll.values()
-        ], counts
+        return _polls_from_rows(await self._rows(sql, params))
 
     async def poll_summaries(self, guild_id: int, *, open_only: bool = False, limit: int = 25) -> list[PollSummary]:
         """A server's polls for a picker, newest first."""
@@ -364,27 +369,28 @@ class TheoryStore(StoreBase):
     async def voter_count(self, poll_id: int) -> int:
         return await self._count("SELECT COALESCE(SUM(votes), 0) FROM poll_options WHERE poll_id = ?", (poll_id,))
 
-    async def poll_results(
-        self, guild_id: int, *, theory_key: str | None = None, latest: int = -1
-    ) -> list[tuple[Poll, dict[int, int]]]:
-        """A server's polls (only those that included ``theory_key``, if given; only the ``latest`` ones, if given)
-        with their votes, oldest first."""
-        if theory_key is None:
-            inner = "SELECT id FROM polls WHERE guild_id = ? ORDER BY id DESC LIMIT ?"
-            params: tuple[object, ...] = (guild_id, latest)
-        else:
-            inner = (
-                "SELECT poll_id FROM poll_options WHERE guild_id = ? AND theory_key = ? ORDER BY poll_id DESC LIMIT ?"
-            )
-            params = (guild_id, theory_key, latest)
-        polls, counts = await self._polls_with_counts(f"p.id IN ({inner})", params)
+    async def poll_results(self, guild_id: int) -> list[tuple[Poll, dict[int, int]]]:
+        """A server's polls with their votes, oldest first."""
+        polls, counts = await self._polls_with_counts("p.guild_id = ?", (guild_id,))
         return [(poll, counts[poll.id]) for poll in polls]
 
-    async def count_theory_polls(self, guild_id: int, theory_key: str) -> int:
-        """How many of a server's polls included a theory (one index range, no votes read)."""
-        return await self._count(
-            "SELECT COUNT(*) FROM poll_options WHERE guild_id = ? AND theory_key = ?", (guild_id, theory_key)
+    async def theory_history(
+        self, guild_id: int, theory_key: str, latest: int
+    ) -> tuple[list[tuple[Poll, dict[int, int]]], int]:
+        """The ``latest`` of a server's polls that included a theory, oldest first, with their votes; and how many
+        polls included it in all. One query: an index range of this server's options for the theory, then those
+        polls' rows (their counts are kept, so no vote is read)."""
+        sql = (
+            "SELECT p.id, p.guild_id, p.channel_id, p.message_id, p.author_id, p.hidden, p.created_at, p.closes_at, "
+            "p.closed_at, o.position, o.theory_key, o.title, o.spoiler, o.votes, "
+            "(SELECT COUNT(*) FROM poll_options WHERE guild_id = ? AND theory_key = ?) AS total "
+            "FROM polls p JOIN poll_options o ON o.poll_id = p.id WHERE p.id IN ("
+            "SELECT poll_id FROM poll_options WHERE guild_id = ? AND theory_key = ? ORDER BY poll_id DESC LIMIT ?"
+            ") ORDER BY p.id, o.position"
         )
+        rows = await self._rows(sql, (guild_id, theory_key, guild_id, theory_key, latest))
+        polls, counts = _polls_from_rows(rows)
+        return [(poll, counts[poll.id]) for poll in polls], (rows[0]["total"] if rows else 0)
 
     async def closed_option_votes(self, guild_id: int) -> list[OptionVotes]:
         """Every option of every closed poll in a server with its votes (what the standings are kept from; reads

@@ -166,9 +166,8 @@ class Theories(
 
     async def theory_answer(self, guild: int, entry: TheoryEntry) -> Answer:
         evidence = [m.title for m in (self.bot.film.moment(i) for i in entry.evidence) if m is not None]
-        store = self.bot.store
-        history = await store.poll_results(guild, theory_key=entry.key, latest=text.HISTORY_SHOWN)
-        earlier = await store.count_theory_polls(guild, entry.key) - len(history) if history else 0
+        history, total = await self.bot.store.theory_history(guild, entry.key, text.HISTORY_SHOWN)
+        earlier = total - len(history)
         return text.theory_answer(guild, entry, evidence, await self.standings(guild), history, earlier)
 
     async def theory_answer_for_key(self, argument: str, guild_id: int | None) -> Answer | None:
