@@ -254,3 +254,17 @@ async def test_migration_005_backfills_counts_and_standings(tmp_path) -> None:
         assert {s.title for s in rank_totals(await store.theory_totals(10))} == {t + " 4" for _, t, _ in OPTIONS}
     finally:
         await store.close()
+
+
+async def test_a_burst_is_written_in_batches_and_a_bad_vote_fails_alone(store: Store) -> None:
+    """Presses arriving together share a transaction; one that breaks a rule (an option the poll lacks) fails on its
+    own, and every other vote of its batch is still written."""
+    poll = await _poll(store)
+    at = T0 + timedelta(minutes=1)
+    presses = [store.vote(poll.id, user, user % 3 + 1, at) for user in range(300)]
+    presses.insert(150, store.vote(poll.id, 999, 7, at))  # no option 7
+    outcomes = await asyncio.gather(*presses, return_exceptions=True)
+    failed = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(failed) == 1 and outcomes[150] is failed[0]
+    assert outcomes.count(VoteOutcome.RECORDED) == 300
+    assert await store.tallies(poll.id) == await _recount(store, poll.id) == {1: 100, 2: 100, 3: 100}

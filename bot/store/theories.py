@@ -8,9 +8,10 @@ every query names its server or its poll (no query reads another server's rows).
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,8 @@ from ..models import (
     VoteOutcome,
 )
 from .base import StoreBase, iso, time_or_none
+from .connection import GuardedConnection
+from .errors import StoreError
 
 _MEMBER_THEORY_COLUMNS = "id, guild_id, title, claim, author_id, status, created_at, reviewed_by, reviewed_at"
 _OPEN = "closed_at IS NULL AND closes_at > ?"
@@ -84,6 +87,50 @@ def _member_theory(row: sqlite3.Row) -> MemberTheory:
     )
 
 
+_VOTE = (
+    "INSERT INTO votes (poll_id, user_id, position, voted_at) "
+    f"SELECT id, ?, ?, ? FROM polls WHERE id = ? AND {_OPEN} "
+    "ON CONFLICT (poll_id, user_id) DO UPDATE "
+    "SET previous = votes.position, position = excluded.position, voted_at = excluded.voted_at "
+    "RETURNING previous"
+)
+VOTE_BATCH = 500  # votes written in one transaction at most
+_NO_ROW = object()  # the vote statement returned no row: the poll is closed
+_Ballot = tuple[int, int, int, str, "asyncio.Future[VoteOutcome]"]
+
+
+def _outcome(previous: object, position: int) -> VoteOutcome:
+    if previous is _NO_ROW:
+        return VoteOutcome.CLOSED
+    if previous is None:
+        return VoteOutcome.RECORDED
+    return VoteOutcome.KEPT if previous == position else VoteOutcome.MOVED
+
+
+def _vote_batch(conn: GuardedConnection) -> Callable[[str, list[tuple[object, ...]]], list[object]]:
+    """Run in the database thread: each vote's statement in one transaction; what each returned (``_NO_ROW``: none).
+
+    Called as ``fn(sql, params)``, so the connection's guard sees the statement (an INSERT) and refuses it once the
+    file was replaced, as it refuses any write.
+    """
+
+    def run(sql: str, params: list[tuple[object, ...]]) -> list[object]:
+        raw = conn._conn
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            found = []
+            for one in params:
+                rows = raw.execute(sql, one).fetchall()
+                found.append(rows[0][0] if rows else _NO_ROW)
+        except BaseException:
+            raw.execute("ROLLBACK")
+            raise
+        raw.execute("COMMIT")
+        return found
+
+    return run
+
+
 POLL_CACHE_SIZE = 2048  # polls whose rows a vote press reads from memory (the most recently pressed ones)
 
 
@@ -99,6 +146,8 @@ class TheoryStore(StoreBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._posted: OrderedDict[int, Poll] = OrderedDict()
+        self._ballots: list[_Ballot] = []  # votes waiting for the batch being written
+        self._voting: asyncio.Task[None] | None = None
 
     # -- members' theories ------------------------------------------------------------------------------------------
 
@@ -312,24 +361,57 @@ class TheoryStore(StoreBase):
         concurrent presses by many members never lose one) and says what it did: the row comes back with the option
         the vote was on before (none: a new vote). Pressing the option one already chose never withdraws it; only
         ``withdraw`` does.
+
+        Presses that arrive while votes are being written wait and are written together: each its own statement,
+        all in one transaction and one trip to the database thread (a burst of members costs one commit per batch,
+        not one per vote). A batch that fails is written again one vote at a time, so one bad vote fails alone.
         """
-        at = iso(now)
-        async with self._write_lock:
-            rows = await self._conn.execute_fetchall(
-                "INSERT INTO votes (poll_id, user_id, position, voted_at) "
-                f"SELECT id, ?, ?, ? FROM polls WHERE id = ? AND {_OPEN} "
-                "ON CONFLICT (poll_id, user_id) DO UPDATE "
-                "SET previous = votes.position, position = excluded.position, voted_at = excluded.voted_at "
-                "RETURNING previous",
-                (user_id, position, at, poll_id, at),
-            )
-        found = list(rows)
-        if not found:
-            return VoteOutcome.CLOSED
-        previous = found[0][0]
-        if previous is None:
-            return VoteOutcome.RECORDED
-        return VoteOutcome.KEPT if previous == position else VoteOutcome.MOVED
+        future: asyncio.Future[VoteOutcome] = asyncio.get_running_loop().create_future()
+        self._ballots.append((poll_id, user_id, position, iso(now), future))
+        if self._voting is None or self._voting.done():
+            self._voting = asyncio.create_task(self._write_ballots(), name="store-votes")
+        return await future
+
+    async def _write_ballots(self) -> None:
+        try:
+            await self._write_batches()
+        finally:  # cancelled (the bot stopping): no presser waits for ever
+            for *_, future in self._ballots:
+                if not future.done():
+                    future.set_exception(StoreError("The vote was not saved: the bot is stopping."))
+
+    async def _write_batches(self) -> None:
+        while self._ballots:
+            batch, self._ballots = self._ballots[:VOTE_BATCH], self._ballots[VOTE_BATCH:]
+            params = [(user, position, at, poll, at) for poll, user, position, at, _ in batch]
+            try:
+                async with self._write_lock:
+                    found = await self._conn._execute(_vote_batch(self._conn), _VOTE, params)
+            except Exception:
+                found = None
+            if found is None or len(batch) == 1:
+                await self._write_one_by_one(batch, found)
+                continue
+            for (_, _, position, _, future), previous in zip(batch, found, strict=True):
+                if not future.done():
+                    future.set_result(_outcome(previous, position))
+
+    async def _write_one_by_one(self, batch: list[_Ballot], found: list[object] | None) -> None:
+        """A batch of one (its result or error given to its presser), or a failed batch written again vote by vote."""
+        for index, (poll_id, user_id, position, at, future) in enumerate(batch):
+            if future.done():
+                continue
+            try:
+                if found is not None:
+                    previous = found[index]
+                else:
+                    async with self._write_lock:
+                        rows = list(await self._conn.execute_fetchall(_VOTE, (user_id, position, at, poll_id, at)))
+                    previous = rows[0][0] if rows else _NO_ROW
+            except BaseException as exc:
+                future.set_exception(exc)
+            else:
+                future.set_result(_outcome(previous, position))
 
     async def import_votes(self, poll_id: int, votes: Iterable[tuple[int, int]], now: datetime) -> int:
         """Many members' votes (user, position) on one open poll in one transaction: for imports and the benchmark's
