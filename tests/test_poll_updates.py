@@ -1,8 +1,9 @@
-"""The coalesced edits of open polls' messages (cogs/theories/updates.py), with a recording edit and a short interval."""
+"""The coalesced edits of open polls' messages (cogs/theories/updates.py): a recording edit, short intervals."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 from cogs.theories.updates import PollUpdates
@@ -34,7 +35,7 @@ async def test_a_burst_becomes_few_edits_and_the_last_shows_the_last_vote() -> N
     times = [when for _, when, _ in recorder.edits]
     assert recorder.edits[0][1] - began < 0.05  # the first vote after a quiet spell is shown at once
     assert len(recorder.edits) <= 2 + (times[-1] - began) / 0.1  # at most one edit per interval
-    assert all(b - a >= 0.1 for a, b in zip(times, times[1:], strict=False))
+    assert all(b - a >= 0.1 for a, b in itertools.pairwise(times))
     assert recorder.edits[-1][2] == 300  # the final state is always written
 
 
