@@ -71,8 +71,13 @@ async def test_check_counts_what_the_database_holds(tmp_path: Path) -> None:
     await _cli(tmp_path, "check")
     with sqlite3.connect(tmp_path / "bot.db") as conn:
         conn.execute("INSERT INTO polls VALUES (1, 1, 2, NULL, 3, 0, 'now', 'later', NULL)")
-        conn.execute("INSERT INTO poll_options VALUES (1, 1, 'member:1', 'A theory', 0)")
-        conn.executemany("INSERT INTO votes VALUES (1, ?, 1, 'now')", [(u,) for u in range(5)])
+        conn.execute(
+            "INSERT INTO poll_options (poll_id, position, theory_key, title, spoiler, guild_id) "
+            "VALUES (1, 1, 'member:1', 'A theory', 0, 1)"
+        )
+        conn.executemany(
+            "INSERT INTO votes (poll_id, user_id, position, voted_at) VALUES (1, ?, 1, 'now')", [(u,) for u in range(5)]
+        )
     conn.close()
     code, out, _err = await _cli(tmp_path, "check", DISCORD_TOKEN="abc")
     assert code == 0
