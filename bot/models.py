@@ -337,6 +337,20 @@ class OptionVotes:
 
 
 @dataclass(frozen=True, slots=True)
+class TheoryInPoll:
+    """One poll in a theory's history: where it placed (no theory text, so no spoilers)."""
+
+    poll_id: int
+    hidden: bool
+    closes_at: datetime
+    closed_at: datetime | None
+    votes: int  # the theory's votes in this poll
+    total: int  # every option's votes
+    options: int
+    place: int  # 1 + the options with more votes (equal votes share a place)
+
+
+@dataclass(frozen=True, slots=True)
 class TheoryTotal:
     """One theory's all-time totals over a server's closed polls (kept up to date as each poll closes)."""
 

@@ -169,9 +169,15 @@ async def test_summaries_results_and_standing_rows(store: Store) -> None:
     results = await store.poll_results(GUILD)
     assert [(p.id, counts) for p, counts in results] == [(first.id, {1: 2, 2: 1}), (second.id, {2: 1})]
     with_member, total = await store.theory_history(GUILD, "member:1", latest=15)
-    assert [p.id for p, _ in with_member] == [first.id] and total == 1
+    assert [(p.poll_id, p.votes, p.total, p.place, p.options) for p in with_member] == [(first.id, 0, 3, 3, 3)]
+    assert total == 1 and with_member[0].closed_at == at
+    history, total = await store.theory_history(GUILD, "adams-screenplay", latest=15)
+    assert [(p.poll_id, p.votes, p.total, p.place, p.hidden) for p in history] == [
+        (first.id, 2, 3, 1, False),
+        (second.id, 0, 1, 2, True),
+    ]
     latest, total = await store.theory_history(GUILD, "adams-screenplay", latest=1)
-    assert [(p.id, counts) for p, counts in latest] == [(second.id, {2: 1})] and total == 2
+    assert [p.poll_id for p in latest] == [second.id] and total == 2
     assert await store.theory_history(GUILD, "no-such-theory", latest=15) == ([], 0)
 
     rows = await store.closed_option_votes(GUILD)  # only closed polls, only this server

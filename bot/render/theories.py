@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from ..models import MemberTheory, Poll, PollOption, PollSummary, VoteOutcome
-from ..polls import MEMBER_THEORY_LEVEL, Standing, TheoryEntry, bar, leaders, option_ranks, percent
+from ..models import MemberTheory, Poll, PollOption, PollSummary, TheoryInPoll, VoteOutcome
+from ..polls import MEMBER_THEORY_LEVEL, Standing, TheoryEntry, bar, leaders, percent
 from .answer import Answer, bold
 from .limits import CHOICE_NAME_LIMIT, shorten
 from .markup import Block, Segment, raw
@@ -49,20 +49,19 @@ def list_answer(guild_id: int, entries: Sequence[TheoryEntry], standings: Mappin
     )
 
 
-def history_line(poll: Poll, counts: Mapping[int, int], key: str) -> str:
+def history_line(poll: TheoryInPoll) -> str:
     """One poll in a theory's history: where it placed (no theory text, so no spoilers)."""
-    index = next(i for i, o in enumerate(poll.options) if o.theory_key == key)
-    votes = [counts.get(o.position, 0) for o in poll.options]
-    total, mine = sum(votes), votes[index]
     if poll.closed_at is not None:
-        place = ordinal(option_ranks(votes)[index])
         return (
-            f"• Poll #{poll.id}, closed {stamp(poll.closed_at, 'd')}: {place} of {len(votes)} with "
-            f"{plural(mine, 'vote')} of {total}."
+            f"• Poll #{poll.poll_id}, closed {stamp(poll.closed_at, 'd')}: {ordinal(poll.place)} of {poll.options} "
+            f"with {plural(poll.votes, 'vote')} of {poll.total}."
         )
     if poll.hidden:
-        return f"• Poll #{poll.id}, open until {stamp(poll.closes_at)}: results hidden until it closes."
-    return f"• Poll #{poll.id}, open until {stamp(poll.closes_at)}: {plural(mine, 'vote')} of {total} so far."
+        return f"• Poll #{poll.poll_id}, open until {stamp(poll.closes_at)}: results hidden until it closes."
+    return (
+        f"• Poll #{poll.poll_id}, open until {stamp(poll.closes_at)}: {plural(poll.votes, 'vote')} of {poll.total} "
+        "so far."
+    )
 
 
 def theory_answer(
@@ -70,7 +69,7 @@ def theory_answer(
     entry: TheoryEntry,
     evidence: Sequence[str],
     standings: Mapping[str, Standing],
-    history: Sequence[tuple[Poll, Mapping[int, int]]],
+    history: Sequence[TheoryInPoll],
     earlier: int = 0,
 ) -> Answer:
     """One theory: its claim, the moments it cites (their titles), its source or author, its polls here (the
@@ -103,8 +102,8 @@ def theory_answer(
     else:
         blocks.append([bold("Polls here:")])
         shown = history[-HISTORY_SHOWN:]
-        for poll, counts in reversed(shown):
-            blocks.append([raw(history_line(poll, counts, entry.key))])
+        for poll in reversed(shown):
+            blocks.append([raw(history_line(poll))])
         earlier += len(history) - len(shown)
         if earlier > 0:
             blocks.append([Segment(f"…and {plural(earlier, 'earlier poll')}.")])

@@ -23,6 +23,7 @@ from ..models import (
     PollOption,
     PollSummary,
     Review,
+    TheoryInPoll,
     TheoryTotal,
     VoteOutcome,
 )
@@ -456,23 +457,25 @@ class TheoryStore(StoreBase):
         polls, counts = await self._polls_with_counts("p.guild_id = ?", (guild_id,))
         return [(poll, counts[poll.id]) for poll in polls]
 
-    async def theory_history(
-        self, guild_id: int, theory_key: str, latest: int
-    ) -> tuple[list[tuple[Poll, dict[int, int]]], int]:
-        """The ``latest`` of a server's polls that included a theory, oldest first, with their votes; and how many
-        polls included it in all. One query: an index range of this server's options for the theory, then those
-        polls' rows (their counts are kept, so no vote is read)."""
+    async def theory_history(self, guild_id: int, theory_key: str, latest: int) -> tuple[list[TheoryInPoll], int]:
+        """The ``latest`` of a server's polls that included a theory, oldest first, each with where the theory placed;
+        and how many polls included it in all. One query over an index range of this server's options for the
+        theory and those polls' kept counts (no vote is read, and one row per poll comes back)."""
         sql = (
-            "SELECT p.id, p.guild_id, p.channel_id, p.message_id, p.author_id, p.hidden, p.created_at, p.closes_at, "
-            "p.closed_at, o.position, o.theory_key, o.title, o.spoiler, o.votes, "
-            "(SELECT COUNT(*) FROM poll_options WHERE guild_id = ? AND theory_key = ?) AS total "
-            "FROM polls p JOIN poll_options o ON o.poll_id = p.id WHERE p.id IN ("
-            "SELECT poll_id FROM poll_options WHERE guild_id = ? AND theory_key = ? ORDER BY poll_id DESC LIMIT ?"
-            ") ORDER BY p.id, o.position"
+            "SELECT p.id, p.hidden, p.closes_at, p.closed_at, k.votes AS mine, "
+            "(SELECT SUM(votes) FROM poll_options a WHERE a.poll_id = p.id) AS total, "
+            "(SELECT COUNT(*) FROM poll_options a WHERE a.poll_id = p.id) AS options, "
+            "(SELECT COUNT(*) FROM poll_options a WHERE a.poll_id = p.id AND a.votes > k.votes) + 1 AS place, "
+            "(SELECT COUNT(*) FROM poll_options WHERE guild_id = ? AND theory_key = ?) AS polls "
+            "FROM poll_options k JOIN polls p ON p.id = k.poll_id "
+            "WHERE k.guild_id = ? AND k.theory_key = ? ORDER BY k.poll_id DESC LIMIT ?"
         )
         rows = await self._rows(sql, (guild_id, theory_key, guild_id, theory_key, latest))
-        polls, counts = _polls_from_rows(rows)
-        return [(poll, counts[poll.id]) for poll in polls], (rows[0]["total"] if rows else 0)
+        history = [
+            TheoryInPoll(r[0], bool(r[1]), datetime.fromisoformat(r[2]), time_or_none(r[3]), r[4], r[5], r[6], r[7])
+            for r in reversed(rows)
+        ]
+        return history, (rows[0][8] if rows else 0)
 
     async def closed_option_votes(self, guild_id: int) -> list[OptionVotes]:
         """Every option of every closed poll in a server with its votes (what the standings are kept from; reads

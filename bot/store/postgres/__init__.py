@@ -83,9 +83,7 @@ def migrations() -> list[tuple[int, str, str]]:
 async def migrate(conn: Any) -> list[str]:
     """Apply every script not applied yet (an asyncpg connection, in the schema of its ``search_path``), each in
     its own transaction with its record in ``schema_migrations``; the names applied now."""
-    await conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
-    )
+    await conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
     applied = {row[0] for row in await conn.fetch("SELECT version FROM schema_migrations")}
     done = []
     for version, name, sql in migrations():
