@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from .component_ids import RevealKey
 from .facts import load_facts
+from .limits import Limits
 from .models import FilmData
 from .render.answer import Answer
 from .search import Searcher, index_rows
@@ -65,6 +66,7 @@ class StrangersBot(commands.Bot):
         self.synced: bool | None = None  # after start-up: True if the command set changed and was synced
         # Rebuild an answer from its reveal key ("moment:diner"); each cog registers the kinds it answers.
         self.answer_builders: dict[str, AnswerBuilder] = {}
+        self.limits = Limits()  # per-member limits on writes and heavy commands, and what they counted
 
     async def setup_hook(self) -> None:
         self.store = await Store.open(self.settings.database_path)

@@ -13,6 +13,7 @@ from bot.anywhere import usable_anywhere
 from bot.errors import UserError
 from bot.models import FilmData
 from bot.options import MemberText, QuestionText
+from bot.overload import heavy
 from bot.render import errors, film
 from bot.render.answer import Answer
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
@@ -141,8 +142,9 @@ class Plot(commands.Cog):
     @app_commands.command(name="ask", description="Ask a question about the film in your own words.")
     @app_commands.describe(question="Your question, e.g. “who plays Harry?” or “what song plays at the end?”")
     async def ask(self, interaction: Interaction, question: app_commands.Transform[str, QuestionText]) -> None:
-        answer, found = await answer_question(self.bot, question)
-        await send_answer(interaction, answer, ephemeral=not found)
+        async with heavy(interaction):  # a search: a few at once per member, none for an expired interaction
+            answer, found = await answer_question(self.bot, question)
+            await send_answer(interaction, answer, ephemeral=not found)
 
     # ------------------------------------------------------------------------------------------------ /ending
 

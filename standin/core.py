@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("standin")
 
 API_PREFIX = "/api/v10"
+# Discord's deadlines for an interaction: its first response within 3 seconds (after that the token is unknown:
+# 404 10062 "Unknown interaction"), follow-ups and edits through its token for 15 minutes (then 401 50027 "Invalid
+# Webhook Token").
+ACK_DEADLINE = 3.0
+FOLLOWUP_WINDOW = 15 * 60.0
 
 
 class Core:
@@ -47,6 +52,11 @@ class Core:
         self.ready_at: float | None = None
         self.synced_at: float | None = None
         self.port = 0  # the port it listens on, once started
+        # Discord's deadlines (seconds), enforced on every interaction; a test may shorten them to reach them quickly.
+        self.ack_deadline = ACK_DEADLINE
+        self.followup_window = FOLLOWUP_WINDOW
+        self.late_responses = 0  # first responses refused as too late (10062)
+        self.expired_token_uses = 0  # follow-ups and edits refused after the follow-up window (50027)
 
     @property
     def api_base(self) -> str:

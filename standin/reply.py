@@ -27,6 +27,9 @@ class Reply:
     # time.perf_counter() when the interaction went out on the gateway and when its callback POST came in.
     sent_at: float | None = None
     answered_at: float | None = None
+    # When the event was on the wire (after any wait for a gateway connection): Discord's deadlines count from here.
+    delivered_at: float | None = None
+    expired: bool = False  # the bot's first answer came after Discord's 3 s: refused with 10062 Unknown interaction
 
     @property
     def complete(self) -> bool:

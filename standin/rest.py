@@ -387,6 +387,12 @@ class Rest(Gateway):
         reply = self._reply_for(m["token"])
         if reply is None or str(reply.interaction_id) != m["id"]:
             return error_response(404, 10062, "Unknown interaction")
+        if reply.callback_type is None and self._past(reply, self.ack_deadline):
+            # Too late: Discord has already told the member the application did not respond.
+            self.late_responses += 1
+            reply.expired = True
+            await reply.notify()
+            return error_response(404, 10062, "Unknown interaction")
         reply.answered_at = reply.answered_at or time.perf_counter()
         if reply.callback_type is not None:
             self.problem(f"interaction {reply.interaction_id} was answered twice")
@@ -472,14 +478,30 @@ class Rest(Gateway):
             "authorizing_integration_owners": {},
         }
 
+    @staticmethod
+    def _past(reply: Reply, seconds: float) -> bool:
+        """More than ``seconds`` since the interaction reached the bot."""
+        start = reply.delivered_at or reply.sent_at
+        return start is not None and time.perf_counter() - start > seconds
+
     def _webhook_reply(self, m: re.Match[str]) -> Reply | None:
         reply = self._reply_for(m["token"])
         return reply if reply and m["app"] == str(self.world.application_id) else None
+
+    def _token_expired(self, reply: Reply | None) -> web.Response | None:
+        """Discord's answer to a follow-up or an edit through a token older than its 15 minutes."""
+        if reply is None or not self._past(reply, self.followup_window):
+            return None
+        self.expired_token_uses += 1
+        return error_response(401, 50027, "Invalid Webhook Token")
 
     async def _followup(self, request: web.Request, m: re.Match[str]) -> web.Response:
         reply = self._webhook_reply(m)
         if reply is None:
             return error_response(404, 10015, "Unknown Webhook")
+        expired = self._token_expired(reply)
+        if expired:
+            return expired
         if reply.callback_type is None:
             self.problem(f"a follow-up to interaction {reply.interaction_id} came before its response")
             return error_response(404, 10015, "Unknown Webhook")
@@ -496,11 +518,17 @@ class Rest(Gateway):
 
     async def _get_webhook_message(self, request: web.Request, m: re.Match[str]) -> web.Response:
         reply = self._webhook_reply(m)
+        expired = self._token_expired(reply)
+        if expired:
+            return expired
         message = reply and self._webhook_message(reply, m["message"])
         return json_response(message) if message else error_response(404, 10008, "Unknown Message")
 
     async def _edit_webhook_message(self, request: web.Request, m: re.Match[str]) -> web.Response:
         reply = self._webhook_reply(m)
+        expired = self._token_expired(reply)
+        if expired:
+            return expired
         message = reply and self._webhook_message(reply, m["message"])
         if not reply or not message:
             return error_response(404, 10008, "Unknown Message")
@@ -515,6 +543,9 @@ class Rest(Gateway):
 
     async def _delete_webhook_message(self, request: web.Request, m: re.Match[str]) -> web.Response:
         reply = self._webhook_reply(m)
+        expired = self._token_expired(reply)
+        if expired:
+            return expired
         message = reply and self._webhook_message(reply, m["message"])
         if not reply or not message:
             return error_response(404, 10008, "Unknown Message")

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from ..models import Level, MemberTheory, OptionVotes, Poll, PollOption, PollSummary, Review, VoteOutcome
 from .base import StoreBase, iso, time_or_none
+from .errors import QueueFull
 
 _MEMBER_THEORY_COLUMNS = "id, guild_id, title, claim, author_id, status, created_at, reviewed_by, reviewed_at"
 _OPEN = "closed_at IS NULL AND closes_at > ?"
@@ -35,11 +36,26 @@ class TheoryStore(StoreBase):
     # -- members' theories ------------------------------------------------------------------------------------------
 
     async def add_member_theory(
-        self, guild_id: int, title: str, claim: str, author_id: int, now: datetime
+        self,
+        guild_id: int,
+        title: str,
+        claim: str,
+        author_id: int,
+        now: datetime,
+        *,
+        caps: tuple[int, int] | None = None,
     ) -> MemberTheory | None:
-        """Queue a suggestion for review; None if this server already has a theory of that title (any case)."""
+        """Queue a suggestion for review; None if this server already has a theory of that title (any case).
+
+        With ``caps`` (waiting per member, waiting per server), raises ``QueueFull`` instead of queueing beyond
+        them; the counts and the insert are made under the write lock, so concurrent suggestions cannot pass a cap.
+        """
         try:
             async with self._write_lock:
+                if caps is not None:
+                    mine, everyone = await self.waiting_counts(guild_id, author_id)
+                    if mine >= caps[0] or everyone >= caps[1]:
+                        raise QueueFull(mine, everyone)
                 cursor = await self._conn.execute(
                     "INSERT INTO member_theories (guild_id, title, claim, author_id, created_at) "
                     "VALUES (?, ?, ?, ?, ?)",
@@ -65,6 +81,16 @@ class TheoryStore(StoreBase):
             (guild_id, status.value, limit),
         )
         return [_member_theory(row) for row in rows]
+
+    async def waiting_counts(self, guild_id: int, author_id: int) -> tuple[int, int]:
+        """Suggestions waiting for review in a server: the member's own, and everyone's."""
+        row = await self._row(
+            "SELECT COUNT(*) AS everyone, COALESCE(SUM(author_id = ?), 0) AS mine FROM member_theories "
+            "WHERE guild_id = ? AND status = ?",
+            (author_id, guild_id, Review.PENDING.value),
+        )
+        assert row is not None
+        return int(row["mine"]), int(row["everyone"])
 
     async def count_member_theories(self, guild_id: int, status: Review) -> int:
         return await self._count(

@@ -27,6 +27,7 @@ from bot.checks import (
     require_moderator,
 )
 from bot.errors import UserError
+from bot.limits import waiting_refusal
 from bot.models import Policy, Poll, Review, VoteOutcome
 from bot.options import MemberText
 from bot.permissions import Job
@@ -65,6 +66,7 @@ from bot.send import (
     send_answer,
     send_note,
 )
+from bot.store.errors import QueueFull
 
 from .buttons import COG_NAME, ReviewButton, VoteButton, review_button
 from .closer import PollCloser
@@ -188,8 +190,16 @@ class Theories(
         store = self.bot.store
         existing = [t.title for t in self.bot.film.theories] + await store.member_theory_titles(guild)
         title, claim = check_suggestion(title, claim, existing)
-        added = await store.add_member_theory(guild, title, claim, interaction.user.id, self.bot.now())
+        limits, key, now = self.bot.limits, (guild, interaction.user.id), self.bot.now()
+        stamp = limits.suggestions.take(key, now)  # counted only if the suggestion is queued
+        try:
+            caps = (limits.waiting_per_member, limits.waiting_per_server)
+            added = await store.add_member_theory(guild, title, claim, interaction.user.id, now, caps=caps)
+        except QueueFull as full:
+            limits.suggestions.give_back(key, stamp)
+            raise UserError(waiting_refusal(full.mine, full.everyone, limits) or errors.SORRY) from None
         if added is None:  # another member took the title a moment ago
+            limits.suggestions.give_back(key, stamp)
             raise UserError(errors.TITLE_JUST_TAKEN)
         await interaction.response.send_message(text.suggestion_thanks(added.id), ephemeral=True)
 
@@ -255,6 +265,7 @@ class Theories(
         require_bot_can_update_poll(interaction)  # it must edit the message when the poll closes
         chosen = choose_theories(theories, await self.catalog(guild))
         opened = self.bot.now()
+        stamp = self.bot.limits.polls.take((guild, interaction.user.id), opened)
         poll = await self.bot.store.create_poll(
             guild,
             interaction.channel_id,
@@ -269,6 +280,7 @@ class Theories(
             response = await interaction.response.send_message(view=view)
         except Exception:  # no message, no poll: nothing would ever show or close it
             await self.bot.store.delete_poll(poll.id)
+            self.bot.limits.polls.give_back((guild, interaction.user.id), stamp)
             raise
         message = response.resource
         if not isinstance(message, discord.InteractionMessage):
