@@ -61,6 +61,8 @@ async def answer_error(interaction: discord.Interaction[Any], error: Exception) 
         message = errors.SERVER_ONLY
     elif isinstance(cause, app_commands.CommandOnCooldown):
         message = errors.slow_down(cause.retry_after)
+    elif isinstance(cause, app_commands.TransformerError):  # a value no member's client sends (not a choice)
+        message = errors.NOT_A_CHOICE
     elif isinstance(cause, app_commands.CheckFailure):
         message = errors.NOT_ALLOWED_HERE
     else:

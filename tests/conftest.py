@@ -13,6 +13,21 @@ from bot.settings import DEFAULT_FACTS, Settings
 from bot.store import Store
 from standin import StandIn
 
+# The adversarial suite (``pytest -m adversarial``): hostile input, forged ids, floods, damage and deletion.
+ADVERSARIAL = {
+    "test_adversarial.py",
+    "test_bad_input_flood.py",
+    "test_database_safety.py",
+    "test_forged_ids_e2e.py",
+    "test_member_text_e2e.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in ADVERSARIAL:
+            item.add_marker(pytest.mark.adversarial)
+
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:

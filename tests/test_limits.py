@@ -75,9 +75,7 @@ def test_waits_are_rounded_up_in_words(seconds: float, words: str) -> None:
 
 
 def _interaction(age: timedelta, *, answered: bool) -> discord.Interaction:
-    fake = SimpleNamespace(
-        created_at=discord.utils.utcnow() - age, response=SimpleNamespace(is_done=lambda: answered)
-    )
+    fake = SimpleNamespace(created_at=discord.utils.utcnow() - age, response=SimpleNamespace(is_done=lambda: answered))
     return fake  # type: ignore[return-value]
 
 

@@ -17,6 +17,7 @@ SORRY = "Something went wrong on our side while answering that. It has been logg
 MODERATORS_ONLY = "Only moderators (members who can Manage Channels) can use this."
 SERVER_ONLY = "This only works inside a server the bot is in."
 NOT_ALLOWED_HERE = "You can't use this command here."
+NOT_A_CHOICE = "That isn't one of the values this option accepts. Please pick one from the list Discord offers."
 UNAVAILABLE = "This part of the bot is not available right now; please try again in a moment."
 ANSWER_GONE = "That answer is no longer available (the film's facts have changed since). Ask again?"
 
