@@ -25,6 +25,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--chart-runs", type=int, default=100, help="draws per poll picture, 0 to skip them (default 100)"
     )
+    parser.add_argument(
+        "--flood", type=int, default=300, help="one member's /ask sent at once beside other members, 0 to skip"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where results go (default bench/results)")
     parser.add_argument(
         "--profile", action="store_true", help="run each bot's measured start under pyinstrument (OUT/profile-*.txt)"
@@ -41,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         voters=tuple(args.voters),
         profile_dir=args.out if args.profile else None,
         chart_runs=args.chart_runs,
+        flood=args.flood,
     )
     with tempfile.TemporaryDirectory(prefix="strangers-bench-") as workdir:
         report = asyncio.run(run_all(Path(workdir), config))

@@ -81,6 +81,37 @@ def burst_table(report: Report) -> list[str]:
     return table(header, rows)
 
 
+def flood_table(report: Report) -> list[str]:
+    """One member floods /ask while others use the bot: the others' latency, and what became of the flood."""
+    ours, floor = report.ours.flood, report.floor.flood
+    if ours is None or floor is None:
+        return []
+    c = report.config
+    rows = []
+    for run, flood in ((report.ours, ours), (report.floor, floor)):
+        rows.append(
+            [
+                run.name,
+                number(flood.others.p50_ms),
+                number(flood.others.p99_ms),
+                number(ratio(flood.others, floor.others), "x"),
+                str(flood.others_unanswered),
+                f"{flood.flood_answered} / {flood.flood_refused} / {flood.flood_unanswered}",
+            ]
+        )
+    return [
+        "## One member floods while others use the bot",
+        "",
+        f"One member sends {c.flood} /ask at once while {c.flood_readers} other members each run {c.flood_rounds} "
+        "rounds of /film then /ask, one at a time; the stand-in enforces Discord's 3 s deadline. Others' p50/p99: "
+        "dispatch to callback of their answered interactions; ratio: our p50 / the no-op bot's. Flood: answered / "
+        "refused (still answering that member's earlier questions) / never answered (expired).",
+        "",
+        *table(["Bot", "others p50 ms", "others p99 ms", "p50 ratio", "others unanswered", "flood"], rows),
+        "",
+    ]
+
+
 def start_table(report: Report) -> list[str]:
     runs = [
         ("ours, empty database", report.ours.starts[0]),
@@ -181,6 +212,7 @@ def markdown(report: Report) -> str:
         "",
         *burst_table(report),
         "",
+        *flood_table(report),
         "## Start-up",
         "",
         *start_table(report),

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bench.charts import measure_all as measure_charts
-from bench.measure import Latency, Probe, Start, Subject, latency, start
+from bench.measure import Latency, Probe, Start, Subject, latency, member_flood, start
 from bench.report import as_json, markdown
 from bench.run import BotRun, Commands, Config, Report, child_env, signature
 from standin import StandIn, World
@@ -71,14 +71,24 @@ async def test_bench_measures_both_bots_side_by_side_and_reports(tmp_path: Path)
                 mine, theirs = await latency(probe, [real, mirrored], runs=5, warmup=1)
                 ours.latency.append(mine)
                 floor.latency.append(theirs)
+            for run, subject in ((ours, real), (floor, mirrored)):  # the same ids in both worlds
+                subject.members = [subject.standin.world.add_member(f"m{i}") for i in range(3)]
+                run.flood = await member_flood(subject, flood=12, readers=2, rounds=1)
     for run in (ours, floor):
         check_start(run.starts[0])
         check_rows(run.latency)
         assert run.rss_after_start_mb > 0
     assert signature(floor.commands) == signature(ours.commands)  # the floor has the real bot's commands
 
+    for run in (ours, floor):
+        flood = run.flood
+        assert flood is not None and flood.others.available and flood.others.runs == 4
+        assert flood.flood_answered + flood.flood_refused + flood.flood_unanswered == 12
+    assert floor.flood is not None and floor.flood.flood_refused == 0  # the no-op bot refuses nothing
+    assert ours.flood is not None and ours.flood.flood_refused > 0  # 12 at once: most wait on the member's own
     report = Report(ours, floor, CONFIG, seconds=1.0, mirror_matches=True, charts=measure_charts(2))
     text = markdown(report)
+    assert "## One member floods while others use the bot" in text and "| strangers-bot |" in text
     assert "| /film |" in text and "| /no-such-command | not available |" in text
     assert "| results, 10 options | 2 |" in text and "| standings, 10 of 14 theories | 2 |" in text
     data = as_json(report)
