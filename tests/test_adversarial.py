@@ -208,6 +208,28 @@ async def test_hostile_text_in_every_free_text_option_of_every_command(bot: Stra
         print(f"  {category:20} {result:28} {count}")
 
 
+async def test_hostile_messages_under_every_message_menu(bot: StrangersBot, discord_api: StandIn) -> None:
+    """The message menus read a member's message: "Ask about this" answers it privately (markup never live), "Hide
+    spoilers" re-posts it in spoiler bars; neither fails on any hostile message, nor pings anyone."""
+    menus = [c["name"] for c in discord_api.global_commands if c.get("type") == 3]
+    assert sorted(menus) == ["Ask about this", "Hide spoilers"]
+    mod = discord_api.world.moderator
+    sent = 0
+    for category, texts in HOSTILE.items():
+        for number, text in enumerate(texts):
+            for menu in menus:
+                author = discord_api.world.add_member(f"author{sent}")
+                message = discord_api.post(text, user=author, channel="ending-talk")
+                reply = await discord_api.menu(menu, message, user=mod)
+                sent += 1
+                shown = everything(reply)
+                where = f"{menu} on {text[:60]!r}"
+                assert reply.complete and reply.ephemeral and SORRY not in shown and shown.strip(), where
+                if category == "markup" and menu == "Ask about this":
+                    assert not LIVE[list(MARKUP)[number // 3]].search(shown), f"{where}: live markup in {shown!r}"
+    assert sent == 2 * sum(len(t) for t in HOSTILE.values())
+
+
 # -- forged ids of every kind of component, the whole store compared ----------------------------------------------
 
 
