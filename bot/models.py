@@ -70,6 +70,12 @@ class Moment:
     summary: str
     spoiler: Level
     keywords: tuple[str, ...]
+    title_spoiler: Level = Level.ENDING  # how much the title alone gives away ("The Power of Love": the ending)
+
+    @property
+    def safe_name(self) -> str:
+        """The spoiler-free form of its name, for places that cannot wrap one ("Moment 20 (ending)")."""
+        return f"Moment {self.position} ({self.title_spoiler.label})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +86,7 @@ class Fact:
     keywords: tuple[str, ...]
     answer: str
     spoiler: Level
+    topic_spoiler: Level = Level.ENDING  # the level of its topic and question ("The song" gives nothing away)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +97,7 @@ class Theory:
     evidence: tuple[str, ...]
     source: str
     spoiler: Level
+    title_spoiler: Level = Level.ENDING
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +121,11 @@ class FilmData:
     facts: tuple[Fact, ...]
     theories: tuple[Theory, ...]
     quotes: tuple[Quote, ...]
+    # Every quote topic with its level, in the file's order ([quote_topics]); a topic is a name shown in lists.
+    quote_topics: tuple[tuple[str, Level], ...] = ()
+
+    def topic_level(self, topic: str) -> Level:
+        return next((level for name, level in self.quote_topics if name == topic), Level.ENDING)
 
     def moment(self, moment_id: str) -> Moment | None:
         return next((m for m in self.moments if m.id == moment_id), None)
@@ -278,6 +291,7 @@ class MemberTheory:
     created_at: datetime
     reviewed_by: int | None = None
     reviewed_at: datetime | None = None
+    spoiler: Level = Level.ENDING  # chosen by the suggester, changed by a moderator at review
 
 
 @dataclass(frozen=True, slots=True)

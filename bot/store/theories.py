@@ -13,7 +13,9 @@ from datetime import datetime
 from ..models import Level, MemberTheory, OptionVotes, Poll, PollOption, PollSummary, Review, VoteOutcome
 from .base import StoreBase, iso, time_or_none
 
-_MEMBER_THEORY_COLUMNS = "id, guild_id, title, claim, author_id, status, created_at, reviewed_by, reviewed_at"
+_MEMBER_THEORY_COLUMNS = (
+    "id, guild_id, title, claim, author_id, status, created_at, reviewed_by, reviewed_at, spoiler"
+)
 _OPEN = "closed_at IS NULL AND closes_at > ?"
 
 
@@ -28,6 +30,7 @@ def _member_theory(row: sqlite3.Row) -> MemberTheory:
         datetime.fromisoformat(row["created_at"]),
         row["reviewed_by"],
         time_or_none(row["reviewed_at"]),
+        Level(row["spoiler"]),
     )
 
 
@@ -35,20 +38,22 @@ class TheoryStore(StoreBase):
     # -- members' theories ------------------------------------------------------------------------------------------
 
     async def add_member_theory(
-        self, guild_id: int, title: str, claim: str, author_id: int, now: datetime
+        self, guild_id: int, title: str, claim: str, author_id: int, now: datetime, spoiler: Level = Level.ENDING
     ) -> MemberTheory | None:
         """Queue a suggestion for review; None if this server already has a theory of that title (any case)."""
         try:
             async with self._write_lock:
                 cursor = await self._conn.execute(
-                    "INSERT INTO member_theories (guild_id, title, claim, author_id, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (guild_id, title, claim, author_id, iso(now)),
+                    "INSERT INTO member_theories (guild_id, title, claim, author_id, created_at, spoiler) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (guild_id, title, claim, author_id, iso(now), int(spoiler)),
                 )
         except sqlite3.IntegrityError:
             return None
         assert cursor.lastrowid is not None
-        return MemberTheory(cursor.lastrowid, guild_id, title, claim, author_id, Review.PENDING, now)
+        return MemberTheory(
+            cursor.lastrowid, guild_id, title, claim, author_id, Review.PENDING, now, spoiler=spoiler
+        )
 
     async def member_theory(self, guild_id: int, theory_id: int) -> MemberTheory | None:
         row = await self._row(
@@ -87,6 +92,15 @@ class TheoryStore(StoreBase):
                 "UPDATE member_theories SET status = ?, reviewed_by = ?, reviewed_at = ? "
                 "WHERE guild_id = ? AND id = ? AND status = 'pending'",
                 (decision.value, reviewer_id, iso(now), guild_id, theory_id),
+            )
+        return cursor.rowcount == 1
+
+    async def set_member_theory_level(self, guild_id: int, theory_id: int, level: Level) -> bool:
+        """A moderator's choice of how much a waiting suggestion gives away; False if it is not pending any more."""
+        async with self._write_lock:
+            cursor = await self._conn.execute(
+                "UPDATE member_theories SET spoiler = ? WHERE guild_id = ? AND id = ? AND status = 'pending'",
+                (int(level), guild_id, theory_id),
             )
         return cursor.rowcount == 1
 
