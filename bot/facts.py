@@ -213,9 +213,7 @@ def _quote_topics(path: Path, doc: dict[str, Any], quotes: tuple[Quote, ...]) ->
         if not isinstance(value, str) or value not in _LEVEL_NAMES:
             raise FactsError(f"{path}: [quote_topics], '{name}': must be one of none, plot, ending (got {value!r})")
         listed[topic] = Level.parse(value)
-    return tuple(
-        (topic, listed.get(topic, min(q.spoiler for q in quotes if topic in q.topics))) for topic in used
-    )
+    return tuple((topic, listed.get(topic, min(q.spoiler for q in quotes if topic in q.topics))) for topic in used)
 
 
 def parse_facts(path: Path, raw: bytes) -> FilmData:

@@ -74,8 +74,9 @@ class Moment:
 
     @property
     def safe_name(self) -> str:
-        """The spoiler-free form of its name, for places that cannot wrap one ("Moment 20 (ending)")."""
-        return f"Moment {self.position} ({self.title_spoiler.label})"
+        """The spoiler-free form of its name, for places that cannot wrap one: its number and the level of the scene
+        ("Moment 20 (ending)"), which the facts say openly anyway (a moment's footer names its level)."""
+        return f"Moment {self.position} ({self.spoiler.label})"
 
 
 @dataclass(frozen=True, slots=True)

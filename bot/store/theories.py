@@ -13,9 +13,7 @@ from datetime import datetime
 from ..models import Level, MemberTheory, OptionVotes, Poll, PollOption, PollSummary, Review, VoteOutcome
 from .base import StoreBase, iso, time_or_none
 
-_MEMBER_THEORY_COLUMNS = (
-    "id, guild_id, title, claim, author_id, status, created_at, reviewed_by, reviewed_at, spoiler"
-)
+_MEMBER_THEORY_COLUMNS = "id, guild_id, title, claim, author_id, status, created_at, reviewed_by, reviewed_at, spoiler"
 _OPEN = "closed_at IS NULL AND closes_at > ?"
 
 
@@ -51,9 +49,7 @@ class TheoryStore(StoreBase):
         except sqlite3.IntegrityError:
             return None
         assert cursor.lastrowid is not None
-        return MemberTheory(
-            cursor.lastrowid, guild_id, title, claim, author_id, Review.PENDING, now, spoiler=spoiler
-        )
+        return MemberTheory(cursor.lastrowid, guild_id, title, claim, author_id, Review.PENDING, now, spoiler=spoiler)
 
     async def member_theory(self, guild_id: int, theory_id: int) -> MemberTheory | None:
         row = await self._row(
