@@ -45,7 +45,7 @@ def _broken(tmp_path: Path, edit) -> Path:
 
 
 def test_bad_spoiler_level_names_file_entry_and_field(tmp_path: Path) -> None:
-    path = _broken(tmp_path, lambda d: d.replace('spoiler = "none"', 'spoiler = "huge"', 1))
+    path = _broken(tmp_path, lambda d: d.replace('\nspoiler = "none"', '\nspoiler = "huge"', 1))
     with pytest.raises(FactsError) as err:
         load_facts(path)
     message = str(err.value)

@@ -154,10 +154,13 @@ async def test_plot_without_a_moment_lists_premise_and_every_moment(bot, discord
     reply = await discord_api.slash("plot")
     text = descriptions(reply)
     assert escape(bot.film.film.premise) in text
-    positions = [text.index(f"\n{m.position}. {escape(m.title)}") for m in bot.film.moments]
+    positions = [text.index(f"\n**{m.position}.** ") for m in bot.film.moments]
     assert positions == sorted(positions), "moments are listed in film order"
-    assert "||" not in text  # premise and titles are spoiler-free
     for m in bot.film.moments:
+        if m.title_spoiler is Level.NONE:  # a spoiler-free title reads plainly
+            assert f"**{m.position}.** {escape(m.title)}\n" in text + "\n"
+        else:  # any other is wrapped, one bar for the title
+            assert f"**{m.position}.** ||{escape(m.title)}||" in text
         if m.spoiler is not Level.NONE:
             assert escape(m.summary) not in all_text(reply)
 
@@ -166,14 +169,20 @@ async def test_plot_moment_autocomplete_filters_in_film_order(bot, discord_api: 
     everything = await discord_api.autocomplete("plot", "moment", "")
     assert len(everything) == min(len(bot.film.moments), 25)
     assert everything[0] == {"name": "1. An almost empty building", "value": "an-empty-building"}
-    assert [c["value"] for c in everything] == [m.id for m in bot.film.moments][:25]
+    # a title above the channel's level is named by its number and level, and so is its value (an id can tell)
+    expected = [m.id if m.title_spoiler is Level.NONE else str(m.position) for m in bot.film.moments]
+    assert [c["value"] for c in everything] == expected[:25]
+    assert {"name": "Moment 20 (ending)", "value": "20"} in everything
 
     diner = await discord_api.autocomplete("plot", "moment", "DiNeR")
     assert {"name": "15. The diner", "value": "the-diner"} in diner
     order = [next(m.position for m in bot.film.moments if m.id == c["value"]) for c in diner]
     assert order == sorted(order)
     harry = await discord_api.autocomplete("plot", "moment", "harry")
-    assert harry and all("harry" in c["name"].lower() or "harry" in c["value"] for c in harry[:3])
+    assert harry == [{"name": "5. Meeting Harry again", "value": "meeting-harry-again"}]  # only the visible title
+    # typing what only hidden text holds surfaces nothing (no "17. Harry appears" for "ghost")
+    assert await discord_api.autocomplete("plot", "moment", "ghost") == []
+    assert await discord_api.autocomplete("plot", "moment", "dead") == []
 
     assert await discord_api.autocomplete("plot", "moment", "nothing like this") == []
     assert await discord_api.autocomplete("plot", "moment", "x" * 150) == []
@@ -233,8 +242,8 @@ async def test_plot_unknown_moment_suggests_close_ones(bot, discord_api: StandIn
     assert "couldn't find a moment" in reply.content
     assert "15. The diner" in reply.content
 
-    reply = await discord_api.slash("plot", moment="harry")
-    assert reply.ephemeral and "Did you mean" in reply.content and "Meeting Harry again" in reply.content
+    reply = await discord_api.slash("plot", moment="the")
+    assert reply.ephemeral and "Did you mean" in reply.content and "The fire alarm" in reply.content
 
 
 async def test_plot_unknown_moment_echo_is_harmless(bot, discord_api: StandIn) -> None:

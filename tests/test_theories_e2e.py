@@ -224,7 +224,8 @@ async def test_plain_member_cannot_open_close_or_review(bot, discord_api: StandI
     )
     assert suggested.ephemeral and "suggestion #" in suggested.content
     queue = await discord_api.slash("theory review", user=discord_api.world.moderator)
-    assert queue.ephemeral and [b["label"] for b in queue.buttons] == ["Approve", "Reject"]
+    labels = ["Approve", "Reject", "Spoiler: none", "Spoiler: plot", "Spoiler: ending"]
+    assert queue.ephemeral and [b["label"] for b in queue.buttons] == labels
     # the buttons check who presses them, too
     press = await discord_api.click(queue.message, "Approve", user=member)
     assert press.callback_type == 4 and press.ephemeral and "Only moderators" in press.content
@@ -265,8 +266,17 @@ async def test_suggest_review_and_poll_the_approved_theories(bot, discord_api: S
     listing = await discord_api.slash("theory list", user=member, channel="ending-talk")
     assert "Harry is a memory" in listing.text and "Adam is the ghost" in listing.text
     assert "It is a dream of 1987" not in listing.text  # rejected
-    names = [c["name"] for c in await discord_api.autocomplete("theory show", "theory", "memory")]
+    await bot.store.set_channel(
+        discord_api.guild.id, discord_api.channel("ending-talk").id, Policy(Level.ENDING), 1, bot.now()
+    )
+    names = [
+        c["name"] for c in await discord_api.autocomplete("theory show", "theory", "memory", channel="ending-talk")
+    ]
     assert names == ["Harry is a memory"]
+    # where the ending may not show, the member's theory (ending by default) is offered by number, never matched
+    assert await discord_api.autocomplete("theory show", "theory", "memory") == []
+    numbered = await discord_api.autocomplete("theory show", "theory", "")
+    assert {"name": "Theory 7 (ending)", "value": "member:1"} in numbered
 
     # the default poll: every approved theory (6 curated + 2 members'), each in a section with its button beside it
     poll = await open_poll(discord_api, bot)
@@ -286,9 +296,20 @@ async def test_poll_input_is_checked(bot, discord_api: StandIn) -> None:
     assert "listed twice" in twice
     assert await bot.store.poll_summaries(discord_api.guild.id) == []
 
-    choices = await discord_api.autocomplete("theory poll", "theories", "adams-screenplay, ghos")
+    await bot.store.set_channel(
+        discord_api.guild.id, discord_api.channel("ending-talk").id, Policy(Level.ENDING), 1, bot.now()
+    )
+    choices = await discord_api.autocomplete(
+        "theory poll", "theories", "adams-screenplay, ghos", user=discord_api.world.moderator, channel="ending-talk"
+    )
     assert {"name": "1 chosen + The ghosts are real", "value": "adams-screenplay, the-ghosts-are-real"} in choices
     assert all(not c["value"].endswith(", adams-screenplay") for c in choices)
+    # in a channel at the default level the titles are hidden: nothing matches "ghos", numbers stand for them
+    assert await discord_api.autocomplete("theory poll", "theories", "adams-screenplay, ghos") == []
+    numbered = await discord_api.autocomplete("theory poll", "theories", "1, ")
+    assert {"name": "1 chosen + Theory 5 (ending)", "value": "1, 5"} in numbered
+    ambiguous = await open_poll_refused(discord_api, theories="theory, 2")
+    assert "Theory 1 (ending)" in ambiguous and "screenplay" not in ambiguous
 
 
 async def open_poll_refused(api: StandIn, **options: object) -> str:
@@ -323,7 +344,7 @@ async def test_spoiler_policy_applies_to_theory_text(bot, discord_api: StandIn) 
     assert "Reveal to me" in [b["label"] for b in private.buttons]
     revealed = await discord_api.click(private.message, "Reveal to me")
     assert revealed.ephemeral and "Adam conjured everyone" in revealed.text and "||" not in revealed.text
-    shown = await discord_api.slash("theory show", theory="ghosts", channel="spoilers")
+    shown = await discord_api.slash("theory show", theory="the-ghosts-are-real", channel="spoilers")
     revealed = await discord_api.click(shown.message, "Reveal to me")
     assert revealed.ephemeral and "The ghosts are real" in revealed.text and "Polls here" in revealed.text
     # the voter's private note hides the title as the channel would, inside spoiler bars

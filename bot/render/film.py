@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..models import Character, FilmData, Level, Moment
-from ..search import character_label, moment_label
+from ..names import moment_name
+from ..search import character_label
 from .answer import Answer, bold
 from .limits import shorten
-from .markup import Block, Segment, escape
+from .markup import Block, Segment, escape, raw
 
 ECHO_LIMIT = 150  # a question shown back is cut to this before escaping (escaping can double it)
 SUGGESTIONS = 3
@@ -60,10 +61,15 @@ def plot_overview(data: FilmData) -> Answer:
             [Segment(data.film.premise)],
             [],
             [bold("Moments")],
-            *([Segment(moment_label(m))] for m in data.moments),
+            *([raw(f"**{m.position}.**"), _title(m)] for m in data.moments),
         ],
-        footer="Pick one with /plot moment: to read it. Moment titles are spoiler-free.",
+        footer="Pick one with /plot moment: to read it. Titles above this channel's level are hidden.",
     )
+
+
+def _title(moment: Moment) -> Segment:
+    """A moment's title in a line that already gives its number: hidden, it reads as its level."""
+    return Segment(moment.title, moment.title_spoiler, safe=f"(title hidden: spoiler level {moment.spoiler.label})")
 
 
 def moment_answer(data: FilmData, moment: Moment) -> Answer:
@@ -74,7 +80,7 @@ def moment_answer(data: FilmData, moment: Moment) -> Answer:
     blocks: list[Block] = []
     if before is not None:
         blocks += [
-            [bold("Just before"), Segment(f"({moment_label(before)})")],
+            [bold("Just before"), moment_name(before).segment()],
             [Segment(before.summary, before.spoiler, moment=before.position)],
             [],
         ]
@@ -82,11 +88,11 @@ def moment_answer(data: FilmData, moment: Moment) -> Answer:
     if after is not None:
         blocks += [
             [],
-            [bold("Just after"), Segment(f"({moment_label(after)})")],
+            [bold("Just after"), moment_name(after).segment()],
             [Segment(after.summary, after.spoiler, moment=after.position)],
         ]
     return Answer(
-        title=moment_label(moment),
+        title=moment_name(moment),
         blocks=blocks,
         footer=f"Moment {moment.position} of {len(moments)} · spoiler level: {moment.spoiler.label}",
         reveal_key=f"moment:{moment.id}",
@@ -118,7 +124,7 @@ def entry(data: FilmData, kind: str, ref: str) -> tuple[str, str, Level] | None:
     if kind == "character" and (character := data.character(ref)):
         return character_label(character), character.summary, Level.NONE
     if kind == "moment" and (moment := data.moment(ref)):
-        return f"Moment {moment_label(moment)}", moment.summary, moment.spoiler
+        return f"Moment {moment.position}. {moment.title}", moment.summary, moment.spoiler
     if kind == "theory" and (theory := data.theory(ref)):
         return f"Theory: {theory.title}", f"{theory.claim} (Source: {theory.source}.)", theory.spoiler
     if kind == "quote" and (quote := data.quote(ref)):
@@ -208,7 +214,7 @@ def ending_answer(data: FilmData) -> Answer:
     finale = [m for m in data.moments if m.spoiler is Level.ENDING]
     blocks: list[Block] = [[bold("The final scenes")]]
     blocks += [
-        [Segment(f"{moment_label(m)}:", end, moment=m.position), Segment(m.summary, end, moment=m.position)]
+        [Segment(f"{m.position}. {m.title}:", end, moment=m.position), Segment(m.summary, end, moment=m.position)]
         for m in finale
     ]
     blocks += [[], [bold("Where everyone ends up")]]
