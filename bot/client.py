@@ -18,6 +18,7 @@ from .models import FilmData
 from .render.answer import Answer
 from .search import Searcher, index_rows
 from .settings import Settings
+from .spoiler_terms import SpoilerTerms
 from .store import Store
 from .tree import StrangersTree
 
@@ -50,6 +51,7 @@ class StrangersBot(commands.Bot):
     store: Store
     film: FilmData
     searcher: Searcher
+    spoiler_terms: SpoilerTerms
 
     def __init__(self, settings: Settings, *, clock: Clock = utc_now, **options: Any) -> None:
         super().__init__(
@@ -73,6 +75,7 @@ class StrangersBot(commands.Bot):
             log.info("Loaded the film's facts from %s into the database", self.settings.facts_path)
         self.film = await self.store.load_film()
         self.searcher = Searcher.build(index_rows(self.film), film_title=self.film.film.title)
+        self.spoiler_terms = SpoilerTerms.build(self.film)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.synced = await self.sync_commands_if_changed()

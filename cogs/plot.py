@@ -157,10 +157,12 @@ async def answer_question(bot: StrangersBot, question: str) -> tuple[Answer, boo
     hits = await bot.store.search(query.match)
     best = bot.searcher.best(hits, query.terms, limit=1 + RELATED)
     refs = film.fit_refs([(h.kind, h.ref) for h in best])
-    answer = film.ask_answer(bot.film, refs, question) if refs else None
+    # The question is shown back at the level its own words give away, judged with the facts' vocabulary.
+    echo = bot.spoiler_terms.level(question, query.terms)
+    answer = film.ask_answer(bot.film, refs, question, echo) if refs else None
     if answer is None:
         near = [(h.kind, h.ref) for h in bot.searcher.near_misses(hits, query.terms)]
-        return film.no_match_answer(bot.film, question, near), False
+        return film.no_match_answer(bot.film, question, near, echo), False
     return answer, True
 
 

@@ -155,17 +155,20 @@ def fit_refs(refs: Sequence[Ref]) -> list[Ref]:
     return kept
 
 
-def ask_answer(data: FilmData, refs: Sequence[Ref], question: str | None = None) -> Answer | None:
-    """The best match and its related entries, each with its spoiler level; None if one has gone."""
+def ask_answer(
+    data: FilmData, refs: Sequence[Ref], question: str | None = None, echo_level: Level = Level.NONE
+) -> Answer | None:
+    """The best match and its related entries, each with its spoiler level; None if one has gone.
+
+    The question is shown back at ``echo_level``: how much its own words give away (``bot.spoiler_terms``), never the
+    level of what it matched, so a harmless question ("what is the song?") reads as typed.
+    """
     entries = [entry(data, kind, ref) for kind, ref in refs]
     if not refs or any(e is None for e in entries):
         return None
     found = [e for e in entries if e is not None]
     blocks: list[Block] = []
     if question is not None:
-        # A question can give away as much as its answer ("is harry a ghost?"), so it is shown at the level
-        # of the best match: the related entries are extras and should not hide a harmless question.
-        echo_level = found[0][2]
         blocks += [[bold("You asked:"), Segment(shorten(question, ECHO_LIMIT), echo_level)], []]
     for index, ((kind, ref), (heading, text, level)) in enumerate(zip(refs, found, strict=True)):
         label = "Best match" if index == 0 else "Related"
@@ -174,7 +177,10 @@ def ask_answer(data: FilmData, refs: Sequence[Ref], question: str | None = None)
         scene = data.moment(ref) if kind == "moment" else None
         at = scene.position if scene is not None else 0  # a moment's text is hidden beyond a reader's progress
         blocks.append([bold(label), Segment(f"(spoiler level: {level.label})")])
-        heading_segment = Segment(f"**{escape(heading)}**", level, escape=False, moment=at)
+        # A fact's question is a name with its own level ("What song plays at the end?" gives nothing away).
+        fact = data.fact(ref) if kind == "fact" else None
+        heading_level = min(level, fact.topic_spoiler) if fact is not None else level
+        heading_segment = Segment(f"**{escape(heading)}**", heading_level, escape=False, moment=at)
         blocks.append([heading_segment, Segment(text, level, moment=at)])
     return Answer(
         title="Your question, answered",
@@ -184,7 +190,7 @@ def ask_answer(data: FilmData, refs: Sequence[Ref], question: str | None = None)
     )
 
 
-def no_match_answer(data: FilmData, question: str, near: Sequence[Ref]) -> Answer:
+def no_match_answer(data: FilmData, question: str, near: Sequence[Ref], echo_level: Level = Level.NONE) -> Answer:
     """An honest "I don't know", with questions it can answer: loosely related ones first, never a random fact."""
     spoiler_free = [f for f in data.facts if f.spoiler is Level.NONE]
     picked = [f for kind, ref in near if kind == "fact" and (f := data.fact(ref)) in spoiler_free]
@@ -198,7 +204,7 @@ def no_match_answer(data: FilmData, question: str, near: Sequence[Ref]) -> Answe
     return Answer(
         title="No good match",
         blocks=[
-            [bold("You asked:"), Segment(shorten(question, ECHO_LIMIT))],
+            [bold("You asked:"), Segment(shorten(question, ECHO_LIMIT), echo_level)],
             [],
             [Segment("I couldn't find a good answer to that in what I know about the film, so I won't guess.")],
             [Segment("Questions I can answer include:")],
