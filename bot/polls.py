@@ -76,10 +76,8 @@ def _number(item: str) -> int | None:
 def _texts(entry: TheoryEntry, number: int, policy: Policy) -> list[str]:
     """What a typed piece of text may match: the title and id only where the reader may see the title."""
     texts = [fold(theory_name(entry, number).safe)]
-    if policy.shows(entry.name_level) or not entry.curated:  # a member's key ("member:7") says nothing
-        texts.append(entry.key.casefold())
     if policy.shows(entry.name_level):
-        texts.append(fold(entry.title))
+        texts += [entry.key.casefold(), fold(entry.title)]
     return texts
 
 

@@ -30,6 +30,12 @@ def moment_safe_name(moment: Moment) -> str:
     return f"{moment.position}. {moment.title}"
 
 
+def moment_value(moment: Moment) -> str:
+    """What picking a moment sends: its id where its name is shown, else its number (an id such as
+    "the-power-of-love" says as much as the title)."""
+    return moment.id if moment.title_spoiler is Level.NONE else str(moment.position)
+
+
 def seen_level(progress: Progress | None, moments: Sequence[Moment]) -> Level | None:
     """The level a member's progress lets them read plainly; None without progress (nothing changes)."""
     if progress is None:
