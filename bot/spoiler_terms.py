@@ -19,7 +19,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .models import FilmData, Level
-from .search import STOPWORDS, stem, words
+from .search import stem, words
+
+# Words that carry nothing by themselves. Fewer than search drops: "out" in "coming out" or "in" in "let me in"
+# make a phrase what it is.
+STOPWORDS = frozenset(
+    """
+    a an and are as at be been but by can could did do does for from had has have he her his how i if is it its
+    of on or she so than that the their them then there they this to was we were what when where which who whom
+    why will with would you your
+    """.split()
+)
 
 
 def _stems(text: str) -> list[str]:
