@@ -105,7 +105,7 @@ async def test_ending_quote_is_wrapped_in_a_default_channel(bot, discord_api: St
         assert words[:40] not in outside, "quote or context shown outside spoiler bars"
     assert "||" not in title_of(reply) + footer_of(reply)
     # one click opens the quote and its context; its topics (spoiler-free names here) read plainly below
-    (card,) = [c for c in reply.message["components"] if c["type"] == 17 and c.get("spoiler")]
+    assert len([c for c in reply.message["components"] if c["type"] == 17 and c.get("spoiler")]) == 1
     assert "**Topics:** ending" in SPOILER_SPANS.sub("", reply.text)
     assert reply.buttons == []  # the wrap style needs no reveal button
 

@@ -327,7 +327,7 @@ async def press_buttons(
 ) -> None:
     """Each kind of button once per command and channel: what it answers follows the same rule."""
     for message in [reply.message or {}, *reply.followups]:
-        if not message.get("id") or message.get("flags", 0) & 64 and not message_buttons(message):
+        if not message.get("id") or not message_buttons(message):
             continue
         for button in message_buttons(message):
             label = button.get("label") or ""

@@ -25,7 +25,7 @@ def hidden_topic(level: Level) -> str:
 def topics_line(quote: Quote, levels: Mapping[str, Level]) -> Block:
     """The quote's topics, each at its own level (a topic is a name: "coming out" tells the plot): those a reader may
     see first, the others after them, wrapped or left out as the channel's policy says."""
-    line: Block = [bold("Topics:")]
+    line: list[Segment] = [bold("Topics:")]
     for level in Level:
         names = [t for t in quote.topics if levels.get(t, quote.spoiler) is level]
         if names:

@@ -41,8 +41,8 @@ def list_answer(guild_id: int, entries: Sequence[TheoryEntry], standings: Mappin
             )
         origin = "" if entry.curated else " (a member's theory)"
         name = theory_name(entry, number)
-        blocks.append([raw(f"**{number}.**"), Segment(name.text, name.level, safe=hidden_title(name.level))])
-        blocks[-1].append(Segment(f"— {where}{origin}"))
+        title = Segment(name.text, name.level, safe=hidden_title(name.level))
+        blocks.append([raw(f"**{number}.**"), title, Segment(f"— {where}{origin}")])
     return Answer(
         title="Theories about the film",
         blocks=blocks,
