@@ -430,3 +430,32 @@ async def test_no_thread_where_the_channel_cannot_have_one(bot, discord_api: Sta
     in_voice = await open_poll(discord_api, bot, channel="watch-party", theories=THREE)
     assert poll_number(in_thread.message) and poll_number(in_voice.message)
     assert not any(path.endswith("/threads") for _, path in discord_api.calls)
+
+
+async def test_a_suggestion_carries_the_level_its_suggester_or_a_moderator_gives_it(bot, discord_api: StandIn) -> None:
+    member, mod, guild = discord_api.world.member, discord_api.world.moderator, discord_api.guild.id
+    title, claim = "The diner is a goodbye", "The family special is how the parents say goodbye to Adam."
+    suggested = await discord_api.slash("theory suggest", title=title, claim=claim, spoiler="plot", user=member)
+    assert suggested.ephemeral and "suggestion #" in suggested.content
+    plain = await discord_api.slash("theory suggest", title="No level given", claim="The default is the ending.")
+    assert "suggestion #" in plain.content
+    pending = await bot.store.member_theories(guild, Review.PENDING)
+    assert [t.spoiler for t in pending] == [Level.PLOT, Level.ENDING]
+
+    queue = await discord_api.slash("theory review", user=mod)
+    assert "Spoiler level:** plot" in queue.text.replace("\\", "")
+    current = next(b for b in queue.buttons if b["label"] == "Spoiler: plot")
+    assert current.get("disabled") is True  # the level it has now
+    changed = await discord_api.click(queue.message, "Spoiler: none", user=mod)
+    assert changed.callback_type == 7 and "spoiler level none" in changed.content
+    assert (await bot.store.member_theory(guild, pending[0].id)).spoiler is Level.NONE
+    approved = await discord_api.click(changed.message, "Approve", user=mod)
+    assert "Approved suggestion" in approved.content
+
+    # at level none its title and claim read plainly even where nothing else may show; the others stay hidden
+    listing = await discord_api.slash("theory list", channel="general")
+    assert f"{title} —" in listing.text and "||It was all Adam" in listing.text
+    names = [c["name"] for c in await discord_api.autocomplete("theory show", "theory", "goodbye")]
+    assert names == [title]
+    shown = await discord_api.slash("theory show", theory="goodbye", channel="general")
+    assert claim in shown.text and f"||{claim}||" not in shown.text
