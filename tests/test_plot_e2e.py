@@ -179,7 +179,10 @@ async def test_plot_moment_autocomplete_filters_in_film_order(bot, discord_api: 
     order = [next(m.position for m in bot.film.moments if m.id == c["value"]) for c in diner]
     assert order == sorted(order)
     harry = await discord_api.autocomplete("plot", "moment", "harry")
-    assert harry == [{"name": "5. Meeting Harry again", "value": "meeting-harry-again"}]  # only the visible title
+    assert harry == [  # only the visible titles: "Waking up with Harry" (plot) is not offered in a none channel
+        {"name": "5. Meeting Harry again", "value": "meeting-harry-again"},
+        {"name": "8. Harry on his family", "value": "harry-on-his-family"},
+    ]
     # typing what only hidden text holds surfaces nothing (no "17. Harry appears" for "ghost")
     assert await discord_api.autocomplete("plot", "moment", "ghost") == []
     assert await discord_api.autocomplete("plot", "moment", "dead") == []
@@ -313,8 +316,19 @@ async def test_ask_answers_best_match_with_related_ones(bot, discord_api: StandI
     assert_hidden(text, bot.film.fact("the-song").answer)  # an ending-level fact in a default channel
     assert text.count("**Best match**") == 1 and 1 <= text.count("**Related**") <= 2
     assert "(spoiler level\\: ending)" in text
-    assert_hidden(text, "what song plays at the end")  # the question is echoed at the level of its answer
+    # the question gives nothing away (the facts' own spoiler-free question): echoed as typed
+    plain, _ = split_spoilers(text)
+    assert "**You asked:** what song plays at the end" in plain
     assert_safe_titles(reply)
+
+
+async def test_ask_echo_is_hidden_only_when_the_question_gives_the_film_away(bot, discord_api: StandIn) -> None:
+    for question in ("is harry a ghost", "what killed harry"):
+        text = descriptions(await discord_api.slash("ask", question=question))
+        assert_hidden(text, question)  # wrapped in a channel at the default level
+    await open_channel(bot, discord_api, "ending-talk", Level.ENDING, Style.WRAP)
+    text = descriptions(await discord_api.slash("ask", question="is harry a ghost", channel="ending-talk"))
+    assert "**You asked:** is harry a ghost" in split_spoilers(text)[0]
 
 
 async def test_ask_spoiler_free_answers_show_plainly(bot, discord_api: StandIn) -> None:

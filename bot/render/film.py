@@ -80,7 +80,8 @@ def moment_answer(data: FilmData, moment: Moment) -> Answer:
     blocks: list[Block] = []
     if before is not None:
         blocks += [
-            [bold("Just before"), moment_name(before).segment()],
+            [bold("Just before")],
+            [moment_name(before).segment()],
             [Segment(before.summary, before.spoiler, moment=before.position)],
             [],
         ]
@@ -88,7 +89,8 @@ def moment_answer(data: FilmData, moment: Moment) -> Answer:
     if after is not None:
         blocks += [
             [],
-            [bold("Just after"), moment_name(after).segment()],
+            [bold("Just after")],
+            [moment_name(after).segment()],
             [Segment(after.summary, after.spoiler, moment=after.position)],
         ]
     return Answer(
