@@ -32,6 +32,7 @@ _REVEAL_ARGUMENTS = {
     "character": re.compile(_SLUG),
     "quote": re.compile(_SLUG),
     "ending": re.compile("all"),
+    "plot": re.compile("all"),
     "ask": re.compile(rf"{_ASK_REF}(?:,{_ASK_REF})*"),
     "poll": re.compile(rf"(?P<poll>{_NUMBER})"),
     "theories": re.compile(rf"(?P<guild>{_NUMBER})"),

@@ -41,10 +41,11 @@ class Plot(commands.Cog):
             character=self.rebuild_character,
             ending=self.rebuild_ending,
             ask=self.rebuild_ask,
+            plot=self.rebuild_overview,
         )
 
     async def cog_unload(self) -> None:
-        for kind in ("moment", "character", "ending", "ask"):
+        for kind in ("moment", "character", "ending", "ask", "plot"):
             self.bot.answer_builders.pop(kind, None)
 
     @property
@@ -59,6 +60,9 @@ class Plot(commands.Cog):
         await send_answer(interaction, film.film_card(self.data))
 
     # ------------------------------------------------------------------------------------------------ /plot
+
+    async def rebuild_overview(self, argument: str, guild_id: int | None) -> Answer | None:
+        return film.plot_overview(self.data)
 
     async def rebuild_moment(self, argument: str, guild_id: int | None) -> Answer | None:
         moment = self.data.moment(argument)

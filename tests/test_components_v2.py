@@ -187,7 +187,10 @@ async def test_v2_reveal_after_a_restart(discord_api: StandIn, settings: Setting
 async def test_a_vote_button_beside_its_theory_works_after_a_restart(discord_api: StandIn, settings: Settings) -> None:
     async with running_bot(discord_api, settings):
         poll = await discord_api.slash(
-            "theory poll", user=discord_api.world.moderator, channel="spoilers", theories="the-ghosts-are-real, adams-screenplay"
+            "theory poll",
+            user=discord_api.world.moderator,
+            channel="spoilers",
+            theories="the-ghosts-are-real, adams-screenplay",
         )
         assert poll.message["flags"] & IS_COMPONENTS_V2
         (card,) = [c for c in poll.message["components"] if c["type"] == 17]

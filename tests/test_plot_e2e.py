@@ -446,3 +446,15 @@ async def test_ending_in_a_plot_channel_still_hides_everything(bot, discord_api:
     revealed = await whole(await discord_api.click(last, "Reveal to me"), "spoiler level ending.")
     assert revealed.ephemeral
     assert all(escape(t.claim) in all_text(revealed) for t in bot.film.theories)
+
+
+async def test_plot_overview_in_a_private_channel_names_hidden_titles_by_level_and_reveals_them(
+    bot, discord_api: StandIn
+) -> None:
+    await open_channel(bot, discord_api, "spoilers", Level.NONE, Style.PRIVATE)
+    reply = await discord_api.slash("plot", channel="spoilers")
+    text = descriptions(reply)
+    assert "**20.** (title hidden\\: spoiler level ending)" in text and "The Power of Love" not in reply.text
+    assert "**15.** The diner" in text  # a spoiler-free title reads plainly
+    revealed = await discord_api.click(reply.message, "Reveal to me")
+    assert revealed.ephemeral and "**20.** The Power of Love" in descriptions(revealed)

@@ -64,6 +64,7 @@ def plot_overview(data: FilmData) -> Answer:
             *([raw(f"**{m.position}.**"), _title(m)] for m in data.moments),
         ],
         footer="Pick one with /plot moment: to read it. Titles above this channel's level are hidden.",
+        reveal_key="plot:all",
     )
 
 
