@@ -27,8 +27,6 @@ CLAIM_MIN, CLAIM_MAX = 10, 400
 OPTION_TITLE_LIMIT = 100  # a poll's copy of a theory title; 10 of them and their bars fit one embed description
 BAR_WIDTH = 12
 MEMBER_PREFIX = "member:"
-# A member's theory is taken to give the ending away unless its suggester or a moderator says otherwise.
-MEMBER_THEORY_LEVEL = Level.ENDING
 
 
 @dataclass(frozen=True, slots=True)
