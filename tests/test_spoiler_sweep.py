@@ -36,6 +36,8 @@ from bot_under_test import running_bot
 from readers import plain_and_hidden
 
 from bot.models import FilmData, Level, Policy, Review, Style
+from bot.render import theories
+from bot.render.pictures import draw, labels
 from bot.settings import DEFAULT_FACTS, Settings
 from standin import Reply, StandIn
 from standin.elsewhere import bot_dm
@@ -457,12 +459,19 @@ async def test_poll_pictures_name_nothing_hidden(bot, discord_api: StandIn, prep
         files = final.get("attachments") or []
         assert len(files) == 1, final
         sweep.check_message(final, level, f"closed poll in #{channel} ({style})")
-        options = (await bot.store.poll(number)).options
-        hidden = any(o.spoiler > level for o in options)
+        row = await bot.store.poll(number)
+        hidden = any(o.spoiler > level for o in row.options)
         if style is Style.WRAP:  # the titles are drawn as they are: the file is blurred
             assert files[0]["filename"].startswith("SPOILER_") == hidden, files[0]["filename"]
         else:  # the titles above the level are drawn by their spoiler-free names: nothing to blur
             assert not files[0]["filename"].startswith("SPOILER_")
+        # what the picture draws: the file sent is exactly the chart drawn with these labels for this channel
+        chart = theories.poll_chart(row, await bot.store.tallies(number))
+        policy = Policy(level, style)
+        assert discord_api.file_bytes(files[0]) == draw(chart, policy).png
+        drawn = labels([bar.theory for bar in chart.bars], policy).drawn
+        if not files[0]["filename"].startswith("SPOILER_"):  # an unblurred picture draws nothing hidden
+            sweep.check_text("\n".join(drawn), level, f"the labels drawn in #{channel} ({style})")
         results = await discord_api.slash("theory results", channel=channel)
         sweep.check_reply(results, level, f"/theory results in #{channel} ({style})")
     assert not sweep.leaks, sweep.summary()
