@@ -218,7 +218,7 @@ class Start:
 TARGETS = {"bot": "bot.__main__", "noop": "bench.noop_bot"}
 READY_LINE = "Ready as "  # what both bots log from on_ready
 # Settings a developer's shell or .env could carry into the child: the benchmark sets its own.
-OWN_PREFIXES = ("DISCORD_", "DATABASE_", "DEV_GUILD", "LOG_", "FACTS_", "BENCH_", "STANDIN_")
+OWN_PREFIXES = ("DISCORD_", "DATABASE_", "DEV_GUILD", "LOG_", "FACTS_", "BENCH_", "STANDIN_", "SHARD_")
 
 
 async def spawn(

@@ -74,7 +74,8 @@ class Rest(Gateway):
         for method, regex, handler in self._routes:
             match = regex.match(path)
             if match and method == request.method:
-                if not path.startswith(("/interactions/", "/webhooks/")) and not self._authorised(request):
+                open_route = path.startswith(("/interactions/", "/webhooks/")) or path == "/gateway"  # no token
+                if not open_route and not self._authorised(request):
                     return error_response(401, 0, "401: Unauthorized")
                 try:
                     return await handler(request, match)
