@@ -269,7 +269,7 @@ async def start(
         while first is None:  # an interaction sent too early is not lost by Discord, but may go unanswered here
             try:
                 first = await child.until(standin.slash(probe_command, timeout=1.0), 2.0, f"/{probe_command}")
-            except AssertionError:
+            except (AssertionError, TimeoutError):  # unanswered, or its shard not connected yet
                 if time.perf_counter() > deadline:
                     raise
         on_ready = await child.until(child.line_containing(READY_LINE), START_TIMEOUT, "on_ready")
