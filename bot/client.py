@@ -111,6 +111,8 @@ class StrangersBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         self.store = await Store.open(self.settings.database_path)
+        if not self.owned_shards().all:  # a cluster: members' progress is written by the other processes too
+            self.store.share_progress()
         loaded = load_facts(self.settings.facts_path)
         if await self.store.replace_facts(loaded.data, loaded.digest, index_rows(loaded.data)):
             log.info("Loaded the film's facts from %s into the database", self.settings.facts_path)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from bot.models import Level, Policy, Style
+from bot.models import Level, Policy, Style, Watched
 from bot.store import Store
 from bot.store.cache import LRUCache
 
@@ -50,3 +51,21 @@ async def test_settings_cache_stays_bounded_and_reads_back_what_it_dropped(
     store.forget_guild(1)
     assert 1 not in small_guilds
     assert await store.guild_default(1) == Policy(Level.ENDING, Style.WRAP)
+
+
+async def test_progress_shared_between_processes_is_read_fresh(tmp_path: Path) -> None:
+    """Two stores on one database, as two processes of a cluster: a member's progress set through one is what the
+    other answers with, once it no longer caches progress (``share_progress``, set by a bot running some shards)."""
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    one, other = await Store.open(tmp_path / "shared.db"), await Store.open(tmp_path / "shared.db")
+    try:
+        other.share_progress()
+        assert await other.progress(42) is None
+        await one.set_progress(42, Watched.SEEN_ALL, None, now)
+        found = await other.progress(42)
+        assert found is not None and found.watched is Watched.SEEN_ALL
+        assert await one.clear_progress(42)
+        assert await other.progress(42) is None
+    finally:
+        await one.close()
+        await other.close()
