@@ -145,6 +145,10 @@ class StrangersBot(commands.AutoShardedBot):
         # discord.py leaves the wait that follows a READY running when a client closes; closed within
         # guild_ready_timeout of a READY (at start-up or after a new session), it would then dispatch on_ready
         # on a closed client and fail in the background. Stop that wait first.
+        if not hasattr(self, "_AutoShardedClient__queue"):
+            # Closed without ever starting (discord.py makes the shards' event queue when the client starts, and its
+            # close() posts to it): give it an empty one.
+            setattr(self, "_AutoShardedClient__queue", asyncio.PriorityQueue())  # noqa: B010 (a mangled name)
         state = self._connection
         pending = [state._ready_task, *state._ready_tasks.values()]  # all shards' waits, then the one after them
         for task in pending:
