@@ -42,6 +42,7 @@ class Core:
         self.session_starts_left = 1000  # of the daily session start limit; each IDENTIFY takes one
         # (time.perf_counter(), shard_id, shard_count) of every IDENTIFY accepted, in order.
         self.identify_log: list[tuple[float, int, int]] = []
+        self.session_shards: dict[str, tuple[int, int]] = {}  # session id -> (shard_id, shard_count), for RESUME
         self.resumes = 0
         self.connected = asyncio.Event()
         # Notified after every REST request and every gateway connect, identify, resume and disconnect.

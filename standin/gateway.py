@@ -60,12 +60,19 @@ class Gateway(Core):
             self.identifies += 1
             self.session_starts_left = max(0, self.session_starts_left - 1)
             self.identify_log.append((time.perf_counter(), session.shard_id, session.shard_count))
+            self.session_shards[session.session_id] = (session.shard_id, session.shard_count)
             await self._ready(session)
         elif op == 6:  # resume
             self.resumes += 1
             if d.get("token") != self.token:
                 await session.send(9, False)
                 return
+            shard = self.session_shards.get(str(d.get("session_id")))
+            if shard is None:  # a session this gateway never started: it cannot be resumed
+                await session.send(9, False)
+                return
+            session.session_id = str(d["session_id"])
+            session.shard_id, session.shard_count = shard
             session.seq = int(d.get("seq") or 0)
             await session.send(0, {}, "RESUMED")
             session.identified.set()

@@ -64,6 +64,20 @@ async def test_recommended_shards_each_answer_their_own_servers(settings: Settin
         assert api.problems == []
 
 
+async def test_every_shard_resumes_as_itself_after_a_drop(settings: Settings) -> None:
+    world = World.demo()
+    world.add_guilds(6)
+    async with StandIn(world) as api:
+        api.recommended_shards, api.max_concurrency = 3, 16
+        async with running_bot(api, settings):
+            await api.drop_gateway(4000)  # Discord's "unknown error": every shard resumes its own session
+            await api.wait_until(lambda: api.resumes == 3 and api.identified_shards() == {0, 1, 2}, 30)
+            assert api.identifies == 3  # none had to start a new session
+            for shard, guild in enumerate(one_per_shard(world, 3)):
+                assert (await film_in(api, guild)).shards == [shard]
+        assert api.problems == []
+
+
 async def test_gateway_bot_tells_the_shards_and_the_session_start_limit() -> None:
     world = World.demo()
     world.add_guilds(2_600)
