@@ -43,6 +43,8 @@ class Core:
         # (time.perf_counter(), shard_id, shard_count) of every IDENTIFY accepted, in order.
         self.identify_log: list[tuple[float, int, int]] = []
         self.session_shards: dict[str, tuple[int, int]] = {}  # session id -> (shard_id, shard_count), for RESUME
+        # The gateway URL that GET /gateway and /gateway/bot name (None: its own), for a test of another gateway.
+        self.advertised_gateway: str | None = None
         self.resumes = 0
         self.connected = asyncio.Event()
         # Notified after every REST request and every gateway connect, identify, resume and disconnect.

@@ -123,13 +123,13 @@ class Rest(Gateway):
         )
 
     async def _get_gateway(self, request: web.Request, m: re.Match[str]) -> web.Response:
-        return json_response({"url": self.gateway_url})
+        return json_response({"url": self.advertised_gateway or self.gateway_url})
 
     async def _get_gateway_bot(self, request: web.Request, m: re.Match[str]) -> web.Response:
         """The gateway with the recommended shard count and the session start limit (a day's IDENTIFYs)."""
         return json_response(
             {
-                "url": self.gateway_url,
+                "url": self.advertised_gateway or self.gateway_url,
                 "shards": self.shards_recommended,
                 "session_start_limit": {
                     "total": SESSION_STARTS_PER_DAY,
