@@ -36,6 +36,7 @@ from .measure import (
     vote_burst,
     vote_buttons,
 )
+from .scale import SERVERS, ScaleRow, measure_scale
 
 PROBES = (
     Probe("/film", "slash", "film"),
@@ -61,6 +62,7 @@ class Config:
     probes: tuple[Probe, ...] = PROBES
     profile_dir: Path | None = None  # set: the second start of each bot runs under pyinstrument
     chart_runs: int = 100  # draws per poll picture, timed in this process after the bots have stopped
+    servers: tuple[int, ...] = SERVERS  # the scale scenario's sizes (bench/scale.py); empty: skipped
 
 
 @dataclass
@@ -84,6 +86,7 @@ class Report:
     seconds: float
     mirror_matches: bool
     charts: list[ChartTiming] = field(default_factory=list)  # drawing the poll pictures, no bot involved
+    scale: list[ScaleRow] = field(default_factory=list)  # start-up and memory by number of servers
 
 
 def child_env(target: str, workdir: Path, config: Config, commands: Commands | None) -> list[dict[str, str]]:
@@ -193,6 +196,7 @@ async def run_all(workdir: Path, config: Config) -> Report:
         await measure([ours, floor], [real, mirrored], config)
     await count_votes(workdir / "bot" / "bot.db", ours.bursts)
     charts = measure_charts(config.chart_runs) if config.chart_runs > 0 else []
+    scale = await measure_scale(workdir / "scale", config.servers) if config.servers else []
     return Report(
         ours,
         floor,
@@ -200,4 +204,5 @@ async def run_all(workdir: Path, config: Config) -> Report:
         round(time.perf_counter() - began, 1),
         signature(ours.commands) == signature(floor.commands),
         charts,
+        scale,
     )

@@ -31,6 +31,27 @@ class Level(IntEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Shards:
+    """The shards one process runs, of ``count`` in all: it owns the servers Discord sends to them, and only it
+    answers there, closes their polls and caches their settings. ``ids`` None: every shard (a single process)."""
+
+    count: int = 1
+    ids: frozenset[int] | None = None
+
+    @property
+    def all(self) -> bool:
+        return self.ids is None or len(self.ids) >= self.count
+
+    @staticmethod
+    def of(guild_id: int, count: int) -> int:
+        """The shard that holds a server, as Discord computes it."""
+        return (guild_id >> 22) % count
+
+    def owns(self, guild_id: int) -> bool:
+        return self.all or self.of(guild_id, self.count) in (self.ids or ())
+
+
+@dataclass(frozen=True, slots=True)
 class Film:
     title: str
     year: int

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..models import Level, MemberTheory, OptionVotes, Poll, PollOption, PollSummary, Review, VoteOutcome
+from ..models import Level, MemberTheory, OptionVotes, Poll, PollOption, PollSummary, Review, Shards, VoteOutcome
 from .base import StoreBase, iso, time_or_none
 
 _MEMBER_THEORY_COLUMNS = "id, guild_id, title, claim, author_id, status, created_at, reviewed_by, reviewed_at, spoiler"
@@ -208,15 +208,17 @@ class TheoryStore(StoreBase):
             )
         return cursor.rowcount == 1
 
-    async def due_polls(self, now: datetime) -> list[Poll]:
-        """Open polls whose deadline has passed (also while the bot was down)."""
+    async def due_polls(self, now: datetime, shards: Shards | None = None) -> list[Poll]:
+        """Open polls whose deadline has passed (also while the bot was down), of the servers ``shards`` own."""
+        owned, params = _owned(shards)
         return await self._polls(
-            "p.id IN (SELECT id FROM polls WHERE closed_at IS NULL AND closes_at <= ?)", (iso(now),)
+            f"p.id IN (SELECT id FROM polls WHERE closed_at IS NULL AND closes_at <= ?{owned})", (iso(now), *params)
         )
 
-    async def next_deadline(self) -> datetime | None:
-        """The earliest deadline of any open poll, or None if no poll is open."""
-        value = await self._scalar("SELECT MIN(closes_at) FROM polls WHERE closed_at IS NULL")
+    async def next_deadline(self, shards: Shards | None = None) -> datetime | None:
+        """The earliest deadline of an open poll in a server ``shards`` own, or None if there is none."""
+        owned, params = _owned(shards)
+        value = await self._scalar(f"SELECT MIN(closes_at) FROM polls WHERE closed_at IS NULL{owned}", params)
         return None if value is None else datetime.fromisoformat(str(value))
 
     async def reschedule_poll(self, poll_id: int, closes_at: datetime) -> bool:
@@ -292,3 +294,13 @@ class TheoryStore(StoreBase):
         )
         rows = await self._rows(sql, (guild_id,))
         return [OptionVotes(r["poll_id"], r["theory_key"], r["title"], Level(r["spoiler"]), r["n"]) for r in rows]
+
+
+def _owned(shards: Shards | None) -> tuple[str, tuple[int, ...]]:
+    """The condition (and its parameters) that keeps the rows of the servers ``shards`` own: Discord's
+    ``(guild_id >> 22) % shard_count``, which SQLite and PostgreSQL compute alike."""
+    if shards is None or shards.all or shards.ids is None:
+        return "", ()
+    ids = sorted(shards.ids)
+    marks = ", ".join("?" * len(ids))
+    return f" AND ((guild_id >> 22) % ?) IN ({marks})", (shards.count, *ids)

@@ -88,7 +88,7 @@ class Theories(
 ):
     def __init__(self, bot: StrangersBot) -> None:
         self.bot = bot
-        self.closer = PollCloser(lambda: bot.store, self.close_and_show, bot.now)
+        self.closer = PollCloser(lambda: bot.store, self.close_and_show, bot.now, bot.owned_shards)
         super().__init__()
 
     async def cog_load(self) -> None:
