@@ -220,7 +220,7 @@ class Start:
 TARGETS = {"bot": "bot.__main__", "noop": "bench.noop_bot"}
 READY_LINE = "Ready as "  # what both bots log from on_ready
 # Settings a developer's shell or .env could carry into the child: the benchmark sets its own.
-OWN_PREFIXES = ("DISCORD_", "DATABASE_", "DEV_GUILD", "LOG_", "FACTS_", "BENCH_", "STANDIN_")
+OWN_PREFIXES = ("DISCORD_", "DATABASE_", "DEV_GUILD", "LOG_", "FACTS_", "BENCH_", "STANDIN_", "SHARD_")
 
 
 async def spawn(
@@ -271,7 +271,7 @@ async def start(
         while first is None:  # an interaction sent too early is not lost by Discord, but may go unanswered here
             try:
                 first = await child.until(standin.slash(probe_command, timeout=1.0), 2.0, f"/{probe_command}")
-            except AssertionError:
+            except (AssertionError, TimeoutError):  # unanswered, or its shard not connected yet
                 if time.perf_counter() > deadline:
                     raise
         on_ready = await child.until(child.line_containing(READY_LINE), START_TIMEOUT, "on_ready")

@@ -16,6 +16,8 @@ from typing import Any
 from .charts import markdown as charts_markdown
 from .measure import Latency, Start
 from .run import NOT_AVAILABLE, BotRun, Report
+from .scale import as_json as scale_json
+from .scale import markdown as scale_markdown
 
 P50_RATIO_MAX = 1.3
 P99_MAX_MS = 25.0
@@ -220,6 +222,7 @@ def markdown(report: Report) -> str:
         *memory_table(report),
         "",
         *chart_section(report),
+        *scale_section(report),
         "## Targets",
         "",
         *table(
@@ -236,6 +239,22 @@ def markdown(report: Report) -> str:
     if c.profile_dir is not None:
         lines.append("Profiled run: the second start of each bot ran under pyinstrument, so its timings are inflated.")
     return "\n".join(lines) + "\n"
+
+
+def scale_section(report: Report) -> list[str]:
+    """Start-up and memory by number of servers (bench/scale.py), the bots sharded as Discord recommends."""
+    if not report.scale:
+        return []
+    return [
+        "## Scale: start-up and memory by number of servers",
+        "",
+        "A stand-in per size and bot, sharded as it recommends (one shard per 1,000 servers), 16 IDENTIFYs at once; "
+        "the second start on the bot's own database. First answer: spawn to the first /film answered in the demo "
+        "server; on_ready: every shard's servers received; memory: VmRSS then.",
+        "",
+        scale_markdown(report.scale),
+        "",
+    ]
 
 
 def chart_section(report: Report) -> list[str]:
@@ -277,6 +296,7 @@ def as_json(report: Report) -> dict[str, Any]:
         "ours": bot(report.ours),
         "noop": bot(report.floor),
         "charts": [asdict(timing) for timing in report.charts],
+        "scale": scale_json(report.scale),
         "targets": [{"target": t, "met": met, "measured": m} for t, met, m in targets(report)],
     }
 

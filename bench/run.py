@@ -38,6 +38,7 @@ from .measure import (
     vote_burst,
     vote_buttons,
 )
+from .scale import SERVERS, ScaleRow, measure_scale
 
 PROBES = (
     Probe("/film", "slash", "film"),
@@ -66,6 +67,7 @@ class Config:
     flood: int = 300  # one member's /ask sent at once (0: no flood scenario) ...
     flood_readers: int = 4  # ... while this many other members each run ...
     flood_rounds: int = 10  # ... this many rounds of /film then /ask, one at a time
+    servers: tuple[int, ...] = SERVERS  # the scale scenario's sizes (bench/scale.py); empty: skipped
 
 
 @dataclass
@@ -90,6 +92,7 @@ class Report:
     seconds: float
     mirror_matches: bool
     charts: list[ChartTiming] = field(default_factory=list)  # drawing the poll pictures, no bot involved
+    scale: list[ScaleRow] = field(default_factory=list)  # start-up and memory by number of servers
 
 
 def child_env(target: str, workdir: Path, config: Config, commands: Commands | None) -> list[dict[str, str]]:
@@ -205,6 +208,7 @@ async def run_all(workdir: Path, config: Config) -> Report:
         await measure([ours, floor], [real, mirrored], config)
     await count_votes(workdir / "bot" / "bot.db", ours.bursts)
     charts = measure_charts(config.chart_runs) if config.chart_runs > 0 else []
+    scale = await measure_scale(workdir / "scale", config.servers) if config.servers else []
     return Report(
         ours,
         floor,
@@ -212,4 +216,5 @@ async def run_all(workdir: Path, config: Config) -> Report:
         round(time.perf_counter() - began, 1),
         signature(ours.commands) == signature(floor.commands),
         charts,
+        scale,
     )

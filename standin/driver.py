@@ -243,7 +243,7 @@ class Driver(Rest):
 
     async def _send(self, payload: dict, reply: Reply, timeout: float) -> Reply:
         reply.sent_at = time.perf_counter()
-        await self.dispatch("INTERACTION_CREATE", payload)
+        reply.shards = await self.dispatch("INTERACTION_CREATE", payload)
         reply.delivered_at = time.perf_counter()
         try:
             # Answered, or answered too late (Discord refused it and the member saw "The application did not respond").

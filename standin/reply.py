@@ -23,6 +23,7 @@ class Reply:
     followups: list[dict] = field(default_factory=list)
     choices: list[dict] | None = None
     edits: int = 0
+    shards: list[int] = field(default_factory=list)  # the shard(s) whose connection the interaction went out on
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     # time.perf_counter() when the interaction went out on the gateway and when its callback POST came in.
     sent_at: float | None = None

@@ -21,6 +21,8 @@ from .responses import error_response, json_response
 from .uploads import Upload, attachments_for, read_body
 from .world import Channel, ChannelType, Guild, World, iso_now, snowflake
 
+SESSION_STARTS_PER_DAY = 1000
+DAY_MS = 24 * 60 * 60 * 1000
 Handler = Callable[[web.Request, re.Match[str]], Awaitable[web.Response]]
 
 
@@ -41,7 +43,7 @@ class Rest(Gateway):
         r("GET", "/users/@me", self._get_me)
         r("GET", "/oauth2/applications/@me", self._get_application)
         r("GET", "/gateway", self._get_gateway)
-        r("GET", "/gateway/bot", self._get_gateway)
+        r("GET", "/gateway/bot", self._get_gateway_bot)
         r("GET", "/applications/{app}/commands", self._get_commands)
         r("PUT", "/applications/{app}/commands", self._put_commands)
         r("GET", "/applications/{app}/guilds/{guild}/commands", self._get_commands)
@@ -72,7 +74,8 @@ class Rest(Gateway):
         for method, regex, handler in self._routes:
             match = regex.match(path)
             if match and method == request.method:
-                if not path.startswith(("/interactions/", "/webhooks/")) and not self._authorised(request):
+                open_route = path.startswith(("/interactions/", "/webhooks/")) or path == "/gateway"  # no token
+                if not open_route and not self._authorised(request):
                     return error_response(401, 0, "401: Unauthorized")
                 try:
                     return await handler(request, match)
@@ -120,11 +123,20 @@ class Rest(Gateway):
         )
 
     async def _get_gateway(self, request: web.Request, m: re.Match[str]) -> web.Response:
+        return json_response({"url": self.advertised_gateway or self.gateway_url})
+
+    async def _get_gateway_bot(self, request: web.Request, m: re.Match[str]) -> web.Response:
+        """The gateway with the recommended shard count and the session start limit (a day's IDENTIFYs)."""
         return json_response(
             {
-                "url": self.gateway_url,
-                "shards": 1,
-                "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1},
+                "url": self.advertised_gateway or self.gateway_url,
+                "shards": self.shards_recommended,
+                "session_start_limit": {
+                    "total": SESSION_STARTS_PER_DAY,
+                    "remaining": self.session_starts_left,
+                    "reset_after": DAY_MS,
+                    "max_concurrency": self.max_concurrency,
+                },
             }
         )
 

@@ -97,3 +97,19 @@ async def test_bench_measures_both_bots_side_by_side_and_reports(tmp_path: Path)
     assert data["ours"]["latency"][0]["p50_ms"] > 0 and data["noop"]["starts"][0]["rss_mb"] > 0
     met = {t["target"]: t["met"] for t in data["targets"]}
     assert met["1,000 concurrent votes, zero lost"] is None  # no poll measured at this size
+
+
+async def test_scale_scenario_measures_both_bots_at_each_size(tmp_path: Path) -> None:
+    from bench.scale import as_json as scale_json
+    from bench.scale import markdown as scale_markdown
+    from bench.scale import measure_scale
+
+    rows = await measure_scale(tmp_path, [1, 3])
+    assert [(r.servers, r.shards) for r in rows] == [(1, 1), (3, 1)]
+    for row in rows:
+        for s in (row.ours, row.floor):
+            assert 0 < s.ready_ms <= s.first_answer_ms and s.rss_mb > 0
+        assert row.answer_ratio > 0 and row.memory_ratio > 0
+    text = scale_markdown(rows)
+    assert "| 3 | 1 |" in text and "Target" in text
+    assert [entry["servers"] for entry in scale_json(rows)] == [1, 3]

@@ -176,6 +176,10 @@ POLL_GONE = "This poll no longer exists."
 NO_SUCH_SUGGESTION = "This server has no such suggestion, so there is nothing to review. Nothing was changed."
 
 
+def bad_level(typed: str) -> str:
+    return f"“{echo(typed, 20)}” is not a spoiler level: pick none, plot or ending."
+
+
 def no_such_theory(typed: str) -> str:
     return f"No theory here is called “{echo(typed)}”. Pick names from the suggestions, or see /theory list."
 
