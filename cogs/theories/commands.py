@@ -30,6 +30,7 @@ from bot.errors import UserError
 from bot.limits import waiting_refusal
 from bot.models import Level, Policy, Poll, Review, VoteOutcome
 from bot.options import MemberText
+from bot.overload import Expired, expired
 from bot.permissions import Job
 from bot.polls import (
     CLAIM_MAX,
@@ -423,6 +424,8 @@ class Theories(
             raise UserError(errors.POLL_NOT_READY)
         if interaction.message is None or interaction.message.id != poll.message_id:
             raise UserError(errors.NOT_THIS_POLL)
+        if expired(interaction):  # Discord has forgotten the press: the member saw it fail, so it must not count
+            raise Expired
         outcome = VoteOutcome.CLOSED
         if poll.closed_at is None:
             outcome = await self.bot.store.vote(poll.id, interaction.user.id, position, self.bot.now())
