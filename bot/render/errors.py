@@ -9,7 +9,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from ..permissions import Refusal, Shortfall
-from .phrases import channel, echo, either
+from .phrases import channel, echo, either, plural
 
 # -- general ------------------------------------------------------------------------------------------------------
 
@@ -60,9 +60,8 @@ def wait_words(seconds: float) -> str:
     """A wait in words, rounded up: "1 second", "40 seconds", "3 minutes"."""
     whole = max(1, math.ceil(seconds))
     if whole < 60:
-        return f"{whole} second{'s' if whole != 1 else ''}"
-    minutes = math.ceil(whole / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return plural(whole, "second")
+    return plural(math.ceil(whole / 60), "minute")
 
 
 def suggesting_too_fast(times: int) -> Callable[[float], str]:
