@@ -26,7 +26,18 @@ asyncpg = pytest.importorskip("asyncpg") if os.environ.get("CI") != "true" else 
 URL = os.environ.get("POSTGRES_TEST_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SKIPPED = "PostgreSQL not reachable at " + URL.rsplit("@", 1)[-1] + ": the PostgreSQL tests were skipped"
 # Tables of the film's facts and the store's own bookkeeping: local to each process, never in PostgreSQL.
-LOCAL = {"meta", "film", "characters", "character_arc", "moments", "facts", "theories", "quotes", "schema_migrations"}
+LOCAL = {
+    "meta",
+    "film",
+    "characters",
+    "character_arc",
+    "moments",
+    "facts",
+    "theories",
+    "quotes",
+    "quote_topics",
+    "schema_migrations",
+}
 T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 OPTIONS = [
     ("adams-screenplay", "It was all Adam's screenplay", Level.ENDING),

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import Level, Policy, Style
-from .charts import MAX_BARS, Bar, StandingBar, results_alt_text, results_chart, standings_alt_text, standings_chart
 
 SPOILER_PREFIX = "SPOILER_"
 
@@ -130,6 +129,17 @@ def drawn(chart: Chart, policy: Policy) -> Picture:
 
 def draw(chart: Chart, policy: Policy) -> Picture:
     """Draw ``chart`` for a channel with ``policy``: 10-35 ms of CPU, so call it off the event loop."""
+    # Pillow (4 MiB) is loaded by the first picture drawn, not at start-up: most processes draw few or none.
+    from .charts import (
+        MAX_BARS,
+        Bar,
+        StandingBar,
+        results_alt_text,
+        results_chart,
+        standings_alt_text,
+        standings_chart,
+    )
+
     if isinstance(chart, ResultsChart):
         named = labels([b.theory for b in chart.bars], policy)
         drawn = [Bar(label, b.votes, b.winner) for label, b in zip(named.drawn, chart.bars, strict=True)]

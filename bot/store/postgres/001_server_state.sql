@@ -37,7 +37,8 @@ CREATE TABLE member_theories (
     status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),
     created_at  TEXT NOT NULL,
     reviewed_by BIGINT,
-    reviewed_at TEXT
+    reviewed_at TEXT,
+    spoiler     INTEGER NOT NULL DEFAULT 2 CHECK (spoiler BETWEEN 0 AND 2)
 );
 -- SQLite's COLLATE NOCASE: titles are unique per server whatever their case.
 CREATE UNIQUE INDEX member_theories_title ON member_theories (guild_id, lower(title));
