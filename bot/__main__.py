@@ -50,6 +50,12 @@ async def _scheduled_backups(bot: discord.Client, settings: Settings) -> None:
     """BACKUP_EVERY_HOURS: backups from the moment the bot is ready (its database open and up to date)."""
     if settings.backup_every_hours is None:
         return
+    if settings.database_url is not None:
+        log.warning(
+            "BACKUP_EVERY_HOURS is ignored: with DATABASE_URL set, servers' state is in PostgreSQL; back it up with "
+            "pg_dump (the SQLite file holds only the film's facts, rebuilt from the facts file)."
+        )
+        return
     from .store.backup import BackupSchedule
 
     await bot.wait_until_ready()
@@ -99,6 +105,12 @@ def _backup_command(args: argparse.Namespace) -> int:
 
     try:
         settings = Settings.from_env(require_token=False)
+        if settings.database_url is not None:
+            raise ConfigError(
+                "with DATABASE_URL set, servers' state is in PostgreSQL, which this command does not copy: back it up "
+                "with pg_dump (README: backups); the SQLite file holds only the film's facts, rebuilt from the facts "
+                "file at every start."
+            )
         made = back_up(settings.database_path, args.path, settings.backup_folder)
     except ConfigError as exc:
         return _fail("Backup failed", exc)

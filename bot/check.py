@@ -15,6 +15,7 @@ from .facts import load_facts
 from .search import index_rows
 from .settings import Settings
 from .store import Store, StoreError
+from .store.postgres import where
 
 
 async def check(settings: Settings) -> list[str]:
@@ -25,8 +26,10 @@ async def check(settings: Settings) -> list[str]:
         if settings.token
         else "not set. This check does not need it; 'python -m bot' does."
     )
+    state = "" if settings.database_url is None else f", servers' state in PostgreSQL at {where(settings.database_url)}"
     lines = [
-        f"Settings: fine. Database {settings.database_path}, facts {settings.facts_path}, commands synced to {sync}.",
+        f"Settings: fine. Database {settings.database_path}{state}, facts {settings.facts_path}, commands synced to "
+        f"{sync}.",
         f"Shards: {_shards(settings)}",
         f"Token: {token}",
     ]
@@ -37,7 +40,8 @@ async def check(settings: Settings) -> list[str]:
         f"{len(data.theories)} theories, {len(data.quotes)} quotes."
     )
     existed = _exists(settings.database_path)
-    store = await Store.open(settings.database_path, quick_check=False)  # the full check follows
+    # the full check follows; with DATABASE_URL, opening also connects to PostgreSQL and brings its schema up to date
+    store = await Store.open(settings.database_path, quick_check=False, database_url=settings.database_url)
     try:
         started = time.perf_counter()
         problems = await store.integrity_problems()
@@ -72,6 +76,11 @@ async def check(settings: Settings) -> list[str]:
         )
         + "."
     )
+    if settings.database_url is not None:
+        lines.append(
+            f"PostgreSQL: fine. Servers' state at {where(settings.database_url)}, schema up to date (the counts above "
+            "are its)."
+        )
     lines.append(_backup_line(settings))
     ready = "." if settings.token else " once DISCORD_TOKEN is set."
     lines.append(f"All fine: 'python -m bot' will start with these settings{ready}")
@@ -92,6 +101,8 @@ def _exists(path: Path) -> bool:
 
 
 def _backup_line(settings: Settings) -> str:
+    if settings.database_url is not None:
+        return "Backups: servers' state is in PostgreSQL: back it up with pg_dump ('python -m bot backup' is SQLite's)."
     if settings.backup_every_hours is None:
         return f"Backups: not scheduled ('python -m bot backup' writes to {settings.backup_folder})."
     return (

@@ -114,7 +114,7 @@ class StrangersBot(commands.AutoShardedBot):
         return self._max_concurrency
 
     async def setup_hook(self) -> None:
-        self.store = await Store.open(self.settings.database_path)
+        self.store = await Store.open(self.settings.database_path, database_url=self.settings.database_url)
         if not self.owned_shards().all:  # a cluster: members' progress is written by the other processes too
             self.store.share_progress()
         loaded = load_facts(self.settings.facts_path)

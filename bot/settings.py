@@ -40,6 +40,9 @@ MAX_SHARDS = 10_000  # far above what Discord recommends for the largest bots; r
 class Settings:
     token: str = field(repr=False)
     database_path: Path = DEFAULT_DATABASE
+    # DATABASE_URL: each server's state in this PostgreSQL database instead of the SQLite file (which keeps the film's
+    # facts and their search index either way). repr=False: it may hold a password.
+    database_url: str | None = field(default=None, repr=False)
     facts_path: Path = DEFAULT_FACTS
     dev_guild_id: int | None = None
     log_level: int = logging.INFO
@@ -69,6 +72,7 @@ class Settings:
         return cls(
             token=token,
             database_path=_path(env, "DATABASE_PATH") or DEFAULT_DATABASE,
+            database_url=_database_url(env.get("DATABASE_URL", "").strip()),
             facts_path=_path(env, "FACTS_PATH") or DEFAULT_FACTS,
             dev_guild_id=_guild_id(env.get("DEV_GUILD_ID", "").strip()),
             log_level=_log_level(env.get("LOG_LEVEL", "").strip()),
@@ -83,6 +87,20 @@ class Settings:
 def _path(env: Mapping[str, str], name: str) -> Path | None:
     raw = env.get(name, "").strip()
     return Path(raw).expanduser() if raw else None
+
+
+def _database_url(raw: str) -> str | None:
+    """A PostgreSQL URL (``postgresql://`` or ``postgres://``), or None: server state stays in the SQLite file."""
+    if not raw:
+        return None
+    scheme, sep, rest = raw.partition("://")
+    if not sep or scheme.lower() not in ("postgresql", "postgres") or not rest:
+        shown = scheme + "://..." if sep else "a value without a scheme"
+        raise ConfigError(
+            f"DATABASE_URL must be a PostgreSQL URL such as postgresql://user:password@host:5432/strangers, not "
+            f"{shown}; leave it empty to keep everything in the SQLite file at DATABASE_PATH."
+        )
+    return raw
 
 
 def _guild_id(raw: str) -> int | None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -64,11 +67,51 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(token="unused", database_path=tmp_path / "bot.db", facts_path=DEFAULT_FACTS)
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    s = await Store.open(tmp_path / "store.db")
-    yield s
-    await s.close()
+POSTGRES_URL = os.environ.get("POSTGRES_TEST_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_SKIPPED = (
+    "PostgreSQL not reachable at " + POSTGRES_URL.rsplit("@", 1)[-1] + ": the PostgreSQL tests were skipped"
+)
+
+
+@asynccontextmanager
+async def postgres_schema() -> AsyncIterator[str]:
+    """A DATABASE_URL whose ``search_path`` is a fresh schema of the test database, dropped after. Without a reachable
+    PostgreSQL the test is skipped (one line in the summary says so); with ``CI=true`` it fails instead."""
+    ci = os.environ.get("CI") == "true"
+    try:
+        import asyncpg
+    except ImportError:
+        if ci:
+            pytest.fail("asyncpg is not installed; with CI=true the PostgreSQL tests must run")
+        pytest.skip(POSTGRES_SKIPPED + " (asyncpg not installed)")
+    try:
+        admin = await asyncpg.connect(POSTGRES_URL, timeout=3)
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        if ci:
+            pytest.fail(f"{POSTGRES_SKIPPED} ({exc}); with CI=true they must run")
+        pytest.skip(POSTGRES_SKIPPED)
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        joiner = "&" if "?" in POSTGRES_URL else "?"
+        yield f"{POSTGRES_URL}{joiner}search_path={schema}"
+    finally:
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """The store, once with server state in its SQLite file and once in PostgreSQL (a schema of its own)."""
+    if request.param == "sqlite":
+        s = await Store.open(tmp_path / "store.db")
+        yield s
+        await s.close()
+        return
+    async with postgres_schema() as url:
+        s = await Store.open(tmp_path / "store.db", database_url=url)
+        yield s
+        await s.close()
 
 
 @pytest.fixture

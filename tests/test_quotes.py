@@ -197,7 +197,7 @@ async def test_store_keeps_each_channels_round(store: Store) -> None:
 async def test_store_times_strictly_increase_even_against_the_clock(store: Store) -> None:
     # A round recorded by an earlier run whose clock was a day ahead (written before this store reads channel 20).
     future = datetime.now(UTC) + timedelta(days=1)
-    await store._conn.execute(
+    await store._db.execute(
         "INSERT INTO quote_rotation (channel_id, quote_id, shown_at) VALUES (20, 'a', ?)", (future.isoformat(),)
     )
     await store.take_next_quote(20, lambda shown: Pick("b"), datetime.now(UTC))

@@ -90,7 +90,7 @@ async def test_concurrent_changes_last_write_wins_and_both_are_logged(store: Sto
 async def test_settings_survive_reopening_the_database(store: Store) -> None:
     await store.set_channel(GUILD, CHANNEL, Policy(Level.ENDING, Style.PRIVATE), MOD, T0)
     await store.set_default(GUILD, Policy(Level.PLOT), MOD, T0)
-    reopened = await Store.open(store.path)
+    reopened = await Store.open(store.path, database_url=store.database_url)
     try:
         assert await reopened.policy(GUILD, THREAD, CHANNEL) == Policy(Level.ENDING, Style.PRIVATE, Source.PARENT)
         assert await reopened.guild_default(GUILD) == Policy(Level.PLOT)

@@ -94,7 +94,7 @@ async def test_vote_move_keep_withdraw(store: Store) -> None:
 
 async def _recount(store: Store, poll_id: int) -> dict[int, int]:
     """The oracle for the kept counts: the votes themselves, counted."""
-    rows = await store._rows("SELECT position, COUNT(*) FROM votes WHERE poll_id = ? GROUP BY position", (poll_id,))
+    rows = await store._db.rows("SELECT position, COUNT(*) FROM votes WHERE poll_id = ? GROUP BY position", (poll_id,))
     return {row[0]: row[1] for row in rows}
 
 

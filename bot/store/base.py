@@ -18,6 +18,7 @@ import aiosqlite
 
 from .connection import GuardedConnection
 from .errors import StoreError
+from .state import ServerState, SqliteState
 
 log = logging.getLogger(__name__)
 # The integrity check at start reads every page: 1.2 s for a 724 MB file on a laptop-class machine (file in the page
@@ -26,6 +27,20 @@ log = logging.getLogger(__name__)
 QUICK_CHECK_SECONDS = 2.0
 COMMANDS_KEY = "commands_hash:"
 META_UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+# The tables of each server's state (in PostgreSQL when DATABASE_URL is set); the rest are the film's, local.
+STATE_TABLES = (
+    "guild_settings",
+    "channel_settings",
+    "settings_log",
+    "member_theories",
+    "polls",
+    "poll_options",
+    "votes",
+    "theory_standings",
+    "quote_rotation",
+    "progress",
+    "hidden_messages",
+)
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
@@ -61,18 +76,37 @@ def latest_version() -> int:
 
 
 class StoreBase:
-    """One aiosqlite connection shared by every coroutine; multi-statement writes take ``transaction()``."""
+    """A local SQLite file (one aiosqlite connection shared by every coroutine) holds the film's facts, their search
+    index and the store's own notes (``meta``); each server's state lives in ``self._db``: the same file by default,
+    or PostgreSQL when ``database_url`` is given (``bot.store.state`` says how the two are spoken to)."""
 
     def __init__(self, conn: GuardedConnection, path: Path) -> None:
         self._conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._db: ServerState = SqliteState(conn, self._write_lock)
+
+    @property
+    def backend(self) -> str:
+        """Where server state lives: "sqlite" or "postgresql"."""
+        return self._db.kind
+
+    @property
+    def database_url(self) -> str | None:
+        """The PostgreSQL database holding server state (None: the SQLite file)."""
+        return self._db.url
 
     @classmethod
     async def open(
-        cls, path: Path, *, check_seconds: float | None = QUICK_CHECK_SECONDS, quick_check: bool = True
+        cls,
+        path: Path,
+        *,
+        check_seconds: float | None = QUICK_CHECK_SECONDS,
+        quick_check: bool = True,
+        database_url: str | None = None,
     ) -> Self:
-        """Open (creating if needed) the database at ``path``, check it and bring its schema up to date.
+        """Open (creating if needed) the database at ``path``, check it and bring its schema up to date; with
+        ``database_url``, server state goes to that PostgreSQL database instead (its schema brought up to date too).
 
         Every failure is a ``StoreError`` saying what to do. ``check_seconds`` bounds the integrity check (None:
         no bound).
@@ -95,6 +129,11 @@ class StoreBase:
                 await store._quick_check(check_seconds)
             await store._migrate()
             conn.arm()
+            if database_url is not None:
+                from .postgres import PostgresState
+
+                store._db = await PostgresState.connect(database_url)
+                store._db.on_change(store._state_changed)
         except sqlite3.Error as exc:
             await conn.close()
             raise StoreError(explain_database_error(path, exc)) from None
@@ -170,7 +209,14 @@ class StoreBase:
         return await self._count("PRAGMA user_version")
 
     async def close(self) -> None:
-        await self._conn.close()
+        try:
+            await self._db.close()
+        finally:
+            await self._conn.close()
+
+    def _state_changed(self, key: str) -> None:
+        """Another process (or this one) changed the server state cached under ``key`` (``"*"``: maybe anything).
+        Each feature with a cache drops what it holds of it, then passes the key on."""
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -237,7 +283,8 @@ class StoreBase:
         return _problems(await self._rows(f"PRAGMA integrity_check({int(limit)})"))
 
     async def row_counts(self) -> dict[str, int]:
-        """Rows in each table (the full-text index's own tables left out), for reports."""
+        """Rows in each table (the full-text index's own tables left out), for reports: server state's tables
+        counted where it lives."""
         names = await self._rows(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!' "
             "AND name NOT LIKE 'search!_index!_%' ESCAPE '!' ORDER BY name"
@@ -245,6 +292,8 @@ class StoreBase:
         counts = {}
         for (name,) in names:
             counts[str(name)] = await self._count(f'SELECT count(*) FROM "{name}"')
+        if self._db.kind != "sqlite":
+            counts.update(await self._db.table_counts(STATE_TABLES))
         return counts
 
 

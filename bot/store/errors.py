@@ -25,6 +25,10 @@ class FileReplaced(StoreUnavailable):
     """The file at the database's path is no longer the file the bot has open; writes are refused."""
 
 
+class Conflict(Exception):
+    """A statement broke a constraint (such as a second theory of the same title in a server), on either backend."""
+
+
 class QueueFull(Exception):
     """A suggestion was not queued: its author, or the server, already has as many waiting as the caps allow.
     ``mine`` and ``everyone`` are the counts found (the caller words the refusal)."""

@@ -10,24 +10,23 @@ from .base import StoreBase, iso
 
 class ModerationStore(StoreBase):
     async def log_hidden(self, hidden: HiddenMessage) -> None:
-        async with self._write_lock:
-            await self._conn.execute(
-                "INSERT INTO hidden_messages (guild_id, channel_id, message_id, repost_id, author_id, moderator_id, "
-                "hidden_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    hidden.guild_id,
-                    hidden.channel_id,
-                    hidden.message_id,
-                    hidden.repost_id,
-                    hidden.author_id,
-                    hidden.moderator_id,
-                    iso(hidden.hidden_at),
-                ),
-            )
+        await self._db.execute(
+            "INSERT INTO hidden_messages (guild_id, channel_id, message_id, repost_id, author_id, moderator_id, "
+            "hidden_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                hidden.guild_id,
+                hidden.channel_id,
+                hidden.message_id,
+                hidden.repost_id,
+                hidden.author_id,
+                hidden.moderator_id,
+                iso(hidden.hidden_at),
+            ),
+        )
 
     async def hidden_messages(self, guild_id: int, limit: int = 10) -> list[HiddenMessage]:
         """The server's latest hidden messages, newest first."""
-        rows = await self._rows(
+        rows = await self._db.rows(
             "SELECT guild_id, channel_id, message_id, repost_id, author_id, moderator_id, hidden_at "
             "FROM hidden_messages WHERE guild_id = ? ORDER BY hidden_at DESC, id DESC LIMIT ?",
             (guild_id, limit),

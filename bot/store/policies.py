@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from typing import Any
 
 from ..models import ChannelSetting, Level, Policy, SettingChange, Style, resolve_policy
 from .base import StoreBase, iso
 from .cache import LRUCache
+from .state import Row, Tx
 
 # How many channels' own settings and servers' defaults each process keeps in memory (the most recently used).
 # A cached entry costs about 200 bytes: some 10 MiB at the cap, whatever the number of servers.
@@ -16,7 +16,7 @@ CHANNELS_CACHED = 40_000
 GUILDS_CACHED = 10_000
 
 
-def _policy(row: sqlite3.Row | None) -> Policy | None:
+def _policy(row: Row | None) -> Policy | None:
     if row is None:
         return None
     return Policy(Level(row["allowed"]), Style(row["style"]))
@@ -32,9 +32,15 @@ class PolicyStore(StoreBase):
 
     This store is the only writer of the settings tables and updates the cache after each committed write. A read
     that raced a write only fills the cache where the write has not (``setdefault``), so it can never put back
-    a value older than the write. In a cluster, a server's settings are changed by the moderators' commands, which
-    Discord sends only to the process whose shard holds that server, the one process that caches them: no other
-    process ever has a copy to keep in step.
+    a value older than the write.
+
+    Several processes on one PostgreSQL: a server's settings are changed by the moderators' commands, which Discord
+    sends to the process whose shard holds that server, but a thread's parent channel or a restart with other shard
+    ranges can leave a copy in another process. So every change is announced (``NOTIFY``, sent when the writing
+    transaction commits) and each process drops the entry it was told about; a read that was under way when an
+    announcement arrived does not fill the cache (``_generation``), so it cannot put back what the announcement
+    dropped. If the listening connection drops, every cached setting is forgotten, and again every second until it
+    is back: a cached setting is never older than the last announcement this process could have missed.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -42,19 +48,42 @@ class PolicyStore(StoreBase):
         # channel id -> its own setting (None: it has none); guild id -> its default
         self._own_settings: LRUCache[int, Policy | None] = LRUCache(CHANNELS_CACHED)
         self._defaults: LRUCache[int, Policy] = LRUCache(GUILDS_CACHED)
+        self._generation = 0  # counts the announcements of changes received
 
     async def guild_default(self, guild_id: int) -> Policy:
         cached = self._defaults.get(guild_id)
         if cached is not None:
             return cached
-        row = await self._row("SELECT allowed, style FROM guild_settings WHERE guild_id = ?", (guild_id,))
-        return self._defaults.setdefault(guild_id, _policy(row) or Policy())
+        generation = self._generation
+        found = _policy(await self._db.row("SELECT allowed, style FROM guild_settings WHERE guild_id = ?", (guild_id,)))
+        if generation != self._generation:
+            return found or Policy()
+        return self._defaults.setdefault(guild_id, found or Policy())
 
     async def channel_setting(self, channel_id: int) -> Policy | None:
         if channel_id in self._own_settings:
             return self._own_settings[channel_id]
-        row = await self._row("SELECT allowed, style FROM channel_settings WHERE channel_id = ?", (channel_id,))
-        return self._own_settings.setdefault(channel_id, _policy(row))
+        generation = self._generation
+        found = _policy(
+            await self._db.row("SELECT allowed, style FROM channel_settings WHERE channel_id = ?", (channel_id,))
+        )
+        if generation != self._generation:
+            return found
+        return self._own_settings.setdefault(channel_id, found)
+
+    def _state_changed(self, key: str) -> None:
+        kind, _, number = key.partition(":")
+        if kind == "channel":
+            self._generation += 1
+            self._own_settings.pop(int(number))
+        elif kind == "guild":
+            self._generation += 1
+            self._defaults.pop(int(number))
+        elif key == "*":
+            self._generation += 1
+            self._own_settings.clear()
+            self._defaults.clear()
+        super()._state_changed(key)
 
     def forget_guild(self, guild_id: int) -> None:
         """Drop a server's cached default (the bot left it); its channels' entries age out of the cache."""
@@ -78,54 +107,58 @@ class PolicyStore(StoreBase):
         ``now`` is when the change is logged.
         """
         policy = policy.bare()
-        async with self.transaction() as db:
-            old = await self.channel_setting(channel_id)
+        async with self._db.transaction(lock=guild_id) as tx:
+            old = await _own_setting(tx, channel_id)
             if old == policy:
                 return old
-            await db.execute(
+            await tx.execute(
                 "INSERT INTO channel_settings (channel_id, guild_id, allowed, style) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (channel_id) DO UPDATE SET allowed = excluded.allowed, style = excluded.style",
                 (channel_id, guild_id, int(policy.allowed), policy.style.value),
             )
-            await self._log(guild_id, channel_id, actor_id, _label(old), _label(policy), now)
+            await _log(tx, guild_id, channel_id, actor_id, _label(old), _label(policy), now)
+            await self._db.changed(tx, f"channel:{channel_id}")
         self._own_settings[channel_id] = policy
         return old
 
     async def reset_channel(self, guild_id: int, channel_id: int, actor_id: int, now: datetime) -> Policy | None:
         """Drop a channel's own setting; returns what it was (None: it had none, and nothing is logged)."""
-        async with self.transaction() as db:
-            old = await self.channel_setting(channel_id)
+        async with self._db.transaction(lock=guild_id) as tx:
+            old = await _own_setting(tx, channel_id)
             if old is not None:
-                await db.execute("DELETE FROM channel_settings WHERE channel_id = ?", (channel_id,))
-                await self._log(guild_id, channel_id, actor_id, _label(old), None, now)
+                await tx.execute("DELETE FROM channel_settings WHERE channel_id = ?", (channel_id,))
+                await _log(tx, guild_id, channel_id, actor_id, _label(old), None, now)
+                await self._db.changed(tx, f"channel:{channel_id}")
         self._own_settings[channel_id] = None
         return old
 
     async def set_default(self, guild_id: int, policy: Policy, actor_id: int, now: datetime) -> Policy:
         """Change the server default; returns the one before. Like ``set_channel``: logged, unless unchanged."""
         policy = policy.bare()
-        async with self.transaction() as db:
-            old = await self.guild_default(guild_id)
+        async with self._db.transaction(lock=guild_id) as tx:
+            old = _policy(await tx.row("SELECT allowed, style FROM guild_settings WHERE guild_id = ?", (guild_id,)))
+            old = old or Policy()
             if old == policy:
                 return old
-            await db.execute(
+            await tx.execute(
                 "INSERT INTO guild_settings (guild_id, allowed, style) VALUES (?, ?, ?) "
                 "ON CONFLICT (guild_id) DO UPDATE SET allowed = excluded.allowed, style = excluded.style",
                 (guild_id, int(policy.allowed), policy.style.value),
             )
-            await self._log(guild_id, None, actor_id, _label(old), _label(policy), now)
+            await _log(tx, guild_id, None, actor_id, _label(old), _label(policy), now)
+            await self._db.changed(tx, f"guild:{guild_id}")
         self._defaults[guild_id] = policy
         return old
 
     async def channel_settings(self, guild_id: int) -> list[ChannelSetting]:
-        rows = await self._rows(
+        rows = await self._db.rows(
             "SELECT channel_id, allowed, style FROM channel_settings WHERE guild_id = ? ORDER BY channel_id",
             (guild_id,),
         )
         return [ChannelSetting(r["channel_id"], Level(r["allowed"]), Style(r["style"])) for r in rows]
 
     async def recent_changes(self, guild_id: int, limit: int = 10) -> list[SettingChange]:
-        rows = await self._rows(
+        rows = await self._db.rows(
             "SELECT channel_id, actor_id, old, new, changed_at FROM settings_log WHERE guild_id = ? "
             "ORDER BY id DESC LIMIT ?",
             (guild_id, limit),
@@ -135,10 +168,16 @@ class PolicyStore(StoreBase):
             for r in rows
         ]
 
-    async def _log(
-        self, guild_id: int, channel_id: int | None, actor_id: int, old: str | None, new: str | None, now: datetime
-    ) -> None:
-        await self._conn.execute(
-            "INSERT INTO settings_log (guild_id, channel_id, actor_id, old, new, changed_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (guild_id, channel_id, actor_id, old, new, iso(now)),
-        )
+
+async def _own_setting(tx: Tx, channel_id: int) -> Policy | None:
+    """A channel's own setting as the transaction sees it (not the cache: another process may have changed it)."""
+    return _policy(await tx.row("SELECT allowed, style FROM channel_settings WHERE channel_id = ?", (channel_id,)))
+
+
+async def _log(
+    tx: Tx, guild_id: int, channel_id: int | None, actor_id: int, old: str | None, new: str | None, now: datetime
+) -> None:
+    await tx.execute(
+        "INSERT INTO settings_log (guild_id, channel_id, actor_id, old, new, changed_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (guild_id, channel_id, actor_id, old, new, iso(now)),
+    )

@@ -24,7 +24,8 @@ class ProgressStore(StoreBase):
 
     A member's progress follows them across servers, so in a cluster the process that holds one server may change
     what another process has cached: ``share_progress`` turns the cache off there, and each read is one lookup by
-    primary key."""
+    primary key. (Each change is also announced to the other processes on PostgreSQL, as settings are, and a cached
+    row dropped when told.)"""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -37,7 +38,7 @@ class ProgressStore(StoreBase):
     async def progress(self, user_id: int) -> Progress | None:
         if self._progress is not None and user_id in self._progress:
             return self._progress[user_id]
-        row = await self._row("SELECT watched, moment_id, updated_at FROM progress WHERE user_id = ?", (user_id,))
+        row = await self._db.row("SELECT watched, moment_id, updated_at FROM progress WHERE user_id = ?", (user_id,))
         found = (
             None
             if row is None
@@ -50,17 +51,27 @@ class ProgressStore(StoreBase):
     async def set_progress(self, user_id: int, watched: Watched, moment_id: str | None, now: datetime) -> Progress:
         if moment_id is not None and watched is not Watched.PART_WAY:
             raise ValueError("a moment only goes with part way")
-        async with self._write_lock:
-            await self._conn.execute(_UPSERT, (user_id, watched.value, moment_id, iso(now)))
-            saved = Progress(user_id, watched, moment_id, now)
-            if self._progress is not None:
-                self._progress[user_id] = saved
+        async with self._db.transaction() as tx:
+            await tx.execute(_UPSERT, (user_id, watched.value, moment_id, iso(now)))
+            await self._db.changed(tx, f"member:{user_id}")
+        saved = Progress(user_id, watched, moment_id, now)
+        if self._progress is not None:
+            self._progress[user_id] = saved
         return saved
 
     async def clear_progress(self, user_id: int) -> bool:
         """Delete the member's row; False when there was none."""
-        async with self._write_lock:
-            cursor = await self._conn.execute("DELETE FROM progress WHERE user_id = ?", (user_id,))
-            if self._progress is not None:
-                self._progress[user_id] = None
-            return cursor.rowcount > 0
+        async with self._db.transaction() as tx:
+            deleted = await tx.execute("DELETE FROM progress WHERE user_id = ?", (user_id,))
+            await self._db.changed(tx, f"member:{user_id}")
+        if self._progress is not None:
+            self._progress[user_id] = None
+        return deleted > 0
+
+    def _state_changed(self, key: str) -> None:
+        if self._progress is not None:
+            if key.startswith("member:"):
+                self._progress.pop(int(key.removeprefix("member:")))
+            elif key == "*":
+                self._progress.clear()
+        super()._state_changed(key)

@@ -22,7 +22,7 @@ _RECORD = (
 
 class QuoteStore(StoreBase):
     """Each channel's current round is read once and then kept in memory (a bounded LRU cache): this store is its only
-    writer, also in a cluster, where a channel's commands all reach the process that holds its server."""
+    writer, also in a cluster, where a channel's commands all reach the process that holds its server (by shard)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -30,20 +30,24 @@ class QuoteStore(StoreBase):
 
     async def quotes_shown(self, channel_id: int) -> dict[str, datetime]:
         """The quotes of the channel's current round, with when each was last shown."""
-        rows = await self._rows("SELECT quote_id, shown_at FROM quote_rotation WHERE channel_id = ?", (channel_id,))
+        rows = await self._db.rows("SELECT quote_id, shown_at FROM quote_rotation WHERE channel_id = ?", (channel_id,))
         return {r["quote_id"]: datetime.fromisoformat(r["shown_at"]) for r in rows}
 
     async def take_next_quote(self, channel_id: int, choose: Chooser, now: datetime) -> Pick:
         """Pick the channel's next quote with ``choose`` (given the current round) and record it, atomically.
 
         Two members asking at once in one channel get different quotes: the read, the choice and the write
-        happen under the store's write lock. Usually one statement; a pick that starts a new round also clears
-        the old round, in the same transaction. The round in memory changes only once the write succeeded.
+        happen under the channel's lock (SQLite: the write lock; PostgreSQL: an advisory lock on the channel).
+        Usually one statement; a pick that starts a new round also clears the old round, in the same transaction.
+        The round in memory changes only once the write succeeded.
         """
-        async with self._write_lock:
+        async with self._db.serialized(channel_id) as db:
             shown = self._rounds.get(channel_id)
             if shown is None:
-                shown = await self.quotes_shown(channel_id)
+                rows = await db.rows(
+                    "SELECT quote_id, shown_at FROM quote_rotation WHERE channel_id = ?", (channel_id,)
+                )
+                shown = {r["quote_id"]: datetime.fromisoformat(r["shown_at"]) for r in rows}
             pick = choose(dict(shown))
             # Strictly later than anything already shown here, so "the last one shown" is never a tie.
             at = now
@@ -51,11 +55,11 @@ class QuoteStore(StoreBase):
                 at = max(at, max(shown.values()) + _TICK)
             record = (channel_id, pick.quote_id, at.isoformat())
             if pick.new_round:
-                async with self._atomic() as db:
+                async with db.atomic():
                     await db.execute("DELETE FROM quote_rotation WHERE channel_id = ?", (channel_id,))
                     await db.execute(_RECORD, record)
                 self._rounds[channel_id] = {pick.quote_id: at}
             else:
-                await self._conn.execute(_RECORD, record)
+                await db.execute(_RECORD, record)
                 self._rounds[channel_id] = shown | {pick.quote_id: at}
         return pick

@@ -8,10 +8,8 @@ every query names its server or its poll (no query reads another server's rows).
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,32 +27,16 @@ from ..models import (
     VoteOutcome,
 )
 from .base import StoreBase, iso, time_or_none
-from .connection import GuardedConnection
-from .errors import QueueFull, StoreError
+from .errors import Conflict, QueueFull
+from .state import NO_ROW, Row
 
 _MEMBER_THEORY_COLUMNS = "id, guild_id, title, claim, author_id, status, created_at, reviewed_by, reviewed_at, spoiler"
 _OPEN = "closed_at IS NULL AND closes_at > ?"
-# A closed poll's options added to its server's standings: one row per theory, its votes, one poll, a win if it led
-# (or shared the lead of) a poll anybody voted in, its highest level, and the title of its most recent poll.
-_ADD_TO_STANDINGS = (
-    "INSERT INTO theory_standings (guild_id, theory_key, title, title_poll, spoiler, votes, polls, wins) "
-    "SELECT o.guild_id, o.theory_key, o.title, o.poll_id, o.spoiler, o.votes, 1, "
-    "CASE WHEN t.top > 0 AND o.votes = t.top THEN 1 ELSE 0 END "
-    "FROM poll_options o, (SELECT MAX(votes) AS top FROM poll_options WHERE poll_id = ?) t "
-    "WHERE o.poll_id = ? "
-    "ON CONFLICT (guild_id, theory_key) DO UPDATE SET "
-    "votes = theory_standings.votes + excluded.votes, polls = theory_standings.polls + 1, "
-    "wins = theory_standings.wins + excluded.wins, "
-    "spoiler = MAX(theory_standings.spoiler, excluded.spoiler), "
-    "title = CASE WHEN excluded.title_poll >= theory_standings.title_poll THEN excluded.title "
-    "ELSE theory_standings.title END, "
-    "title_poll = MAX(theory_standings.title_poll, excluded.title_poll)"
-)
 
 
-def _polls_from_rows(rows: Sequence[sqlite3.Row]) -> tuple[list[Poll], dict[int, dict[int, int]]]:
+def _polls_from_rows(rows: Sequence[Row]) -> tuple[list[Poll], dict[int, dict[int, int]]]:
     """Polls and their votes per option (options nobody chose absent) from rows of polls joined to their options."""
-    by_poll: dict[int, list[sqlite3.Row]] = {}
+    by_poll: dict[int, list[Row]] = {}
     for row in rows:
         by_poll.setdefault(row["id"], []).append(row)
     counts = {i: {o["position"]: o["votes"] for o in r if o["votes"]} for i, r in by_poll.items()}
@@ -75,7 +57,7 @@ def _polls_from_rows(rows: Sequence[sqlite3.Row]) -> tuple[list[Poll], dict[int,
     ], counts
 
 
-def _member_theory(row: sqlite3.Row) -> MemberTheory:
+def _member_theory(row: Row) -> MemberTheory:
     return MemberTheory(
         row["id"],
         row["guild_id"],
@@ -90,50 +72,18 @@ def _member_theory(row: sqlite3.Row) -> MemberTheory:
     )
 
 
-_VOTE = (
-    "INSERT INTO votes (poll_id, user_id, position, voted_at) "
-    f"SELECT id, ?, ?, ? FROM polls WHERE id = ? AND {_OPEN} "
-    "ON CONFLICT (poll_id, user_id) DO UPDATE "
-    "SET previous = votes.position, position = excluded.position, voted_at = excluded.voted_at "
-    "RETURNING previous"
-)
-VOTE_BATCH = 500  # votes written in one transaction at most
-_NO_ROW = object()  # the vote statement returned no row: the poll is closed
-_Ballot = tuple[int, int, int, str, "asyncio.Future[VoteOutcome]"]
-
-
 def _outcome(previous: object, position: int) -> VoteOutcome:
-    if previous is _NO_ROW:
+    if previous is NO_ROW:
         return VoteOutcome.CLOSED
     if previous is None:
         return VoteOutcome.RECORDED
     return VoteOutcome.KEPT if previous == position else VoteOutcome.MOVED
 
 
-def _vote_batch(conn: GuardedConnection) -> Callable[[str, list[tuple[object, ...]]], list[object]]:
-    """Run in the database thread: each vote's statement in one transaction; what each returned (``_NO_ROW``: none).
-
-    Called as ``fn(sql, params)``, so the connection's guard sees the statement (an INSERT) and refuses it once the
-    file was replaced, as it refuses any write.
-    """
-
-    def run(sql: str, params: list[tuple[object, ...]]) -> list[object]:
-        raw = conn._conn
-        raw.execute("BEGIN IMMEDIATE")
-        try:
-            found = []
-            for one in params:
-                rows = raw.execute(sql, one).fetchall()
-                found.append(rows[0][0] if rows else _NO_ROW)
-        except BaseException:
-            raw.execute("ROLLBACK")
-            raise
-        raw.execute("COMMIT")
-        return found
-
-    return run
-
-
+_WAITING = (
+    "SELECT COUNT(*) AS everyone, COALESCE(SUM(CASE WHEN author_id = ? THEN 1 ELSE 0 END), 0) AS mine "
+    "FROM member_theories WHERE guild_id = ? AND status = ?"
+)
 POLL_CACHE_SIZE = 2048  # polls whose rows a vote press reads from memory (the most recently pressed ones)
 
 
@@ -149,8 +99,6 @@ class TheoryStore(StoreBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._posted: OrderedDict[int, Poll] = OrderedDict()
-        self._ballots: list[_Ballot] = []  # votes waiting for the batch being written
-        self._voting: asyncio.Task[None] | None = None
 
     # -- members' theories ------------------------------------------------------------------------------------------
 
@@ -168,26 +116,26 @@ class TheoryStore(StoreBase):
         """Queue a suggestion for review; None if this server already has a theory of that title (any case).
 
         With ``caps`` (waiting per member, waiting per server), raises ``QueueFull`` instead of queueing beyond
-        them; the counts and the insert are made under the write lock, so concurrent suggestions cannot pass a cap.
+        them; the counts and the insert are made under the server's lock, so concurrent suggestions cannot pass a cap.
         """
         try:
-            async with self._write_lock:
+            async with self._db.serialized(guild_id) as db:
                 if caps is not None:
-                    mine, everyone = await self.waiting_counts(guild_id, author_id)
+                    row = await db.row(_WAITING, (author_id, guild_id, Review.PENDING.value))
+                    mine, everyone = (int(row["mine"]), int(row["everyone"])) if row is not None else (0, 0)
                     if mine >= caps[0] or everyone >= caps[1]:
                         raise QueueFull(mine, everyone)
-                cursor = await self._conn.execute(
+                added = await db.returning(
                     "INSERT INTO member_theories (guild_id, title, claim, author_id, created_at, spoiler) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                     (guild_id, title, claim, author_id, iso(now), int(spoiler)),
                 )
-        except sqlite3.IntegrityError:
+        except Conflict:  # a title this server already has, whatever its case
             return None
-        assert cursor.lastrowid is not None
-        return MemberTheory(cursor.lastrowid, guild_id, title, claim, author_id, Review.PENDING, now, spoiler=spoiler)
+        return MemberTheory(int(added[0][0]), guild_id, title, claim, author_id, Review.PENDING, now, spoiler=spoiler)
 
     async def member_theory(self, guild_id: int, theory_id: int) -> MemberTheory | None:
-        row = await self._row(
+        row = await self._db.row(
             f"SELECT {_MEMBER_THEORY_COLUMNS} FROM member_theories WHERE guild_id = ? AND id = ?",
             (guild_id, theory_id),
         )
@@ -195,31 +143,28 @@ class TheoryStore(StoreBase):
 
     async def member_theories(self, guild_id: int, status: Review, limit: int = -1) -> list[MemberTheory]:
         """A server's suggestions in one state, oldest first."""
-        rows = await self._rows(
-            f"SELECT {_MEMBER_THEORY_COLUMNS} FROM member_theories WHERE guild_id = ? AND status = ? "
-            "ORDER BY id LIMIT ?",
-            (guild_id, status.value, limit),
-        )
+        sql = f"SELECT {_MEMBER_THEORY_COLUMNS} FROM member_theories WHERE guild_id = ? AND status = ? ORDER BY id"
+        if limit >= 0:
+            rows = await self._db.rows(sql + " LIMIT ?", (guild_id, status.value, limit))
+        else:
+            rows = await self._db.rows(sql, (guild_id, status.value))
         return [_member_theory(row) for row in rows]
 
     async def waiting_counts(self, guild_id: int, author_id: int) -> tuple[int, int]:
         """Suggestions waiting for review in a server: the member's own, and everyone's."""
-        row = await self._row(
-            "SELECT COUNT(*) AS everyone, COALESCE(SUM(author_id = ?), 0) AS mine FROM member_theories "
-            "WHERE guild_id = ? AND status = ?",
-            (author_id, guild_id, Review.PENDING.value),
-        )
+        row = await self._db.row(_WAITING, (author_id, guild_id, Review.PENDING.value))
         assert row is not None
         return int(row["mine"]), int(row["everyone"])
 
     async def count_member_theories(self, guild_id: int, status: Review) -> int:
-        return await self._count(
+        value = await self._db.scalar(
             "SELECT COUNT(*) FROM member_theories WHERE guild_id = ? AND status = ?", (guild_id, status.value)
         )
+        return int(value) if isinstance(value, int) else 0
 
     async def member_theory_titles(self, guild_id: int) -> list[str]:
         """Every title this server holds, whatever its review state (titles are unique per server)."""
-        rows = await self._rows("SELECT title FROM member_theories WHERE guild_id = ?", (guild_id,))
+        rows = await self._db.rows("SELECT title FROM member_theories WHERE guild_id = ?", (guild_id,))
         return [row["title"] for row in rows]
 
     async def review_member_theory(
@@ -228,22 +173,20 @@ class TheoryStore(StoreBase):
         """Approve or reject a pending suggestion; False if it is not pending (someone reviewed it first)."""
         if decision is Review.PENDING:
             raise ValueError("a review approves or rejects")
-        async with self._write_lock:
-            cursor = await self._conn.execute(
-                "UPDATE member_theories SET status = ?, reviewed_by = ?, reviewed_at = ? "
-                "WHERE guild_id = ? AND id = ? AND status = 'pending'",
-                (decision.value, reviewer_id, iso(now), guild_id, theory_id),
-            )
-        return cursor.rowcount == 1
+        changed = await self._db.execute(
+            "UPDATE member_theories SET status = ?, reviewed_by = ?, reviewed_at = ? "
+            "WHERE guild_id = ? AND id = ? AND status = 'pending'",
+            (decision.value, reviewer_id, iso(now), guild_id, theory_id),
+        )
+        return changed == 1
 
     async def set_member_theory_level(self, guild_id: int, theory_id: int, level: Level) -> bool:
         """A moderator's choice of how much a waiting suggestion gives away; False if it is not pending any more."""
-        async with self._write_lock:
-            cursor = await self._conn.execute(
-                "UPDATE member_theories SET spoiler = ? WHERE guild_id = ? AND id = ? AND status = 'pending'",
-                (int(level), guild_id, theory_id),
-            )
-        return cursor.rowcount == 1
+        changed = await self._db.execute(
+            "UPDATE member_theories SET spoiler = ? WHERE guild_id = ? AND id = ? AND status = 'pending'",
+            (int(level), guild_id, theory_id),
+        )
+        return changed == 1
 
     # -- polls ------------------------------------------------------------------------------------------------------
 
@@ -259,14 +202,13 @@ class TheoryStore(StoreBase):
         options: Sequence[tuple[str, str, Level]],
     ) -> Poll:
         """A new open poll with its options (theory key, title, spoiler level) numbered from 1."""
-        async with self.transaction() as db:
-            cursor = await db.execute(
+        async with self._db.transaction() as db:
+            added = await db.returning(
                 "INSERT INTO polls (guild_id, channel_id, author_id, hidden, created_at, closes_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (guild_id, channel_id, author_id, int(hidden), iso(created_at), iso(closes_at)),
             )
-            poll_id = cursor.lastrowid
-            assert poll_id is not None
+            poll_id = int(added[0][0])
             rows = [(poll_id, i, key, title, int(level)) for i, (key, title, level) in enumerate(options, start=1)]
             await db.executemany(
                 "INSERT INTO poll_options (poll_id, position, theory_key, title, spoiler, guild_id) "
@@ -287,13 +229,12 @@ class TheoryStore(StoreBase):
         )
 
     async def set_poll_message(self, poll_id: int, message_id: int) -> None:
-        async with self._write_lock:
-            await self._conn.execute("UPDATE polls SET message_id = ? WHERE id = ?", (message_id, poll_id))
+        await self._db.execute("UPDATE polls SET message_id = ? WHERE id = ?", (message_id, poll_id))
 
     async def delete_poll(self, poll_id: int) -> None:
         """Forget a poll whose message could not be posted (its options and votes go with it)."""
         self._posted.pop(poll_id, None)
-        async with self.transaction() as db:
+        async with self._db.transaction() as db:
             await db.execute("DELETE FROM votes WHERE poll_id = ?", (poll_id,))
             await db.execute("DELETE FROM polls WHERE id = ?", (poll_id,))
 
@@ -334,7 +275,7 @@ class TheoryStore(StoreBase):
             "p.closed_at, o.position, o.theory_key, o.title, o.spoiler, o.votes "
             f"FROM polls p JOIN poll_options o ON o.poll_id = p.id WHERE {where} ORDER BY p.id, o.position"
         )
-        return _polls_from_rows(await self._rows(sql, params))
+        return _polls_from_rows(await self._db.rows(sql, params))
 
     async def poll_summaries(self, guild_id: int, *, open_only: bool = False, limit: int = 25) -> list[PollSummary]:
         """A server's polls for a picker, newest first."""
@@ -344,7 +285,7 @@ class TheoryStore(StoreBase):
             f"FROM polls p JOIN poll_options o ON o.poll_id = p.id WHERE {where} "
             "GROUP BY p.id ORDER BY p.id DESC LIMIT ?"
         )
-        rows = await self._rows(sql, (guild_id, limit))
+        rows = await self._db.rows(sql, (guild_id, limit))
         return [
             PollSummary(
                 r["id"],
@@ -360,13 +301,8 @@ class TheoryStore(StoreBase):
     async def close_poll(self, poll_id: int, now: datetime) -> bool:
         """Mark a poll closed and add its results to its server's standings, in one transaction; False if it was
         already closed (so only one closer shows its final results, and a poll counts once in the standings)."""
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "UPDATE polls SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (iso(now), poll_id)
-            )
-            if cursor.rowcount != 1:
-                return False
-            await db.execute(_ADD_TO_STANDINGS, (poll_id, poll_id))
+        if not await self._db.close_poll(poll_id, iso(now)):
+            return False
         self._posted.pop(poll_id, None)
         return True
 
@@ -380,17 +316,16 @@ class TheoryStore(StoreBase):
     async def next_deadline(self, shards: Shards | None = None) -> datetime | None:
         """The earliest deadline of an open poll in a server ``shards`` own, or None if there is none."""
         owned, params = _owned(shards)
-        value = await self._scalar(f"SELECT MIN(closes_at) FROM polls WHERE closed_at IS NULL{owned}", params)
+        value = await self._db.scalar(f"SELECT MIN(closes_at) FROM polls WHERE closed_at IS NULL{owned}", params)
         return None if value is None else datetime.fromisoformat(str(value))
 
     async def reschedule_poll(self, poll_id: int, closes_at: datetime) -> bool:
         """Move an open poll's deadline; False if the poll is closed or unknown."""
         self._posted.pop(poll_id, None)
-        async with self._write_lock:
-            cursor = await self._conn.execute(
-                "UPDATE polls SET closes_at = ? WHERE id = ? AND closed_at IS NULL", (iso(closes_at), poll_id)
-            )
-        return cursor.rowcount == 1
+        changed = await self._db.execute(
+            "UPDATE polls SET closes_at = ? WHERE id = ? AND closed_at IS NULL", (iso(closes_at), poll_id)
+        )
+        return changed == 1
 
     # -- votes ------------------------------------------------------------------------------------------------------
 
@@ -402,94 +337,44 @@ class TheoryStore(StoreBase):
         the vote was on before (none: a new vote). Pressing the option one already chose never withdraws it; only
         ``withdraw`` does.
 
-        Presses that arrive while votes are being written wait and are written together: each its own statement,
-        all in one transaction and one trip to the database thread (a burst of members costs one commit per batch,
-        not one per vote). A batch that fails is written again one vote at a time, so one bad vote fails alone.
+        On SQLite, presses that arrive while votes are being written are written together, one transaction per
+        batch (``SqliteState.vote``); on PostgreSQL each is its own statement on a pooled connection.
         """
-        future: asyncio.Future[VoteOutcome] = asyncio.get_running_loop().create_future()
-        self._ballots.append((poll_id, user_id, position, iso(now), future))
-        if self._voting is None or self._voting.done():
-            self._voting = asyncio.create_task(self._write_ballots(), name="store-votes")
-        return await future
-
-    async def _write_ballots(self) -> None:
-        try:
-            await self._write_batches()
-        finally:  # cancelled (the bot stopping): no presser waits for ever
-            for *_, future in self._ballots:
-                if not future.done():
-                    future.set_exception(StoreError("The vote was not saved: the bot is stopping."))
-
-    async def _write_batches(self) -> None:
-        while self._ballots:
-            batch, self._ballots = self._ballots[:VOTE_BATCH], self._ballots[VOTE_BATCH:]
-            params = [(user, position, at, poll, at) for poll, user, position, at, _ in batch]
-            try:
-                async with self._write_lock:
-                    found = await self._conn._execute(_vote_batch(self._conn), _VOTE, params)
-            except Exception:
-                found = None
-            if found is None or len(batch) == 1:
-                await self._write_one_by_one(batch, found)
-                continue
-            for (_, _, position, _, future), previous in zip(batch, found, strict=True):
-                if not future.done():
-                    future.set_result(_outcome(previous, position))
-
-    async def _write_one_by_one(self, batch: list[_Ballot], found: list[object] | None) -> None:
-        """A batch of one (its result or error given to its presser), or a failed batch written again vote by vote."""
-        for index, (poll_id, user_id, position, at, future) in enumerate(batch):
-            if future.done():
-                continue
-            try:
-                if found is not None:
-                    previous = found[index]
-                else:
-                    async with self._write_lock:
-                        rows = list(await self._conn.execute_fetchall(_VOTE, (user_id, position, at, poll_id, at)))
-                    previous = rows[0][0] if rows else _NO_ROW
-            except BaseException as exc:
-                future.set_exception(exc)
-            else:
-                future.set_result(_outcome(previous, position))
+        return _outcome(await self._db.vote(poll_id, user_id, position, iso(now)), position)
 
     async def import_votes(self, poll_id: int, votes: Iterable[tuple[int, int]], now: datetime) -> int:
         """Many members' votes (user, position) on one open poll in one transaction: for imports and the benchmark's
         history (a million votes in seconds). Counts are kept by the same triggers as single votes; a member already
         voting is left as they are. Returns how many votes were added."""
         at = iso(now)
-        async with self.transaction() as db:
-            if await self._scalar(f"SELECT 1 FROM polls WHERE id = ? AND {_OPEN}", (poll_id, at)) is None:
+        counted = "SELECT COALESCE(SUM(votes), 0) FROM poll_options WHERE poll_id = ?"
+        async with self._db.transaction(lock=poll_id) as db:
+            if await db.scalar(f"SELECT 1 FROM polls WHERE id = ? AND {_OPEN}", (poll_id, at)) is None:
                 return 0
-            before = self._conn.total_changes
+            before = await db.scalar(counted, (poll_id,))
             await db.executemany(
                 "INSERT INTO votes (poll_id, user_id, position, voted_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (poll_id, user_id) DO NOTHING",
                 ((poll_id, user, position, at) for user, position in votes),
             )
-            # total_changes also counts the triggers' updates of the option counts: one per vote added
-            return (self._conn.total_changes - before) // 2
+            after = await db.scalar(counted, (poll_id,))  # the counts the triggers keep: one more per vote added
+        return int(after) - int(before)  # type: ignore[call-overload]
 
     async def withdraw(self, poll_id: int, user_id: int, now: datetime) -> int | None:
         """Withdraw a member's vote from an open poll (one statement): the option it was on, or None if there was
         no vote to withdraw or the poll is closed at ``now``."""
-        at = iso(now)
-        async with self._write_lock:
-            rows = await self._conn.execute_fetchall(
-                "DELETE FROM votes WHERE poll_id = ? AND user_id = ? "
-                f"AND EXISTS (SELECT 1 FROM polls WHERE id = ? AND {_OPEN}) RETURNING position",
-                (poll_id, user_id, poll_id, at),
-            )
-        found = list(rows)
-        return None if not found else int(found[0][0])
+        return await self._db.withdraw(poll_id, user_id, iso(now))
 
     async def tallies(self, poll_id: int) -> dict[int, int]:
         """Votes per option position (options nobody chose are absent), from the counts the votes keep."""
-        rows = await self._rows("SELECT position, votes FROM poll_options WHERE poll_id = ? AND votes > 0", (poll_id,))
+        rows = await self._db.rows(
+            "SELECT position, votes FROM poll_options WHERE poll_id = ? AND votes > 0", (poll_id,)
+        )
         return {row["position"]: row["votes"] for row in rows}
 
     async def voter_count(self, poll_id: int) -> int:
-        return await self._count("SELECT COALESCE(SUM(votes), 0) FROM poll_options WHERE poll_id = ?", (poll_id,))
+        value = await self._db.scalar("SELECT COALESCE(SUM(votes), 0) FROM poll_options WHERE poll_id = ?", (poll_id,))
+        return int(value) if isinstance(value, int) else 0
 
     async def poll_results(self, guild_id: int) -> list[tuple[Poll, dict[int, int]]]:
         """A server's polls with their votes, oldest first."""
@@ -509,7 +394,7 @@ class TheoryStore(StoreBase):
             "FROM poll_options k JOIN polls p ON p.id = k.poll_id "
             "WHERE k.guild_id = ? AND k.theory_key = ? ORDER BY k.poll_id DESC LIMIT ?"
         )
-        rows = await self._rows(sql, (guild_id, theory_key, guild_id, theory_key, latest))
+        rows = await self._db.rows(sql, (guild_id, theory_key, guild_id, theory_key, latest))
         history = [
             TheoryInPoll(r[0], bool(r[1]), datetime.fromisoformat(r[2]), time_or_none(r[3]), r[4], r[5], r[6], r[7])
             for r in reversed(rows)
@@ -524,12 +409,12 @@ class TheoryStore(StoreBase):
             "FROM poll_options o JOIN polls p ON p.id = o.poll_id "
             "WHERE p.guild_id = ? AND p.closed_at IS NOT NULL ORDER BY o.poll_id, o.position"
         )
-        rows = await self._rows(sql, (guild_id,))
+        rows = await self._db.rows(sql, (guild_id,))
         return [OptionVotes(r["poll_id"], r["theory_key"], r["title"], Level(r["spoiler"]), r["votes"]) for r in rows]
 
     async def theory_totals(self, guild_id: int) -> list[TheoryTotal]:
         """A server's all-time totals per theory over its closed polls: one row per theory, whatever the history."""
-        rows = await self._rows(
+        rows = await self._db.rows(
             "SELECT theory_key, title, spoiler, votes, polls, wins FROM theory_standings WHERE guild_id = ?",
             (guild_id,),
         )
