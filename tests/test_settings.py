@@ -121,3 +121,19 @@ def test_shard_count_and_ids(count: str, ids: str, expected: tuple[int, tuple[in
 def test_bad_shard_settings_say_what_to_set(count: str, ids: str, says: str) -> None:
     with pytest.raises(ConfigError, match=says):
         Settings.from_env({"DISCORD_TOKEN": "abc", "SHARD_COUNT": count, "SHARD_IDS": ids})
+
+
+def test_database_url_chooses_postgresql_and_stays_out_of_repr() -> None:
+    assert Settings.from_env({"DISCORD_TOKEN": "abc"}).database_url is None  # SQLite: nothing to set
+    for url in ("postgresql://bot:secret@db:5432/strangers", "postgres://db/strangers"):
+        s = Settings.from_env({"DISCORD_TOKEN": "abc", "DATABASE_URL": f" {url} "})
+        assert s.database_url == url and "secret" not in repr(s)
+
+
+@pytest.mark.parametrize("value", ["mysql://db/x", "sqlite:///data/x.db", "db.example.org", "postgresql://"])
+def test_a_database_url_not_for_postgresql_is_refused_in_one_sentence(value: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env({"DISCORD_TOKEN": "abc", "DATABASE_URL": value})
+    text = str(raised.value)
+    assert text.startswith("DATABASE_URL must be a PostgreSQL URL") and text.count(". ") == 0
+    assert "secret" not in text
