@@ -128,9 +128,11 @@ async def bot(discord_api: StandIn, settings: Settings) -> AsyncIterator[Strange
         yield running
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """One line when the PostgreSQL tests were skipped (no server reachable), so a green run says what it left out."""
-    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "PostgreSQL not reachable" in str(r.longrepr)]
-    if skipped:
-        reason = str(skipped[0].longrepr[2]) if isinstance(skipped[0].longrepr, tuple) else "PostgreSQL not reachable"
-        terminalreporter.write_line(f"{len(skipped)} PostgreSQL tests skipped: {reason.removeprefix('Skipped: ')}")
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Every PostgreSQL skip reported from one place, so that ``-ra`` (the default options) sums them up in one line:
+    "SKIPPED [n] tests/conftest.py: PostgreSQL not reachable at ...: the PostgreSQL tests were skipped"."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and isinstance(report.longrepr, tuple) and POSTGRES_SKIPPED in str(report.longrepr[2]):
+        report.longrepr = (__file__, postgres_schema.__wrapped__.__code__.co_firstlineno, report.longrepr[2])

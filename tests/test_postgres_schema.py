@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import POSTGRES_SKIPPED, POSTGRES_URL
 
 from bot.models import Level, VoteOutcome
 from bot.polls import rank_standings, rank_totals
@@ -23,8 +24,7 @@ from bot.store import postgres as pg
 
 asyncpg = pytest.importorskip("asyncpg") if os.environ.get("CI") != "true" else __import__("asyncpg")
 
-URL = os.environ.get("POSTGRES_TEST_URL", "postgresql://postgres@127.0.0.1:5432/test")
-SKIPPED = "PostgreSQL not reachable at " + URL.rsplit("@", 1)[-1] + ": the PostgreSQL tests were skipped"
+URL, SKIPPED = POSTGRES_URL, POSTGRES_SKIPPED
 # Tables of the film's facts and the store's own bookkeeping: local to each process, never in PostgreSQL.
 LOCAL = {
     "meta",
