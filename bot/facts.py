@@ -247,10 +247,16 @@ def parse_facts(path: Path, raw: bytes) -> FilmData:
     return data
 
 
-def load_facts(path: Path) -> LoadedFacts:
-    """Read the facts file; the digest lets the store skip reloading an unchanged file."""
+def read_facts(path: Path) -> tuple[bytes, str]:
+    """The facts file's bytes and their digest, which lets the store skip an unchanged file without parsing it."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise FactsError(f"{path}: cannot be read ({exc.strerror})") from None
-    return LoadedFacts(data=parse_facts(path, raw), digest=hashlib.sha256(raw).hexdigest())
+    return raw, hashlib.sha256(raw).hexdigest()
+
+
+def load_facts(path: Path) -> LoadedFacts:
+    """Read and check the facts file; the digest lets the store skip reloading an unchanged file."""
+    raw, digest = read_facts(path)
+    return LoadedFacts(data=parse_facts(path, raw), digest=digest)
