@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from . import resolve
 from .errors import UserError
 from .models import Level, OptionVotes
 from .render import errors
@@ -61,35 +62,19 @@ def member_id(key: str) -> int | None:
 # -- choosing theories --------------------------------------------------------------------------------------------
 
 
-def split_items(text: str) -> list[str]:
-    """Comma-separated items, trimmed, empty ones dropped."""
-    return [item.strip() for item in text.split(",") if item.strip()]
-
-
-def find_theory(item: str, entries: Sequence[TheoryEntry]) -> TheoryEntry:
-    """The theory ``item`` names: its id or key, its exact title, or a piece of text only one title or id contains."""
-    wanted = fold(item)
-    for entry in entries:
-        if wanted in (entry.key.casefold(), fold(entry.title)):
-            return entry
-    matches = [e for e in entries if wanted in fold(e.title) or wanted in e.key.casefold()]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise UserError(errors.no_such_theory(item))
-    raise UserError(errors.ambiguous_theory(item, [m.title for m in matches]))
-
-
 def choose_theories(text: str | None, entries: Sequence[TheoryEntry]) -> list[TheoryEntry]:
-    """The poll's theories: the ones ``text`` names (comma-separated), or by default every approved one up to 10."""
+    """The poll's theories: the ones ``text`` names (comma-separated: numbers from /theory list, keys or names), or by
+    default every approved one up to 10. An item that names no theory, or several, is refused with the choices."""
     if text is None or not text.strip():
         chosen = list(entries[:MAX_OPTIONS])
         if len(chosen) < MIN_OPTIONS:
             raise UserError(errors.too_few_theories(MIN_OPTIONS, len(chosen)))
         return chosen
     chosen = []
-    for item in split_items(text):
-        entry = find_theory(item, entries)
+    for resolution in resolve.theory_list(entries, text):
+        entry = resolution.found
+        if entry is None:
+            raise UserError(errors.unresolved_theory(resolution, entries))
         if entry in chosen:
             raise UserError(errors.theory_twice(entry.title))
         chosen.append(entry)
@@ -101,20 +86,17 @@ def choose_theories(text: str | None, entries: Sequence[TheoryEntry]) -> list[Th
 def complete_last(text: str, entries: Sequence[TheoryEntry]) -> list[tuple[str, str]]:
     """Autocomplete for a comma-separated list: (name, value) pairs that complete its last item.
 
-    Items already chosen are kept as typed; the completed one is written as its key (short and exact).
-    Pairs whose value would pass Discord's 100-character limit are left out: the member can keep typing.
+    Items already chosen are kept as typed; the completed one is written as its key (short and exact). The last item
+    is matched as ``resolve.filter_theories`` matches (numbers from /theory list, keys, names), so what is offered
+    is what pressing Enter on the typed text would choose. Pairs whose value would pass Discord's 100-character limit
+    are left out: the member can keep typing.
     """
     parts = text.split(",")
-    done, last = [p.strip() for p in parts[:-1] if p.strip()], fold(parts[-1])
-    taken: set[str] = set()
-    for item in done:
-        try:
-            taken.add(find_theory(item, entries).key)
-        except UserError:
-            continue
+    done = [p.strip() for p in parts[:-1] if p.strip()]
+    taken = {r.found.key for r in (resolve.theory(entries, item) for item in done) if r.found is not None}
     out: list[tuple[str, str]] = []
-    for entry in entries:
-        if entry.key in taken or (last and last not in fold(entry.title) and last not in entry.key.casefold()):
+    for entry in resolve.filter_theories(entries, parts[-1]):
+        if entry.key in taken:
             continue
         value = ", ".join([*done, entry.key])
         if len(value) > CHOICE_NAME_LIMIT:

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import resolve
 from bot.anywhere import usable_anywhere
 from bot.errors import UserError
 from bot.models import FilmData
@@ -16,15 +17,7 @@ from bot.options import MemberText, QuestionText
 from bot.render import errors, film
 from bot.render.answer import Answer
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
-from bot.search import (
-    character_label,
-    did_you_mean,
-    filter_characters,
-    filter_moments,
-    find_character,
-    find_moment,
-    moment_label,
-)
+from bot.search import character_label, filter_characters, filter_moments, moment_label
 from bot.send import send_answer
 
 if TYPE_CHECKING:
@@ -35,7 +28,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RELATED = 2  # entries shown after the best match
-SUGGESTIONS = 3
 
 
 class Plot(commands.Cog):
@@ -71,16 +63,6 @@ class Plot(commands.Cog):
         moment = self.data.moment(argument)
         return film.moment_answer(self.data, moment) if moment else None
 
-    def _unknown_moment(self, typed: str) -> UserError:
-        matches = filter_moments(self.data.moments, typed)
-        if matches:
-            suggestions = [moment_label(m) for m in matches[:SUGGESTIONS]]
-        else:
-            names = {m.title: moment_label(m) for m in self.data.moments}
-            names |= {m.id: moment_label(m) for m in self.data.moments}
-            suggestions = did_you_mean(typed, names)
-        return UserError(errors.no_such_moment(typed, suggestions))
-
     @usable_anywhere
     @app_commands.command(name="plot", description="The plot: the premise and its moments, or one moment in context.")
     @app_commands.describe(moment="A moment of the film (start typing to filter them, in film order)")
@@ -90,10 +72,10 @@ class Plot(commands.Cog):
         if moment is None or not moment.strip():
             await send_answer(interaction, film.plot_overview(self.data))
             return
-        found = find_moment(self.data.moments, moment)
-        if found is None:
-            raise self._unknown_moment(moment)
-        await send_answer(interaction, film.moment_answer(self.data, found))
+        resolution = resolve.moment(self.data.moments, moment)
+        if resolution.found is None:
+            raise UserError(errors.unresolved_moment(resolution))
+        await send_answer(interaction, film.moment_answer(self.data, resolution.found))
 
     @plot.autocomplete("moment")
     async def plot_moment_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -112,15 +94,10 @@ class Plot(commands.Cog):
     @app_commands.command(name="character", description="Who a character is, who plays them and their story.")
     @app_commands.describe(name="A character or the actor who plays them (start typing: “Mescal” finds Harry)")
     async def character(self, interaction: Interaction, name: app_commands.Transform[str, MemberText("name")]) -> None:
-        found = find_character(self.data.characters, name)
-        if found is None:
-            names = {}
-            for c in self.data.characters:
-                for spelling in (c.name, c.actor, c.id, *c.aliases):
-                    names[spelling] = character_label(c)
-            matches = [character_label(c) for c in filter_characters(self.data.characters, name)]
-            raise UserError(errors.no_such_character(name, matches[:SUGGESTIONS] or did_you_mean(name, names)))
-        await send_answer(interaction, film.character_answer(found))
+        resolution = resolve.character(self.data.characters, name)
+        if resolution.found is None:
+            raise UserError(errors.unresolved_character(resolution))
+        await send_answer(interaction, film.character_answer(resolution.found))
 
     @character.autocomplete("name")
     async def character_name_autocomplete(

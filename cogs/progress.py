@@ -8,11 +8,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import resolve
 from bot.anywhere import EVERYWHERE_CONTEXTS, EVERYWHERE_INSTALLS
 from bot.errors import UserError
 from bot.models import Level, Watched
 from bot.options import MemberText
-from bot.progress import WATCHED_NAMES, filter_progress_moments, find_progress_moment, moment_safe_name, seen_level
+from bot.progress import WATCHED_NAMES, filter_progress_moments, moment_safe_name, seen_level
 from bot.render import progress as text
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
 from bot.render.markup import Segment
@@ -55,9 +56,10 @@ class ProgressCog(commands.Cog, name="Progress"):
         if moment is not None and moment.strip():
             if kind is not Watched.PART_WAY:
                 raise UserError(text.MOMENT_NEEDS_PART_WAY)
-            found = find_progress_moment(moments, moment)
+            resolution = resolve.progress_moment(moments, moment)
+            found = resolution.found
             if found is None:
-                raise UserError(text.unknown_moment(len(moments)))
+                raise UserError(text.unresolved_moment(resolution, len(moments)))
         saved = await self.bot.store.set_progress(
             interaction.user.id, kind, found.id if found else None, self.bot.now()
         )

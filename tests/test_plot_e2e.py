@@ -233,8 +233,17 @@ async def test_plot_unknown_moment_suggests_close_ones(bot, discord_api: StandIn
     assert "couldn't find a moment" in reply.content
     assert "15. The diner" in reply.content
 
-    reply = await discord_api.slash("plot", moment="harry")
-    assert reply.ephemeral and "Did you mean" in reply.content and "Meeting Harry again" in reply.content
+    reply = await discord_api.slash("plot", moment="harry")  # several moments: they are listed to choose from
+    assert reply.ephemeral and "“harry” matches several moments:" in reply.content
+    assert "Meeting Harry again" in reply.content
+
+
+async def test_moment_and_character_typed_without_the_autocomplete(bot, discord_api: StandIn) -> None:
+    by_number = await discord_api.slash("plot", moment="15")  # the number /plot lists
+    assert not by_number.ephemeral and "The diner" in by_number.text
+    assert "The diner" in (await discord_api.slash("plot", moment="diner")).text
+    several = await discord_api.slash("character", name="a")
+    assert several.ephemeral and "matches several characters:" in several.content
 
 
 async def test_plot_unknown_moment_echo_is_harmless(bot, discord_api: StandIn) -> None:

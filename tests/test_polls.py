@@ -21,14 +21,12 @@ from bot.polls import (
     choose_theories,
     competition_ranks,
     complete_last,
-    find_theory,
     leaders,
     member_id,
     member_key,
     option_ranks,
     percent,
     rank_standings,
-    split_items,
 )
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, render_pages
 from bot.render.phrases import ordinal
@@ -51,22 +49,6 @@ def test_member_keys_round_trip() -> None:
     assert member_id("member:x") is None
 
 
-def test_split_items_trims_and_drops_empty() -> None:
-    assert split_items(" a, b ,, c ,") == ["a", "b", "c"]
-    assert split_items("") == []
-
-
-def test_find_theory_by_key_title_or_unique_piece() -> None:
-    assert find_theory("adams-screenplay", ENTRIES).key == "adams-screenplay"
-    assert find_theory("  ADAM CONJURED   everyone ", ENTRIES).key == "adam-conjured-everyone"
-    assert find_theory("screenplay", ENTRIES).key == "adams-screenplay"
-    assert find_theory("member:7", ENTRIES).key == "member:7"
-    with pytest.raises(UserError, match="several theories"):
-        find_theory("conjured", ENTRIES)
-    with pytest.raises(UserError, match="No theory here"):
-        find_theory("aliens did it", ENTRIES)
-
-
 def test_choose_theories_default_is_every_approved_one_up_to_ten() -> None:
     assert choose_theories(None, ENTRIES) == ENTRIES
     many = [TheoryEntry(f"t{i}", f"Theory number {i}", Level.NONE) for i in range(14)]
@@ -82,6 +64,13 @@ def test_choose_theories_from_a_list() -> None:
         choose_theories("ghosts, the-ghosts-are-real", ENTRIES)
     with pytest.raises(UserError, match="2 to 10"):
         choose_theories("ghosts", ENTRIES)
+    # the numbers /theory list shows, never a digit inside a member theory's key
+    chosen = choose_theories("1, #5, 4.", ENTRIES)
+    assert [e.key for e in chosen] == ["adams-screenplay", "member:7", "the-ghosts-are-real"]
+    with pytest.raises(UserError, match=r"could mean several theories: “2\. Adam conjured everyone” or “3\. They all"):
+        choose_theories("conjured, ghosts", ENTRIES)
+    with pytest.raises(UserError, match=r"numbered “7”.*1 to 5"):
+        choose_theories("1, 7", ENTRIES)
     many = [TheoryEntry(f"t{i}", f"Theory {i}", Level.NONE) for i in range(11)]
     with pytest.raises(UserError, match="you listed 11"):
         choose_theories(",".join(e.key for e in many), many)
@@ -96,6 +85,9 @@ def test_complete_last_completes_only_the_last_item() -> None:
     assert len(values) == len(ENTRIES) - 1
     assert all(v.startswith("adams-screenplay, ") for v in values)
     assert [v for _, v in complete_last("", ENTRIES)] == [e.key for e in ENTRIES]
+    # a number completes to the theory /theory list numbers so; "7" is no theory's number here
+    assert complete_last("1, 5", ENTRIES) == [("1 chosen + Harry is the real ghost", "1, member:7")]
+    assert complete_last("7", ENTRIES) == []
 
 
 def test_complete_last_respects_discord_limits() -> None:

@@ -276,12 +276,23 @@ async def test_suggest_review_and_poll_the_approved_theories(bot, discord_api: S
     assert [s["accessory"]["label"] for s in sections] == [str(i) for i in range(1, 9)]
     assert "Harry is a memory" in poll.text and "Adam is the ghost" in poll.text
 
+    # typed without the autocomplete: the numbers /theory list shows (member:1 and member:3 are 7 and 8 there)
+    assert "**7.**" in listing.text and "**8.**" in listing.text
+    numbered = await open_poll(discord_api, bot, theories="1, 3, 8")
+    curated = bot.film.theories
+    assert [curated[0].title in numbered.text, curated[2].title in numbered.text] == [True, True]
+    assert "Adam is the ghost" in numbered.text and "Harry is a memory" not in numbered.text
+    shown = await discord_api.slash("theory show", theory="7", user=member, channel="ending-talk")
+    assert "Harry is a memory" in shown.text
+    several = await discord_api.slash("theory show", theory="conjured", user=member)
+    assert several.ephemeral and "could mean several theories: “2." in several.content
+
 
 async def test_poll_input_is_checked(bot, discord_api: StandIn) -> None:
     one = await open_poll_refused(discord_api, theories="adams-screenplay")
     assert "2 to 10" in one
     unknown = await open_poll_refused(discord_api, theories="adams-screenplay, aliens")
-    assert "No theory here" in unknown
+    assert "No theory here" in unknown and "1 to 6" in unknown
     twice = await open_poll_refused(discord_api, theories="adams-screenplay, It was all Adam's screenplay")
     assert "listed twice" in twice
     assert await bot.store.poll_summaries(discord_api.guild.id) == []

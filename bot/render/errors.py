@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..models import Character, Moment
 from ..permissions import Refusal, Shortfall
+from ..resolve import Resolution, Th, Topic
+from ..search import character_label, moment_label
 from .phrases import channel, echo, either
+
+LISTED = 5  # rows named in an ambiguity list; the rest are counted
 
 # -- general ------------------------------------------------------------------------------------------------------
 
@@ -67,27 +72,47 @@ def _did_you_mean(suggestions: Sequence[str]) -> str:
     return f" Did you mean {either(suggestions)}?" if suggestions else ""
 
 
-def no_such_moment(typed: str, suggestions: Sequence[str]) -> str:
+def could_mean(names: Sequence[str]) -> str:
+    """Rows a typed value could mean, named for the member to choose from: “a”, “b” or “c” (and N more)."""
+    if len(names) <= LISTED:
+        return either(names)
+    return f"{', '.join(f'“{echo(n, 80)}”' for n in names[:LISTED])} and {len(names) - LISTED} more"
+
+
+def unresolved_moment(resolution: Resolution[Moment]) -> str:
+    """/plot's refusal of a moment typed without the autocomplete that names none, or several."""
+    typed = echo(resolution.typed)
+    if resolution.ambiguous:
+        names = could_mean([moment_label(m) for m in resolution.could_mean])
+        return f"“{typed}” matches several moments: {names}. Type more of its name, or its number."
     return (
-        f"I couldn't find a moment called “{echo(typed)}”.{_did_you_mean(suggestions)} "
+        f"I couldn't find a moment called “{typed}”.{_did_you_mean([moment_label(m) for m in resolution.near])} "
         "Use /plot without a moment to see them all, or pick one from the list as you type."
     )
 
 
-def no_such_character(typed: str, suggestions: Sequence[str]) -> str:
-    return (
-        f"I couldn't find a character called “{echo(typed)}”.{_did_you_mean(suggestions)} "
-        "Pick one from the list as you type."
-    )
+def unresolved_character(resolution: Resolution[Character]) -> str:
+    """/character's refusal of a name typed without the autocomplete that names nobody, or several."""
+    typed = echo(resolution.typed)
+    if resolution.ambiguous:
+        names = could_mean([character_label(c) for c in resolution.could_mean])
+        return f"“{typed}” matches several characters: {names}. Type more of the name."
+    near = [character_label(c) for c in resolution.near]
+    return f"I couldn't find a character called “{typed}”.{_did_you_mean(near)} Pick one from the list as you type."
 
 
 # -- /quote ---------------------------------------------------------------------------------------------------------
 
 
-def no_such_topic(typed: str, topics: str) -> str:
-    return (
-        f"There is no quote topic called “{echo(typed, 100)}”. {topics} Or choose “list” to see them with their counts."
-    )
+def unresolved_topic(resolution: Resolution[Topic], topics: str) -> str:
+    """/quote's refusal of a topic typed without the autocomplete; ``topics`` lists them all with their counts."""
+    typed = echo(resolution.typed, 100)
+    if resolution.ambiguous:
+        return (
+            f"“{typed}” could be more than one topic: {could_mean([t.name for t in resolution.could_mean])}. {topics}"
+        )
+    near = _did_you_mean([t.name for t in resolution.near])
+    return f"There is no quote topic called “{typed}”.{near} {topics} Or choose “list” to see them with their counts."
 
 
 def nothing_to_search(typed: str, topics: str) -> str:
@@ -123,13 +148,24 @@ POLL_GONE = "This poll no longer exists."
 NO_SUCH_SUGGESTION = "This server has no such suggestion, so there is nothing to review. Nothing was changed."
 
 
-def no_such_theory(typed: str) -> str:
-    return f"No theory here is called “{echo(typed)}”. Pick names from the suggestions, or see /theory list."
+def theory_name(number: int, title: str) -> str:
+    """A theory as /theory list numbers it: ``3. The ghosts are real``."""
+    return f"{number}. {title}"
 
 
-def ambiguous_theory(typed: str, titles: Sequence[str]) -> str:
-    names = ", ".join(f"“{echo(title, 40)}”" for title in titles[:5])
-    return f"“{echo(typed)}” could mean several theories ({names}): type more of the name."
+def unresolved_theory(resolution: Resolution[Th], entries: Sequence[Th]) -> str:
+    """The refusal of a theory typed without the autocomplete that names none, or several; ``entries`` are the
+    theories in /theory list order, whose numbers members can type instead of names."""
+    numbers = {e.key: n for n, e in enumerate(entries, start=1)}
+    typed = echo(resolution.typed)
+    if resolution.ambiguous:
+        names = could_mean([theory_name(numbers[e.key], e.title) for e in resolution.could_mean])
+        return f"“{typed}” could mean several theories: {names}. Type more of the name, or its number."
+    near = _did_you_mean([theory_name(numbers[e.key], e.title) for e in resolution.near])
+    return (
+        f"No theory here is called or numbered “{typed}”.{near} "
+        f"Type part of a name, or a number from /theory list (1 to {len(entries)})."
+    )
 
 
 def theory_twice(title: str) -> str:

@@ -17,6 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import resolve
 from bot.checks import (
     bot_lacks,
     can_attach_files,
@@ -45,7 +46,6 @@ from bot.polls import (
     check_suggestion,
     choose_theories,
     complete_last,
-    find_theory,
     member_key,
     rank_standings,
 )
@@ -55,7 +55,6 @@ from bot.render.answer import Answer
 from bot.render.layout import Picture
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
 from bot.render.poll_layout import poll_layout
-from bot.search import fold
 from bot.send import (
     answer_picture,
     layout_view,
@@ -143,17 +142,18 @@ class Theories(
     @app_commands.describe(theory="The theory: start typing its name")
     async def show(self, interaction: Interaction, theory: app_commands.Transform[str, MemberText("theory")]) -> None:
         guild = guild_id(interaction)
-        entry = find_theory(theory, await self.catalog(guild))
-        await send_answer(interaction, await self.theory_answer(guild, entry))
+        entries = await self.catalog(guild)
+        resolution = resolve.theory(entries, theory)
+        if resolution.found is None:
+            raise UserError(errors.unresolved_theory(resolution, entries))
+        await send_answer(interaction, await self.theory_answer(guild, resolution.found))
 
     @show.autocomplete("theory")
     async def show_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         try:
-            wanted = fold(str(current))
             return [
                 app_commands.Choice(name=shorten(e.title, CHOICE_NAME_LIMIT), value=e.key)
-                for e in await self.catalog(guild_id(interaction))
-                if wanted in fold(e.title) or wanted in e.key
+                for e in resolve.filter_theories(await self.catalog(guild_id(interaction)), str(current))
             ][:CHOICES_LIMIT]
         except Exception:
             log.exception("Autocomplete for /theory show failed")
