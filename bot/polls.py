@@ -184,8 +184,9 @@ class Standing:
 def rank_standings(rows: Iterable[OptionVotes]) -> list[Standing]:
     """All-time standings across closed polls, by theory: most votes first, then most wins, then fewest polls.
 
-    Ties on all three share a rank; their order is then by title and key, so the same rows always give the same
-    list. A theory's title is the one its most recent poll used.
+    A poll nobody voted in ranks nobody: it is left out, so a theory only ever in such polls is not ranked at all
+    (rather than "1st with 0 votes"). Ties on all three share a rank; their order is then by title and key, so the
+    same rows always give the same list. A theory's title is the one its most recent poll used.
     """
     by_poll: dict[int, list[OptionVotes]] = {}
     for row in rows:
@@ -197,6 +198,8 @@ def rank_standings(rows: Iterable[OptionVotes]) -> list[Standing]:
     levels: dict[str, Level] = {}
     for poll_id, options in by_poll.items():
         top = max(o.votes for o in options)
+        if not top:
+            continue
         for option in options:
             key = option.theory_key
             votes[key] = votes.get(key, 0) + option.votes

@@ -182,7 +182,7 @@ def _rows() -> list[OptionVotes]:
         OptionVotes(2, "b", "Beta (renamed)", Level.ENDING, 3),
         OptionVotes(2, "c", "Gamma", Level.NONE, 3),
         OptionVotes(2, "d", "Delta", Level.NONE, 0),
-        # poll 3: nobody voted, so nobody won
+        # poll 3: nobody voted, so it ranks nobody: it counts as a poll for neither a nor d
         OptionVotes(3, "a", "Alpha", Level.ENDING, 0),
         OptionVotes(3, "d", "Delta", Level.NONE, 0),
     ]
@@ -190,12 +190,12 @@ def _rows() -> list[OptionVotes]:
 
 def test_rank_standings_totals_wins_and_ties() -> None:
     standings = rank_standings(_rows())
-    # a, b and c have 5 votes, 1 win and 2 polls each: they share 1st place, in title order; d is 4th
+    # a, b and c have 5 votes and 1 win each; a needed 1 poll, b and c 2 (they share 2nd place, in title order)
     assert [(s.rank, s.theory_key, s.title, s.votes, s.polls, s.wins) for s in standings] == [
-        (1, "a", "Alpha", 5, 2, 1),
-        (1, "b", "Beta (renamed)", 5, 2, 1),  # the latest poll's title
-        (1, "c", "Gamma", 5, 2, 1),
-        (4, "d", "Delta", 0, 2, 0),
+        (1, "a", "Alpha", 5, 1, 1),
+        (2, "b", "Beta (renamed)", 5, 2, 1),  # the latest poll's title
+        (2, "c", "Gamma", 5, 2, 1),
+        (4, "d", "Delta", 0, 1, 0),
     ]
     assert standings[1].level is Level.ENDING  # the highest level any poll gave it
 
@@ -224,6 +224,18 @@ def test_rank_standings_does_not_depend_on_row_order(rnd: random.Random) -> None
 
 def test_rank_standings_of_nothing() -> None:
     assert rank_standings([]) == []
+
+
+def test_a_poll_nobody_voted_in_ranks_nobody() -> None:
+    empty = [OptionVotes(9, "e", "Empty", Level.NONE, 0), OptionVotes(9, "a", "Alpha", Level.NONE, 0)]
+    assert rank_standings(empty) == []
+    # with a voted poll beside it: the empty poll adds no poll to anyone's count, and "e" stays unranked
+    voted = [OptionVotes(1, "a", "Alpha", Level.NONE, 2), OptionVotes(1, "b", "Beta", Level.NONE, 0)]
+    standings = rank_standings(empty + voted)
+    assert [(s.rank, s.theory_key, s.votes, s.polls, s.wins) for s in standings] == [
+        (1, "a", 2, 1, 1),
+        (2, "b", 0, 1, 0),
+    ]
 
 
 def _view(

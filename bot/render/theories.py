@@ -17,6 +17,8 @@ from .markup import Block, Segment, raw
 from .phrases import member, ordinal, plural, stamp
 from .pictures import ChartTheory, ResultBar, ResultsChart, StandingRow, StandingsChart
 
+NOT_RANKED = "not ranked yet: no closed poll with votes here has included it"
+NO_STANDINGS = "No theory is ranked yet: no closed poll here has any votes. Moderators can open one with /theory poll."
 HISTORY_SHOWN = 15  # polls listed by /theory show; older ones are counted
 THREAD_NAME = "Theory poll #{id}: discussion"
 
@@ -33,7 +35,7 @@ def list_answer(guild_id: int, entries: Sequence[TheoryEntry], standings: Mappin
     for number, entry in enumerate(entries, start=1):
         standing = standings.get(entry.key)
         if standing is None:
-            where = "not in a closed poll yet"
+            where = NOT_RANKED
         else:
             where = (
                 f"{ordinal(standing.rank)} of {len(standings)} all-time, "
@@ -54,6 +56,8 @@ def history_line(poll: Poll, counts: Mapping[int, int], key: str) -> str:
     index = next(i for i, o in enumerate(poll.options) if o.theory_key == key)
     votes = [counts.get(o.position, 0) for o in poll.options]
     total, mine = sum(votes), votes[index]
+    if poll.closed_at is not None and not total:
+        return f"• Poll #{poll.id}, closed {stamp(poll.closed_at, 'd')}: nobody voted, so it ranks nobody."
     if poll.closed_at is not None:
         place = ordinal(option_ranks(votes)[index])
         return (
@@ -86,7 +90,9 @@ def theory_answer(
         blocks.append([bold("Suggested by:"), raw(member(entry.author_id))])
     blocks.append([])
     standing = standings.get(entry.key)
-    if standing is not None:
+    if standing is None:
+        blocks.append([bold("All-time here:"), Segment(f"{NOT_RANKED}.")])
+    else:
         blocks.append(
             [
                 bold("All-time here:"),
@@ -127,7 +133,7 @@ def standings_answer(guild_id: int, standings: Sequence[Standing], numbers: Mapp
         for s in standings
     ]
     if not blocks:
-        blocks.append([Segment("No poll has closed in this server yet. Moderators can open one with /theory poll.")])
+        blocks.append([Segment(NO_STANDINGS)])
     return Answer(
         title="All-time theory standings",
         blocks=blocks,
