@@ -30,7 +30,7 @@ WATCHED_CHOICES = [app_commands.Choice(name=name, value=watched.value) for watch
 class ProgressCog(commands.Cog, name="Progress"):
     progress = app_commands.Group(
         name="progress",
-        description="How far you have watched, so answers only you see can show more",
+        description="How far you have watched, so answers only you see can show more.",
         allowed_installs=EVERYWHERE_INSTALLS,
         allowed_contexts=EVERYWHERE_CONTEXTS,
     )

@@ -62,7 +62,7 @@ def plot_overview(data: FilmData) -> Answer:
             [bold("Moments")],
             *([Segment(moment_label(m))] for m in data.moments),
         ],
-        footer="Pick one with /plot moment: to read it. Moment titles are spoiler-free.",
+        footer="To read one, give /plot its number or a word of its title (moment: 7). Moment titles are spoiler-free.",
     )
 
 
