@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
-import pytest_asyncio
-from bot_under_test import running_bot
+from bot_under_test import module_bot, reset_channel_settings, running_bot
 
 from bot.models import Level, Policy, Style
 from bot.render.markup import HIDDEN_NOTE, escape
-from bot.settings import DEFAULT_FACTS, Settings
+from bot.settings import Settings
 from standin import StandIn, message_text
 
 MODERATOR_ID = 1
@@ -20,27 +16,7 @@ MODERATOR_ID = 1
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def discord_api() -> AsyncIterator[StandIn]:
-    async with StandIn() as standin:
-        yield standin
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(discord_api: StandIn, tmp_path_factory: pytest.TempPathFactory):
-    path: Path = tmp_path_factory.mktemp("plot") / "bot.db"
-    async with running_bot(discord_api, Settings(token="unused", database_path=path, facts_path=DEFAULT_FACTS)) as b:
-        yield b
-
-
-@pytest_asyncio.fixture(autouse=True, loop_scope="module")
-async def clean_slate(bot, discord_api: StandIn) -> AsyncIterator[None]:
-    yield
-    guild = discord_api.guild
-    for setting in await bot.store.channel_settings(guild.id):
-        await bot.store.reset_channel(guild.id, setting.channel_id, MODERATOR_ID, bot.now())
-    problems, discord_api.problems[:] = list(discord_api.problems), []
-    assert problems == [], "the stand-in saw problems:\n" + "\n".join(problems)
+discord_api, db_path, bot, after_each = module_bot("plot", reset_channel_settings)
 
 
 def split_spoilers(text: str) -> tuple[str, str]:
