@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from bot_under_test import module_bot, reset_channel_settings, running_bot
+from bot_under_test import MODERATOR_ID, module_bot, reset_channel_settings, running_bot
 
 from bot.models import Level, Policy, Style
 from bot.render.markup import HIDDEN_NOTE, escape
 from bot.settings import Settings
 from standin import StandIn, message_text
 
-MODERATOR_ID = 1
 # One stand-in and one bot for the whole module (starting them is most of an end-to-end test's cost); each test
 # still starts clean: channel settings are reset and the stand-in's problems are checked after every test.
 pytestmark = pytest.mark.asyncio(loop_scope="module")

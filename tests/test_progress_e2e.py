@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from bot_under_test import forget_progress, module_bot, reset_channel_settings
+from bot_under_test import MODERATOR_ID, forget_progress, module_bot, reset_channel_settings
 
 from bot.models import Level, Policy, Style
 from bot.progress import moment_safe_name
@@ -19,7 +19,6 @@ from standin import Reply, StandIn, message_text
 from standin.elsewhere import bot_dm, group_dm, other_server
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-MODERATOR_ID = 1
 
 
 discord_api, db_path, bot, after_each = module_bot("progress", forget_progress, reset_channel_settings)
