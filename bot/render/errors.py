@@ -180,7 +180,10 @@ def too_few_theories(minimum: int, available: int) -> str:
 
 
 def poll_size(minimum: int, maximum: int, listed: int) -> str:
-    return f"A poll holds {minimum} to {maximum} theories; you listed {listed}. Separate their names with commas."
+    return (
+        f"A poll holds {minimum} to {maximum} theories; you listed {listed}. "
+        "Separate them with commas: their names, or their numbers from /theory list."
+    )
 
 
 def poll_hours(minimum: int, maximum: int) -> str:

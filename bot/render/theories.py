@@ -46,7 +46,7 @@ def list_answer(guild_id: int, entries: Sequence[TheoryEntry], standings: Mappin
     return Answer(
         title="Theories about the film",
         blocks=blocks,
-        footer="/theory show explains one; /theory suggest adds yours to the moderators' queue.",
+        footer="/theory show explains one (its number will do); /theory suggest adds yours to the moderators' queue.",
         reveal_key=f"theories:{guild_id}",
     )
 
