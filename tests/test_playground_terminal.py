@@ -7,6 +7,7 @@ import fcntl
 import os
 import pty
 import select
+import signal
 import struct
 import sys
 import termios
@@ -22,6 +23,18 @@ CTRL_C, CTRL_D = "\x03", "\x04"
 WAIT = 90.0  # seconds: generous, for a slow machine; a test that waits this long has failed anyway
 
 
+def foreground_signals() -> None:
+    """Signals as a person's shell hands them to the program it runs in the foreground: none blocked, none ignored.
+
+    Dispositions set to "ignore" survive exec, and a test runner started in the background by a shell without job
+    control (a CI script, ``nohup``) ignores SIGINT and SIGQUIT: the playground would inherit that and never see
+    Ctrl-C. Python itself ignores SIGPIPE and SIGXFSZ; ``subprocess`` restores them, ``pty.fork`` does not.
+    """
+    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGPIPE, signal.SIGXFSZ):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
+
+
 class Terminal:
     """``python -m bot playground`` with a pseudo-terminal as its controlling terminal, 100 columns wide."""
 
@@ -32,6 +45,7 @@ class Terminal:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: its terminal is the pty
             os.chdir(CLONE)
+            foreground_signals()
             os.execve(argv[0], argv, env)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
         self.seen = ""  # everything printed so far
