@@ -351,3 +351,24 @@ async def test_the_message_menus_from_the_prompt(tmp_path: Path) -> None:
     assert "(only you can see this)" in hidden and "original is removed" in " ".join(hidden.split())
     assert "there is no message 9" in steps['moderator@#general> menu "Ask about this" on 9']
     assert "on which message" in steps["moderator@#general> menu Ask about this"]
+
+
+async def test_values_typed_without_tab_resolve_as_the_autocomplete_would(bot, discord_api) -> None:
+    """The issue's own lines: a topic typed in part, theories by the numbers /theory list shows. (Enter here picks
+    the first suggestion, as in Discord's menu; values typed past it reach the bot's resolver, tested end to end.)"""
+    from playground.session import Playground
+
+    pg = Playground(discord_api)
+    await pg.execute("in #ending-talk")
+    song = await pg.execute("/quote topic: song")
+    assert "There is no quote topic" not in song and "the song" in song
+    await pg.execute("as moderator")
+    poll = await pg.execute("/theory poll theories: 1,2")
+    assert "Theory poll #1" in poll and "(only you can see this)" not in poll
+    polled = [o.theory_key for o in (await bot.store.poll(1)).options]
+    assert polled == [t.id for t in bot.film.theories[:2]]  # numbers 1 and 2 of /theory list, nothing else
+    unknown = " ".join((await pg.execute("/theory show theory: 99")).split())
+    assert (
+        "(only you can see this)" in unknown
+        and f"a number from /theory list (1 to {len(bot.film.theories)})" in unknown
+    )
