@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from . import resolve
 from .errors import UserError
-from .models import Level, OptionVotes
+from .models import OPEN, Level, OptionVotes, Policy, PollOption
 from .render import errors
 from .render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
+from .render.markup import Name
+from .resolve import Resolution
 from .search import fold
 
 MIN_OPTIONS = 2
@@ -27,8 +29,6 @@ CLAIM_MIN, CLAIM_MAX = 10, 400
 OPTION_TITLE_LIMIT = 100  # a poll's copy of a theory title; 10 of them and their bars fit one embed description
 BAR_WIDTH = 12
 MEMBER_PREFIX = "member:"
-# Members' theories carry no spoiler level of their own; they are about the ending, so they are hidden like it.
-MEMBER_THEORY_LEVEL = Level.ENDING
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +42,48 @@ class TheoryEntry:
     evidence: tuple[str, ...] = ()  # moment ids
     source: str = ""
     author_id: int | None = None  # set for members' theories
+    title_level: Level | None = None  # how much the title alone gives away (None: as much as the claim)
 
     @property
     def curated(self) -> bool:
         return self.author_id is None
+
+    @property
+    def name_level(self) -> Level:
+        return self.level if self.title_level is None else self.title_level
+
+
+def theory_name(entry: TheoryEntry, number: int) -> Name:
+    """A theory's title with its level; ``number`` is its place in /theory list ("Theory 5 (ending)" where hidden)."""
+    return Name(entry.title, entry.name_level, f"Theory {number} ({entry.level.label})")
+
+
+def listed_name(entry: TheoryEntry, number: int, policy: Policy) -> str:
+    """A theory as /theory list numbers it, at ``policy``: "3. The ghosts are real", or "Theory 3 (ending)" hidden."""
+    name = theory_name(entry, number)
+    return f"{number}. {entry.title}" if policy.shows(name.level) else name.safe
+
+
+def option_name(option: PollOption) -> Name:
+    """A poll option's title; hidden, it is told apart by its number, which its button carries."""
+    return Name(option.title, option.spoiler, hidden_title(option.spoiler))
+
+
+def hidden_title(level: Level) -> str:
+    """What stands for a title left out beside its number (the private style): the number is its name there."""
+    return f"(title hidden: spoiler level {level.label})"
+
+
+def _texts(entry: TheoryEntry, number: int, policy: Policy) -> list[str]:
+    """What a typed piece of text may match: the spoiler-free name ("theory 5 (ending)"), and the title and a curated
+    theory's id as words only where the reader may see the title. A member theory's key (``member:7``) is matched
+    only whole, so "7" never finds it by accident."""
+    texts = [fold(theory_name(entry, number).safe)]
+    if policy.shows(entry.name_level):
+        texts.append(fold(entry.title))
+        if entry.curated:
+            texts.append(entry.key.replace("-", " "))
+    return texts
 
 
 def member_key(theory_id: int) -> str:
@@ -62,7 +100,48 @@ def member_id(key: str) -> int | None:
 # -- choosing theories --------------------------------------------------------------------------------------------
 
 
-def choose_theories(text: str | None, entries: Sequence[TheoryEntry]) -> list[TheoryEntry]:
+def filter_theories(entries: Sequence[TheoryEntry], typed: str, policy: Policy = OPEN) -> list[tuple[int, TheoryEntry]]:
+    """The theories the autocomplete offers for ``typed``, with their numbers, in /theory list order: by number (as
+    /theory list numbers them), by whole key, or by a name the reader may see (words starting with it first)."""
+    numbered = list(enumerate(entries, start=1))
+    needle = fold(typed)
+    if not needle:
+        return numbered
+    wanted = resolve.number(typed)
+    if wanted is not None:
+        return [numbered[wanted - 1]] if 1 <= wanted <= len(entries) else []
+    exact = [(n, e) for n, e in numbered if e.key.casefold() == needle]
+    return exact or resolve.word_then_inside(needle, numbered, lambda ne: _texts(ne[1], ne[0], policy))
+
+
+def resolve_theory(entries: Sequence[TheoryEntry], typed: str, policy: Policy = OPEN) -> Resolution[TheoryEntry]:
+    """The theory meant: its number in /theory list, its key (what the autocomplete sends), its exact title or
+    spoiler-free name, else the one theory whose visible name matches; the nearest visible names when none does."""
+    needle = fold(typed)
+    if not needle:
+        return Resolution(typed)
+    for number, entry in enumerate(entries, start=1):
+        if needle in (entry.key.casefold(), fold(entry.title), fold(theory_name(entry, number).safe)):
+            return Resolution(typed, entry)
+    matches = [entry for _, entry in filter_theories(entries, typed, policy)]
+    visible = [(n, e) for n, e in enumerate(entries, start=1) if policy.shows(e.name_level)]
+    return resolve.one_of(
+        typed, matches, lambda: [e for _, e in resolve.nearest(typed, visible, lambda ne: _texts(ne[1], ne[0], policy))]
+    )
+
+
+def find_theory(item: str, entries: Sequence[TheoryEntry], policy: Policy = OPEN) -> TheoryEntry:
+    """The theory ``item`` names (see ``resolve_theory``), or a refusal naming what it could mean at ``policy``."""
+    resolution = resolve_theory(entries, item, policy)
+    if resolution.found is None:
+        numbers = {e.key: n for n, e in enumerate(entries, start=1)}
+        raise UserError(
+            errors.unresolved_theory(resolution, lambda e: listed_name(e, numbers[e.key], policy), len(entries))
+        )
+    return resolution.found
+
+
+def choose_theories(text: str | None, entries: Sequence[TheoryEntry], policy: Policy = OPEN) -> list[TheoryEntry]:
     """The poll's theories: the ones ``text`` names (comma-separated: numbers from /theory list, keys or names), or by
     default every approved one up to 10. An item that names no theory, or several, is refused with the choices."""
     if text is None or not text.strip():
@@ -71,38 +150,38 @@ def choose_theories(text: str | None, entries: Sequence[TheoryEntry]) -> list[Th
             raise UserError(errors.too_few_theories(MIN_OPTIONS, len(chosen)))
         return chosen
     chosen = []
-    for resolution in resolve.theory_list(entries, text):
-        entry = resolution.found
-        if entry is None:
-            raise UserError(errors.unresolved_theory(resolution, entries))
+    for item in resolve.split_items(text):
+        entry = find_theory(item, entries, policy)
         if entry in chosen:
-            raise UserError(errors.theory_twice(entry.title))
+            raise UserError(errors.theory_twice(theory_name(entry, entries.index(entry) + 1).shown(policy)))
         chosen.append(entry)
     if not MIN_OPTIONS <= len(chosen) <= MAX_OPTIONS:
         raise UserError(errors.poll_size(MIN_OPTIONS, MAX_OPTIONS, len(chosen)))
     return chosen
 
 
-def complete_last(text: str, entries: Sequence[TheoryEntry]) -> list[tuple[str, str]]:
+def complete_last(text: str, entries: Sequence[TheoryEntry], policy: Policy = OPEN) -> list[tuple[str, str]]:
     """Autocomplete for a comma-separated list: (name, value) pairs that complete its last item.
 
-    Items already chosen are kept as typed; the completed one is written as its key (short and exact). The last item
-    is matched as ``resolve.filter_theories`` matches (numbers from /theory list, keys, names), so what is offered
-    is what pressing Enter on the typed text would choose. Pairs whose value would pass Discord's 100-character limit
-    are left out: the member can keep typing.
+    Items already chosen are kept as typed; the completed one is written as its key (short and exact), or as its
+    number where its title is above ``policy`` (a curated key such as "the-ghosts-are-real" says as much as the
+    title). The last item is matched as ``filter_theories`` matches (numbers from /theory list, keys, names the
+    reader may see), so what is offered is what pressing Enter on the typed text would choose. Pairs whose value
+    would pass Discord's 100-character limit are left out: the member can keep typing.
     """
     parts = text.split(",")
     done = [p.strip() for p in parts[:-1] if p.strip()]
-    taken = {r.found.key for r in (resolve.theory(entries, item) for item in done) if r.found is not None}
+    taken = {r.found.key for r in (resolve_theory(entries, item, policy) for item in done) if r.found is not None}
     out: list[tuple[str, str]] = []
-    for entry in resolve.filter_theories(entries, parts[-1]):
+    for number, entry in filter_theories(entries, parts[-1], policy):
         if entry.key in taken:
             continue
-        value = ", ".join([*done, entry.key])
+        shown = policy.shows(entry.name_level)
+        value = ", ".join([*done, entry.key if shown or not entry.curated else str(number)])
         if len(value) > CHOICE_NAME_LIMIT:
             continue
         prefix = f"{len(done)} chosen + " if done else ""
-        out.append((shorten(prefix + entry.title, CHOICE_NAME_LIMIT), value))
+        out.append((shorten(prefix + theory_name(entry, number).shown(policy), CHOICE_NAME_LIMIT), value))
         if len(out) == CHOICES_LIMIT:
             break
     return out

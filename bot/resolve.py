@@ -7,22 +7,28 @@ the rows the autocomplete offers, matches them the way the autocomplete filters 
 matched). The cogs turn a resolution without a row into a private refusal, worded by ``bot.render.errors`` from the
 rows, so the wording (and what it may show of a spoiler) stays in one place.
 
+Names carry spoiler levels (issue 12): a resolver that can meet a name above the reader's level takes the reader's
+policy (or the hidden names) and matches a piece of text, or suggests by spelling, only among what the reader may
+see, exactly as the autocomplete offers; so the rows it could mean, or the nearest, are safe to list in a refusal
+by their names as shown at that level. A value typed whole (an id, a full title) is still found: the member typed it.
+
 One resolver per kind: ``topic`` (/quote), ``moment`` (/plot), ``progress_moment`` (/progress set, which matches only
-spoiler-free names), ``character`` (/character) and ``theory`` / ``theory_list`` (/theory show and poll, which also
-take the numbers /theory list shows).
+spoiler-free names) and ``character`` (/character); theories (/theory show and poll, which also take the numbers
+/theory list shows) are resolved in ``bot.polls`` with the helpers here.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
-from .models import Character, Moment, Quote
+from .models import Character, Moment, Policy, Quote
+from .names import matching_moments, moment_name, title_shown
 from .progress import filter_progress_moments, moment_safe_name
 from .quotes import topic_counts
-from .search import character_label, character_names, filter_characters, filter_moments, fold, moment_label
+from .search import character_label, character_names, filter_characters, fold
 
 T = TypeVar("T")
 NEAR = 3  # suggestions offered when nothing matched
@@ -42,7 +48,7 @@ class Resolution(Generic[T]):
         return self.found is None and len(self.could_mean) > 1
 
 
-def _one(typed: str, matches: Sequence[T], near: Callable[[], Sequence[T]]) -> Resolution[T]:
+def one_of(typed: str, matches: Sequence[T], near: Callable[[], Sequence[T]]) -> Resolution[T]:
     """The resolution of a list of matches: one is found, several are ambiguous, none asks for the nearest."""
     if len(matches) == 1:
         return Resolution(typed, matches[0])
@@ -55,13 +61,13 @@ def _starts_word(needle: str, text: str) -> bool:
     return text.startswith(needle) or f" {needle}" in text
 
 
-def _word_then_inside(needle: str, rows: Sequence[T], texts: Callable[[T], Iterable[str]]) -> list[T]:
+def word_then_inside(needle: str, rows: Sequence[T], texts: Callable[[T], Iterable[str]]) -> list[T]:
     """Rows with a text where ``needle`` starts a word; only when there are none, rows with it inside a word."""
     starts = [r for r in rows if any(_starts_word(needle, t) for t in texts(r))]
     return starts or [r for r in rows if any(needle in t for t in texts(r))]
 
 
-def _nearest(typed: str, rows: Sequence[T], texts: Callable[[T], Iterable[str]], n: int = NEAR) -> list[T]:
+def nearest(typed: str, rows: Sequence[T], texts: Callable[[T], Iterable[str]], n: int = NEAR) -> list[T]:
     """Up to ``n`` rows one of whose texts is spelled close to ``typed`` (difflib), closest first, once each."""
     spelled: dict[str, T] = {}
     for row in rows:
@@ -94,38 +100,43 @@ def topics(quotes: Sequence[Quote]) -> list[Topic]:
     return [Topic(name, count) for name, count in topic_counts(quotes)]
 
 
-def topic(quotes: Sequence[Quote], typed: str) -> Resolution[Topic]:
+def topic(quotes: Sequence[Quote], typed: str, hidden: Collection[str] = ()) -> Resolution[Topic]:
     """The topic meant: its exact name, else the one topic the autocomplete offers (it offers those containing the
-    text): one a word of which starts with it ("song": "the song"), else one with it inside a word."""
+    text, never one in ``hidden``, the topics above the reader's level): one a word of which starts with it ("song":
+    "the song"), else one with it inside a word. Only topics outside ``hidden`` are suggested."""
     needle = fold(typed)
     every = topics(quotes)
     exact = [t for t in every if t.name == needle]
     if not needle or exact:
         return Resolution(typed, exact[0] if exact else None)
-    matches = _word_then_inside(needle, every, lambda t: [t.name])
-    return _one(typed, matches, lambda: _nearest(typed, every, lambda t: [t.name]))
+    shown = [t for t in every if t.name not in hidden]
+    matches = word_then_inside(needle, shown, lambda t: [t.name])
+    return one_of(typed, matches, lambda: nearest(typed, shown, lambda t: [t.name]))
 
 
 # -- /plot moment ---------------------------------------------------------------------------------------------------
 
 
-def moment(moments: Sequence[Moment], typed: str) -> Resolution[Moment]:
-    """The moment meant: its id (what the autocomplete sends), number, title or label, else the one moment the
-    autocomplete would offer; among several, the one whose title holds the text if it is the only such one."""
+def moment(moments: Sequence[Moment], typed: str, policy: Policy) -> Resolution[Moment]:
+    """The moment meant: its id, number, title or either name (what the autocomplete sends, or typed whole), else the
+    one moment the autocomplete would offer at ``policy`` (``bot.names.matching_moments``: a hidden title is never
+    matched in part); among several, the one whose visible title holds the text if it is the only such one. Only
+    visible titles are suggested by spelling."""
     needle = fold(typed)
     if not needle:
         return Resolution(typed)
     wanted = number(typed)
     for m in moments:
-        if needle in (m.id, fold(m.title), fold(moment_label(m))) or wanted == m.position:
+        if needle in (m.id, fold(m.title), fold(moment_name(m).text), fold(m.safe_name)) or wanted == m.position:
             return Resolution(typed, m)
     if wanted is not None:
         return Resolution(typed)
-    found = filter_moments(moments, needle)
-    by_title = [m for m in found if needle in fold(m.title)]
+    found = matching_moments(moments, needle, policy)
+    by_title = [m for m in found if title_shown(m, policy) and needle in fold(m.title)]
     if len(found) > 1 and len(by_title) == 1:
         return Resolution(typed, by_title[0])
-    return _one(typed, found, lambda: _nearest(typed, moments, lambda m: [fold(m.title), m.id.replace("-", " ")]))
+    visible = [m for m in moments if title_shown(m, policy)]
+    return one_of(typed, found, lambda: nearest(typed, visible, lambda m: [fold(m.title), m.id.replace("-", " ")]))
 
 
 def progress_moment(moments: Sequence[Moment], typed: str) -> Resolution[Moment]:
@@ -141,7 +152,7 @@ def progress_moment(moments: Sequence[Moment], typed: str) -> Resolution[Moment]
     if wanted is not None:
         return Resolution(typed, next((m for m in moments if m.position == wanted), None))
     matches = filter_progress_moments(moments, text)
-    return _one(typed, matches, list)
+    return one_of(typed, matches, list)
 
 
 # -- /character name ------------------------------------------------------------------------------------------------
@@ -155,64 +166,12 @@ def character(characters: Sequence[Character], typed: str) -> Resolution[Charact
     for c in characters:
         if needle in character_names(c) or needle == fold(character_label(c)):
             return Resolution(typed, c)
-    return _one(typed, filter_characters(characters, needle), lambda: _nearest(typed, characters, character_names))
+    return one_of(typed, filter_characters(characters, needle), lambda: nearest(typed, characters, character_names))
 
 
-# -- /theory show, /theory poll -------------------------------------------------------------------------------------
-
-
-class Theory(Protocol):
-    """What resolving needs of a theory (``bot.polls.TheoryEntry``): its key and title."""
-
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def title(self) -> str: ...
-
-
-Th = TypeVar("Th", bound=Theory)
-
-
-def _theory_texts(entry: Theory) -> list[str]:
-    """What a theory's name is matched against: its title, and a curated theory's id as words. A member theory's key
-    (``member:7``) is matched only whole, so "7" never finds it by accident."""
-    texts = [fold(entry.title)]
-    if ":" not in entry.key:
-        texts.append(entry.key.replace("-", " "))
-    return texts
-
-
-def filter_theories(entries: Sequence[Th], typed: str) -> list[Th]:
-    """The theories the autocomplete offers for ``typed``, in /theory list order: by number (as /theory list numbers
-    them), by whole key, or by name (words starting with it first)."""
-    needle = fold(typed)
-    if not needle:
-        return list(entries)
-    wanted = number(typed)
-    if wanted is not None:
-        return [entries[wanted - 1]] if 1 <= wanted <= len(entries) else []
-    exact = [e for e in entries if e.key.casefold() == needle]
-    return exact or _word_then_inside(needle, entries, _theory_texts)
-
-
-def theory(entries: Sequence[Th], typed: str) -> Resolution[Th]:
-    """The theory meant: its number in /theory list, its key (what the autocomplete sends) or exact title, else the
-    one theory whose name matches."""
-    needle = fold(typed)
-    if not needle:
-        return Resolution(typed)
-    for entry in entries:
-        if needle in (entry.key.casefold(), fold(entry.title)):
-            return Resolution(typed, entry)
-    return _one(typed, filter_theories(entries, typed), lambda: _nearest(typed, entries, _theory_texts))
+# -- lists of items ------------------------------------------------------------------------------------------------
 
 
 def split_items(text: str) -> list[str]:
     """Comma-separated items, trimmed, empty ones dropped."""
     return [item.strip() for item in text.split(",") if item.strip()]
-
-
-def theory_list(entries: Sequence[Th], text: str) -> list[Resolution[Th]]:
-    """Each comma-separated item of ``text`` resolved on its own, in the order typed."""
-    return [theory(entries, item) for item in split_items(text)]

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .models import Character, FilmData, IndexRow, Moment, SearchHit
+from .models import Character, FilmData, IndexRow, SearchHit
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Words that carry no topic of their own: always dropped.
@@ -236,28 +236,6 @@ class Searcher:
 def fold(text: str) -> str:
     """Text as names are compared: case-folded, one kind of apostrophe, single spaces."""
     return " ".join(text.casefold().replace("’", "'").split())
-
-
-def moment_label(moment: Moment) -> str:
-    """How a moment is offered in autocomplete and lists: "7. The diner" (titles are spoiler-free by data rule)."""
-    return f"{moment.position}. {moment.title}"
-
-
-def filter_moments(moments: Sequence[Moment], typed: str) -> list[Moment]:
-    """The moments matching what was typed (case-insensitive), in film order.
-
-    A match starts a word of the label, id or keywords ("din" finds "The diner", not "building"); only when
-    nothing starts that way do matches inside words count.
-    """
-    needle = fold(typed)
-    if not needle:
-        return list(moments)
-
-    def texts(m: Moment) -> list[str]:
-        return [fold(moment_label(m)), m.id, m.id.replace("-", " "), *(fold(k) for k in m.keywords)]
-
-    starts = [m for m in moments if any(t.startswith(needle) or f" {needle}" in t for t in texts(m))]
-    return starts or [m for m in moments if any(needle in t for t in texts(m))]
 
 
 def character_label(character: Character) -> str:

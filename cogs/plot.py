@@ -13,12 +13,14 @@ from bot import resolve
 from bot.anywhere import usable_anywhere
 from bot.errors import UserError
 from bot.models import FilmData
+from bot.names import moment_choices, moment_name
 from bot.options import MemberText, QuestionText
+from bot.overload import heavy
 from bot.render import errors, film
 from bot.render.answer import Answer
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
-from bot.search import character_label, filter_characters, filter_moments, moment_label
-from bot.send import send_answer
+from bot.search import character_label, filter_characters
+from bot.send import name_policy, send_answer
 
 if TYPE_CHECKING:
     from bot.client import StrangersBot
@@ -40,10 +42,11 @@ class Plot(commands.Cog):
             character=self.rebuild_character,
             ending=self.rebuild_ending,
             ask=self.rebuild_ask,
+            plot=self.rebuild_overview,
         )
 
     async def cog_unload(self) -> None:
-        for kind in ("moment", "character", "ending", "ask"):
+        for kind in ("moment", "character", "ending", "ask", "plot"):
             self.bot.answer_builders.pop(kind, None)
 
     @property
@@ -59,6 +62,9 @@ class Plot(commands.Cog):
 
     # ------------------------------------------------------------------------------------------------ /plot
 
+    async def rebuild_overview(self, argument: str, guild_id: int | None) -> Answer | None:
+        return film.plot_overview(self.data)
+
     async def rebuild_moment(self, argument: str, guild_id: int | None) -> Answer | None:
         moment = self.data.moment(argument)
         return film.moment_answer(self.data, moment) if moment else None
@@ -72,16 +78,18 @@ class Plot(commands.Cog):
         if moment is None or not moment.strip():
             await send_answer(interaction, film.plot_overview(self.data))
             return
-        resolution = resolve.moment(self.data.moments, moment)
+        policy = await name_policy(interaction)
+        resolution = resolve.moment(self.data.moments, moment, policy)
         if resolution.found is None:
-            raise UserError(errors.unresolved_moment(resolution))
+            raise UserError(errors.unresolved_moment(resolution, lambda m: moment_name(m).shown(policy)))
         await send_answer(interaction, film.moment_answer(self.data, resolution.found))
 
     @plot.autocomplete("moment")
     async def plot_moment_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        pairs = moment_choices(self.data.moments, str(current), await name_policy(interaction))
         return [
-            app_commands.Choice(name=shorten(moment_label(m), CHOICE_NAME_LIMIT), value=m.id)
-            for m in filter_moments(self.data.moments, current)[:CHOICES_LIMIT]
+            app_commands.Choice(name=shorten(name, CHOICE_NAME_LIMIT), value=value)
+            for name, value in pairs[:CHOICES_LIMIT]
         ]
 
     # ------------------------------------------------------------------------------------------------ /character
@@ -118,8 +126,9 @@ class Plot(commands.Cog):
     @app_commands.command(name="ask", description="Ask a question about the film in your own words.")
     @app_commands.describe(question="Your question, e.g. “who plays Harry?” or “what song plays at the end?”")
     async def ask(self, interaction: Interaction, question: app_commands.Transform[str, QuestionText]) -> None:
-        answer, found = await answer_question(self.bot, question)
-        await send_answer(interaction, answer, ephemeral=not found)
+        async with heavy(interaction):  # a search: a few at once per member, none for an expired interaction
+            answer, found = await answer_question(self.bot, question)
+            await send_answer(interaction, answer, ephemeral=not found)
 
     # ------------------------------------------------------------------------------------------------ /ending
 
@@ -138,10 +147,12 @@ async def answer_question(bot: StrangersBot, question: str) -> tuple[Answer, boo
     hits = await bot.store.search(query.match)
     best = bot.searcher.best(hits, query.terms, limit=1 + RELATED)
     refs = film.fit_refs([(h.kind, h.ref) for h in best])
-    answer = film.ask_answer(bot.film, refs, question) if refs else None
+    # The question is shown back at the level its own words give away, judged with the facts' vocabulary.
+    echo = bot.spoiler_terms.level(question, query.terms)
+    answer = film.ask_answer(bot.film, refs, question, echo) if refs else None
     if answer is None:
         near = [(h.kind, h.ref) for h in bot.searcher.near_misses(hits, query.terms)]
-        return film.no_match_answer(bot.film, question, near), False
+        return film.no_match_answer(bot.film, question, near, echo), False
     return answer, True
 
 

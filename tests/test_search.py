@@ -15,9 +15,7 @@ from bot.search import (
     IndexRow,
     Searcher,
     filter_characters,
-    filter_moments,
     index_rows,
-    moment_label,
     osa_distance,
 )
 from bot.settings import DEFAULT_FACTS
@@ -153,16 +151,6 @@ async def test_every_facts_own_question_finds_that_fact(store: Store) -> None:
 
 
 # ---------------------------------------------------------------- moments and characters by name
-
-
-def test_moments_filter_in_film_order() -> None:
-    moments = film().moments
-    assert filter_moments(moments, "") == list(moments)
-    diner = filter_moments(moments, "DINER")
-    assert "the-diner" in [m.id for m in diner]
-    assert [m.position for m in diner] == sorted(m.position for m in diner)
-    assert filter_moments(moments, "no such moment") == []
-    assert moment_label(film().moment("the-diner")) == "15. The diner"
 
 
 def test_characters_by_name_actor_or_alias() -> None:

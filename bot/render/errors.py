@@ -5,13 +5,19 @@ Member text quoted back goes through ``phrases.echo`` (shortened and escaped), s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
-from ..models import Character, Moment
+from ..models import Character
 from ..permissions import Refusal, Shortfall
-from ..resolve import Resolution, Th, Topic
-from ..search import character_label, moment_label
-from .phrases import channel, echo, either
+from ..search import character_label
+from .phrases import channel, echo, either, plural
+
+if TYPE_CHECKING:
+    from ..resolve import Resolution, Topic
+
+T = TypeVar("T")
 
 LISTED = 5  # rows named in an ambiguity list; the rest are counted
 
@@ -21,6 +27,7 @@ SORRY = "Something went wrong on our side while answering that. It has been logg
 MODERATORS_ONLY = "Only moderators (members who can Manage Channels) can use this."
 SERVER_ONLY = "This only works inside a server the bot is in."
 NOT_ALLOWED_HERE = "You can't use this command here."
+NOT_A_CHOICE = "That isn't one of the values this option accepts. Please pick one from the list Discord offers."
 UNAVAILABLE = "This part of the bot is not available right now; please try again in a moment."
 ANSWER_GONE = "That answer is no longer available (the film's facts have changed since). Ask again?"
 
@@ -56,6 +63,56 @@ def slow_down(seconds: float) -> str:
     return f"Slow down a little: try again in {seconds:.0f} seconds."
 
 
+# -- limits on writes and on heavy commands (the numbers live in bot.limits) ----------------------------------------
+
+
+def wait_words(seconds: float) -> str:
+    """A wait in words, rounded up: "1 second", "40 seconds", "3 minutes"."""
+    whole = max(1, math.ceil(seconds))
+    if whole < 60:
+        return plural(whole, "second")
+    return plural(math.ceil(whole / 60), "minute")
+
+
+def suggesting_too_fast(times: int) -> Callable[[float], str]:
+    def refusal(seconds: float) -> str:
+        return (
+            f"You have suggested {times} theories in a short while, the most one member can. "
+            f"You can suggest another in {wait_words(seconds)}. Nothing was saved."
+        )
+
+    return refusal
+
+
+def polling_too_fast(times: int) -> Callable[[float], str]:
+    def refusal(seconds: float) -> str:
+        return (
+            f"You have opened {times} polls here within the hour, the most one moderator can. "
+            f"You can open another in {wait_words(seconds)}. No poll was opened."
+        )
+
+    return refusal
+
+
+def too_many_waiting_of_yours(cap: int) -> str:
+    return (
+        f"You already have {cap} suggestions waiting for the moderators' review, the most one member can have. "
+        "You can suggest more once some of them are reviewed. Nothing was saved."
+    )
+
+
+def too_many_waiting_here(cap: int) -> str:
+    return (
+        f"This server already has {cap} suggestions waiting for the moderators' review, the most it can hold. "
+        "Please suggest yours once some of them are reviewed. Nothing was saved."
+    )
+
+
+def still_answering(running: int) -> str:
+    questions = "question" if running == 1 else f"{running} questions"
+    return f"I'm still answering your {questions}; please wait for the answer before asking more."
+
+
 # -- /plot, /character, /ask --------------------------------------------------------------------------------------
 
 EMPTY_QUESTION = "Your question is empty. Ask me something about the film, like “who plays Harry?”"
@@ -79,14 +136,15 @@ def could_mean(names: Sequence[str]) -> str:
     return f"{', '.join(f'“{echo(n, 80)}”' for n in names[:LISTED])} and {len(names) - LISTED} more"
 
 
-def unresolved_moment(resolution: Resolution[Moment]) -> str:
-    """/plot's refusal of a moment typed without the autocomplete that names none, or several."""
+def unresolved_moment(resolution: Resolution[T], name: Callable[[T], str]) -> str:
+    """/plot's refusal of a moment typed without the autocomplete that names none, or several; ``name`` gives each
+    moment's name as the reader may see it (the resolver only lists moments matched by what they may see)."""
     typed = echo(resolution.typed)
     if resolution.ambiguous:
-        names = could_mean([moment_label(m) for m in resolution.could_mean])
+        names = could_mean([name(m) for m in resolution.could_mean])
         return f"“{typed}” matches several moments: {names}. Type more of its name, or its number."
     return (
-        f"I couldn't find a moment called “{typed}”.{_did_you_mean([moment_label(m) for m in resolution.near])} "
+        f"I couldn't find a moment called “{typed}”.{_did_you_mean([name(m) for m in resolution.near])} "
         "Use /plot without a moment to see them all, or pick one from the list as you type."
     )
 
@@ -148,23 +206,21 @@ POLL_GONE = "This poll no longer exists."
 NO_SUCH_SUGGESTION = "This server has no such suggestion, so there is nothing to review. Nothing was changed."
 
 
-def theory_name(number: int, title: str) -> str:
-    """A theory as /theory list numbers it: ``3. The ghosts are real``."""
-    return f"{number}. {title}"
+def bad_level(typed: str) -> str:
+    return f"“{echo(typed, 20)}” is not a spoiler level: pick none, plot or ending."
 
 
-def unresolved_theory(resolution: Resolution[Th], entries: Sequence[Th]) -> str:
-    """The refusal of a theory typed without the autocomplete that names none, or several; ``entries`` are the
-    theories in /theory list order, whose numbers members can type instead of names."""
-    numbers = {e.key: n for n, e in enumerate(entries, start=1)}
+def unresolved_theory(resolution: Resolution[T], name: Callable[[T], str], count: int) -> str:
+    """The refusal of a theory typed without the autocomplete that names none, or several; ``name`` gives each theory
+    as /theory list numbers it at the reader's level, and ``count`` is how many it lists (their numbers work too)."""
     typed = echo(resolution.typed)
     if resolution.ambiguous:
-        names = could_mean([theory_name(numbers[e.key], e.title) for e in resolution.could_mean])
+        names = could_mean([name(e) for e in resolution.could_mean])
         return f"“{typed}” could mean several theories: {names}. Type more of the name, or its number."
-    near = _did_you_mean([theory_name(numbers[e.key], e.title) for e in resolution.near])
+    near = _did_you_mean([name(e) for e in resolution.near])
     return (
         f"No theory here is called or numbered “{typed}”.{near} "
-        f"Type part of a name, or a number from /theory list (1 to {len(entries)})."
+        f"Type part of a name, or a number from /theory list (1 to {count})."
     )
 
 
