@@ -182,3 +182,23 @@ def test_tab_puts_in_names_as_discord_shows_them_and_the_bot_gets_their_values(t
     terminal.type(CTRL_D)
     assert terminal.exit_code() == 0
     assert "Traceback" not in terminal.seen
+
+
+def test_tab_with_several_names_shows_them_and_leaves_the_line_as_typed(terminal: Terminal) -> None:
+    """Discord's client never types part of a name for you: several candidates are a menu, the line stays. (readline
+    would put in what they share, "Theory ", and the line then read "Theory Theory " on screen.) In #general, whose
+    level hides the theories' titles, the menu names them by their spoiler-free forms."""
+    terminal.type("/theory show theory: \t")
+    menu = terminal.until(f"{PROMPT}/theory show theory: ")
+    assert "Theory 1 (ending)" in menu and "Theory 6 (ending)" in menu
+    assert "screenplay" not in menu  # the first theory's title, above #general's level
+    terminal.type("3\r")
+    shown = terminal.until(PROMPT)
+    assert shown.startswith("3") and "Theory" not in shown.splitlines()[0]  # nothing was put in after the line
+    assert "A theory about the film" in shown
+    terminal.type("/spoilers set channel: #gen\t")
+    assert "#general-thread" in terminal.until(f"{PROMPT}/spoilers set channel: #gen")
+    terminal.type("\x15")  # Ctrl-U: the line is empty again
+    terminal.type(CTRL_D)
+    assert terminal.exit_code() == 0
+    assert "Traceback" not in terminal.seen
