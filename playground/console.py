@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .completion import Completion, completions
+from .render import wrapped
 from .session import Playground, describe_demo, playground
 
 T = TypeVar("T")
@@ -19,8 +20,8 @@ T = TypeVar("T")
 async def run_script(lines: list[str], database: Path, facts: Path) -> int:
     """Each line after the prompt it was typed at, then what the bot answered."""
     async with playground(database, facts) as pg:
-        print(describe_demo())
         pg.screen.width = _width()
+        print(wrapped(describe_demo(), pg.screen.width))
         for line in lines:
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
@@ -118,8 +119,8 @@ def interact(database: Path, facts: Path) -> int:
         background.stop()
         return 130
     try:
-        print(describe_demo())
         pg.screen.width = _width()
+        print(wrapped(describe_demo(), pg.screen.width))
         _install_completion(pg, background.loop)
         _prompt(pg, background)
     finally:
@@ -151,7 +152,7 @@ def _prompt(pg: Playground, background: Background) -> None:
             print("\n(stopped waiting for the bot)")
             continue
         if output:
-            print(output)
+            print(wrapped(output, pg.screen.width))
 
 
 async def _answer(pg: Playground, line: str) -> bool:
@@ -160,7 +161,7 @@ async def _answer(pg: Playground, line: str) -> bool:
         return False
     output = await pg.execute(line)
     if output:
-        print(output)
+        print(wrapped(output, pg.screen.width))
     return True
 
 
