@@ -14,6 +14,8 @@ PURE = [
     "bot.facts",
     "bot.search",
     "bot.polls",
+    "bot.resolve",
+    "bot.progress",
     "bot.permissions",
     "bot.quotes",
     "bot.render",

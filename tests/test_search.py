@@ -14,9 +14,7 @@ from bot.search import (
     MIN_COVERAGE,
     IndexRow,
     Searcher,
-    did_you_mean,
     filter_characters,
-    find_character,
     index_rows,
     osa_distance,
 )
@@ -158,16 +156,4 @@ async def test_every_facts_own_question_finds_that_fact(store: Store) -> None:
 def test_characters_by_name_actor_or_alias() -> None:
     characters = film().characters
     assert [c.id for c in filter_characters(characters, "Mescal")] == ["harry"]
-    for typed in ("mum", "mom", "Mother", "claire foy", "Adam's mum"):
-        assert find_character(characters, typed).id == "mum", typed
-    assert find_character(characters, "dad").id == "dad"
-    assert find_character(characters, "Andrew Scott").id == "adam"
     assert filter_characters(characters, "ma")[0].id == "mum"  # an exact alias ranks first
-    assert find_character(characters, "zzz") is None
-
-
-def test_did_you_mean_offers_close_names() -> None:
-    names = {c.name: c.name for c in film().characters} | {c.actor: c.name for c in film().characters}
-    assert did_you_mean("Harrry", names) == ["Harry"]
-    assert did_you_mean("Paul Mescall", names) == ["Harry"]
-    assert did_you_mean("qqqq", names) == []
