@@ -8,8 +8,8 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -29,6 +29,9 @@ class FactsError(ConfigError):
 class LoadedFacts:
     data: FilmData
     digest: str
+    # How members ask about each entry ("asks" in the file), keyed by (kind, id): what /ask matches questions
+    # against. Search data, not something the bot shows, so it is read from the file at start-up, not stored.
+    phrasings: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 class _Entry:
@@ -192,15 +195,22 @@ def _quote(e: _Entry) -> Quote:
     )
 
 
-def parse_facts(path: Path, raw: bytes) -> FilmData:
-    """Validate the file's bytes and build the rows; raises FactsError naming file, entry and field."""
+def _document(path: Path, raw: bytes) -> dict[str, Any]:
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise FactsError(f"{path}: is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise FactsError(f"{path}: is not valid TOML: {exc}") from None
+    return doc
 
+
+def parse_facts(path: Path, raw: bytes) -> FilmData:
+    """Validate the file's bytes and build the rows; raises FactsError naming file, entry and field."""
+    return _rows(path, _document(path, raw))
+
+
+def _rows(path: Path, doc: dict[str, Any]) -> FilmData:
     if "film" not in doc:
         raise FactsError(f"{path}: the [film] table is missing")
     data = FilmData(
@@ -228,4 +238,21 @@ def load_facts(path: Path) -> LoadedFacts:
         raw = path.read_bytes()
     except OSError as exc:
         raise FactsError(f"{path}: cannot be read ({exc.strerror})") from None
-    return LoadedFacts(data=parse_facts(path, raw), digest=hashlib.sha256(raw).hexdigest())
+    doc = _document(path, raw)
+    return LoadedFacts(_rows(path, doc), hashlib.sha256(raw).hexdigest(), _phrasings(path, doc))
+
+
+# The tables whose entries may say how members ask about them, and the kind /ask gives their entries.
+_ASKABLE = {"facts": "fact", "characters": "character", "moments": "moment"}
+
+
+def _phrasings(path: Path, doc: dict[str, Any]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Each entry's optional ``asks``: a list of questions as members would type them (checked like the rest)."""
+    found: dict[tuple[str, str], tuple[str, ...]] = {}
+    for table, kind in _ASKABLE.items():
+        for index, raw in enumerate(doc.get(table, [])):
+            entry = _Entry(path, f"{table}[{index}] (id '{raw.get('id')}')", raw)
+            asks = entry.texts("asks", required=False, max_len=200)
+            if asks:
+                found[(kind, entry.ident())] = asks
+    return found
