@@ -42,6 +42,7 @@ TEXT_WEIGHT = 0.15
 KIND_WEIGHT = {"fact": 1.0, "character": 0.97, "moment": 0.93}
 QUESTION_WORD_WEIGHT = 0.35  # "who", "where": a hint of the kind of question, never the topic
 UNKNOWN_WORD_WEIGHT = 1.0  # times the rarest word's weight: a word the facts never use is a strong "not this"
+UNKNOWN_PENALTY = 1.0  # every score is scaled by (the known share of the question's weight) to this power
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,7 @@ class _Query:
     weights: dict[str, float]  # every term of the question, known or not
     known: frozenset[str]  # the terms the facts use
     norm: float
+    known_share: float  # the weight of the question's terms the facts use, of all its terms
 
 
 @dataclass(slots=True)
@@ -169,6 +171,8 @@ class Asker:
     vocabulary: dict[str, int]  # every unstemmed word of the facts' own text, and how often: for typo mending
     postings: dict[str, tuple[int, ...]]  # term -> the entries that use it
     thresholds: Thresholds = field(default_factory=Thresholds)
+    question_terms: frozenset[str] = frozenset()
+    _by_ref: dict[Ref, _Entry] = field(default_factory=dict, repr=False)
     _stemmer: object = field(default_factory=lambda: snowballstemmer.stemmer("english"), repr=False)
     _stems: dict[str, str] = field(default_factory=dict, repr=False)
     _mended: dict[str, str | None] = field(default_factory=dict, repr=False)
@@ -200,7 +204,7 @@ class Asker:
         vocabulary: Counter[str] = Counter()
         for _, heads, keys, texts in raw:
             for text in (*heads, *keys, *texts):
-                vocabulary.update(w for w in tokens(text) if w not in lexicon.filler)
+                vocabulary.update(asker.words(text))
         asker.vocabulary = dict(vocabulary)
 
         entries: list[_Entry] = []
@@ -211,11 +215,15 @@ class Asker:
             everything = frozenset().union(*heads_terms, key_terms, text_terms)
             entries.append(_Entry(ref, heads_terms, key_terms, text_terms, everything))
         asker.entries = tuple(entries)
+        asker._by_ref = {e.ref: e for e in entries}
 
-        frequency: Counter[str] = Counter(t for e in entries for t in e.everything)
+        # A term's weight: how few entries are about it (their phrasings and keywords), not how often their text
+        # mentions it: nearly every answer names Adam, but only a few are about him.
+        topical: Counter[str] = Counter(t for e in entries for t in frozenset().union(*e.phrasings, e.keywords))
+        mentioned: Counter[str] = Counter(t for e in entries for t in e.everything)
         count = len(entries)
-        asker.weights = {t: math.log(1 + count / n) for t, n in frequency.items()}
-        question_terms = {asker.stem(w) for w in lexicon.question_words}
+        asker.weights = {t: math.log(1 + count / (topical[t] or n)) for t, n in mentioned.items()}
+        question_terms = asker.question_terms = frozenset(asker.stem(w) for w in lexicon.question_words)
         light = QUESTION_WORD_WEIGHT * max(asker.weights.values(), default=1.0)
         for t in question_terms:
             asker.weights[t] = light
@@ -305,7 +313,9 @@ class Asker:
         unknown = UNKNOWN_WORD_WEIGHT * max(self.weights.values(), default=1.0)
         weights = {t: self.weights.get(t, unknown) for t in dict.fromkeys(terms)}
         norm = math.sqrt(sum(w * w for w in weights.values()))
-        return _Query(weights, frozenset(t for t in weights if t in self.weights), norm)
+        known = frozenset(t for t in weights if t in self.weights)
+        total = sum(weights.values())
+        return _Query(weights, known, norm, sum(weights[t] for t in known) / total if total else 0.0)
 
     def _norm(self, phrase: frozenset[str]) -> float:
         norm = self._phrase_norms.get(phrase)
@@ -328,17 +338,20 @@ class Asker:
         keywords = sum(w[t] for t in entry.keywords & query.known) / total
         text = sum(w[t] for t in entry.text & query.known) / total
         mixed = PHRASING_WEIGHT * phrasing + KEYWORD_WEIGHT * keywords + TEXT_WEIGHT * text
-        return mixed * KIND_WEIGHT.get(entry.ref[0], 1.0)
+        return mixed * KIND_WEIGHT.get(entry.ref[0], 1.0) * query.known_share ** UNKNOWN_PENALTY
 
     def ranked(self, question: str) -> list[tuple[float, Ref]]:
         """Every entry sharing a topic word with the question, best first (ties in a fixed order)."""
-        query = self.query(question)
+        return self._ranked(self.query(question))
+
+    def _ranked(self, query: _Query) -> list[tuple[float, Ref]]:
         candidates = {i for t in query.known for i in self.postings.get(t, ())}
         scored = [(self.score(self.entries[i], query), self.entries[i].ref) for i in candidates]
         return sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))
 
     def ask(self, question: str) -> Verdict:
-        ranked = self.ranked(question)
+        query = self.query(question)
+        ranked = self._ranked(query)
         t = self.thresholds
         if not ranked or ranked[0][0] < t.close:
             return Verdict(Confidence.UNKNOWN)
@@ -346,7 +359,14 @@ class Asker:
         others = [(s, ref) for s, ref in ranked[1:] if ref[1] != best[1]]  # a fact and its moment are one topic
         runner_up = others[0][0] if others else 0.0
         if top >= t.sure and top - runner_up >= t.lead:
-            related = [(s, r) for s, r in others if s >= t.related and s >= t.related_share * top][:2]
+            # Related entries must score well and be about everything the answer matched ("what killed harry"
+            # relates to Harry's death, not to how Adam's parents died).
+            topic = self._by_ref[best].everything & query.known - self.question_terms
+            related = [
+                (s, r)
+                for s, r in others
+                if s >= t.related and s >= t.related_share * top and topic <= self._by_ref[r].everything
+            ][:2]
             chosen = [(top, best), *related]
             return Verdict(Confidence.SURE, tuple(r for _, r in chosen), tuple(s for s, _ in chosen))
         close = [(top, best), *[(s, r) for s, r in others if s >= t.close]][:3]

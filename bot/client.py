@@ -13,10 +13,11 @@ import discord
 from discord.ext import commands
 
 from .component_ids import RevealKey
+from .ask import Asker, build_asker
 from .facts import load_facts
 from .models import FilmData
 from .render.answer import Answer
-from .search import Searcher, index_rows
+from .search import index_rows
 from .settings import Settings
 from .store import Store
 from .tree import StrangersTree
@@ -49,7 +50,7 @@ def utc_now() -> datetime:
 class StrangersBot(commands.Bot):
     store: Store
     film: FilmData
-    searcher: Searcher
+    asker: Asker
 
     def __init__(self, settings: Settings, *, clock: Clock = utc_now, **options: Any) -> None:
         super().__init__(
@@ -72,7 +73,7 @@ class StrangersBot(commands.Bot):
         if await self.store.replace_facts(loaded.data, loaded.digest, index_rows(loaded.data)):
             log.info("Loaded the film's facts from %s into the database", self.settings.facts_path)
         self.film = await self.store.load_film()
-        self.searcher = Searcher.build(index_rows(self.film), film_title=self.film.film.title)
+        self.asker = build_asker(self.film, loaded.phrasings)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.synced = await self.sync_commands_if_changed()

@@ -13,7 +13,7 @@ from bot.anywhere import usable_anywhere
 from bot.errors import UserError
 from bot.models import FilmData
 from bot.options import MemberText, QuestionText
-from bot.render import errors, film
+from bot.render import ask, errors, film
 from bot.render.answer import Answer
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
 from bot.search import (
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RELATED = 2  # entries shown after the best match
 SUGGESTIONS = 3
 
 
@@ -156,16 +155,8 @@ class Plot(commands.Cog):
 
 
 async def answer_question(bot: StrangersBot, question: str) -> tuple[Answer, bool]:
-    """/ask's answer to a question (also "Ask about this"), and whether the facts matched it."""
-    query = bot.searcher.parse(question)
-    hits = await bot.store.search(query.match)
-    best = bot.searcher.best(hits, query.terms, limit=1 + RELATED)
-    refs = film.fit_refs([(h.kind, h.ref) for h in best])
-    answer = film.ask_answer(bot.film, refs, question) if refs else None
-    if answer is None:
-        near = [(h.kind, h.ref) for h in bot.searcher.near_misses(hits, query.terms)]
-        return film.no_match_answer(bot.film, question, near), False
-    return answer, True
+    """/ask's answer to a question (also "Ask about this"), and whether the facts answered it."""
+    return ask.reply(bot.film, question, bot.asker.ask(question))
 
 
 async def setup(bot: StrangersBot) -> None:
