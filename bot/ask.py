@@ -32,6 +32,7 @@ from .models import FilmData
 Ref = tuple[str, str]  # (kind, id): "fact", "character" or "moment", and the entry's id
 
 _WORD = re.compile(r"[a-z0-9]+")
+_NOT_WORDS = re.compile(r"<(?:[@#][!&]?|/[^:>]*:|a?:\w+:)\d+>|@(?:everyone|here)\b|\b(?:https?|ftp)://\S+")
 SHORTEST_MENDED = 4  # shorter words are too ambiguous to mend: "son", "sun" and "sin" are all one letter apart
 MEMO_SIZE = 4096
 
@@ -137,8 +138,12 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case words, apostrophes dropped ("harry's" is "harrys", "what’s" is "whats")."""
-    return _WORD.findall(text.lower().replace("’", "'").replace("'", ""))
+    """Lower-case words, apostrophes dropped ("harry's" is "harrys", "what’s" is "whats").
+
+    Mentions, custom emoji and links are not words of a question: "@everyone who plays harry <@123>" asks who
+    plays Harry.
+    """
+    return _WORD.findall(_NOT_WORDS.sub(" ", text.lower()).replace("’", "'").replace("'", ""))
 
 
 # ---------------------------------------------------------------- the matcher
