@@ -41,7 +41,7 @@ PHRASING_WEIGHT = 0.6
 KEYWORD_WEIGHT = 0.25
 TEXT_WEIGHT = 0.15
 KIND_WEIGHT = {"fact": 1.0, "character": 0.97, "moment": 0.93}
-QUESTION_WORD_WEIGHT = 0.35  # "who", "where": a hint of the kind of question, never the topic
+LIGHT_WEIGHT = 0.35  # "who", "where": a hint of the kind of question, never the topic
 UNKNOWN_WORD_WEIGHT = 1.0  # times the rarest word's weight: a word the facts never use is a strong "not this"
 UNKNOWN_PENALTY = 1.0  # every score is scaled by (the known share of the question's weight) to this power
 
@@ -52,6 +52,7 @@ class Thresholds:
 
     sure: float = 0.5  # the best entry's score for a sure answer
     lead: float = 0.08  # and its lead over the best entry about something else
+    coverage: float = 0.75  # and how much of the question's topic it speaks of
     close: float = 0.3  # below sure, at least this: "not sure, did you mean..."
     related: float = 0.45  # a related entry must score this much, and
     related_share: float = 0.7  # this share of the best
@@ -84,7 +85,7 @@ class LexiconError(ConfigError):
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     filler: frozenset[str] = frozenset()
-    question_words: frozenset[str] = frozenset()
+    light: frozenset[str] = frozenset()  # question words and the like: kept, lightly weighted
     unstemmed: frozenset[str] = frozenset()
     phrases: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -129,7 +130,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         raise LexiconError(f"{path}: [synonyms] maps single words; put several words under [phrases]")
     return Lexicon(
         filler=word_list("filler"),
-        question_words=word_list("question"),
+        light=word_list("light"),
         unstemmed=word_list("unstemmed"),
         phrases=phrases,
         longest_phrase=max((len(p) for p in phrases), default=0),
@@ -178,6 +179,7 @@ class Asker:
     thresholds: Thresholds = field(default_factory=Thresholds)
     question_terms: frozenset[str] = frozenset()
     _by_ref: dict[Ref, _Entry] = field(default_factory=dict, repr=False)
+    _stemmed_synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _stemmer: object = field(default_factory=lambda: snowballstemmer.stemmer("english"), repr=False)
     _stems: dict[str, str] = field(default_factory=dict, repr=False)
     _mended: dict[str, str | None] = field(default_factory=dict, repr=False)
@@ -194,6 +196,8 @@ class Asker:
         thresholds: Thresholds | None = None,
     ) -> Asker:
         asker = cls(lexicon, (), {}, {}, {}, thresholds or Thresholds())
+        for word, meaning in lexicon.synonyms.items():
+            asker._stemmed_synonyms.setdefault(asker.stem(word), meaning)
         raw: list[tuple[Ref, list[str], list[str], list[str]]] = []
         for fact in data.facts:
             ref = ("fact", fact.id)
@@ -201,7 +205,7 @@ class Asker:
         for c in data.characters:
             ref = ("character", c.id)
             names = [c.name, c.actor, *c.aliases, *phrasings.get(ref, ())]
-            raw.append((ref, names, [], [c.summary, *(s.text for s in c.arc)]))
+            raw.append((ref, names, [c.name], [c.summary, *(s.text for s in c.arc)]))
         for m in data.moments:
             ref = ("moment", m.id)
             raw.append((ref, [m.title, *phrasings.get(ref, ())], list(m.keywords), [m.summary]))
@@ -228,13 +232,13 @@ class Asker:
         mentioned: Counter[str] = Counter(t for e in entries for t in e.everything)
         count = len(entries)
         asker.weights = {t: math.log(1 + count / (topical[t] or n)) for t, n in mentioned.items()}
-        question_terms = asker.question_terms = frozenset(asker.stem(w) for w in lexicon.question_words)
-        light = QUESTION_WORD_WEIGHT * max(asker.weights.values(), default=1.0)
+        question_terms = asker.question_terms = frozenset(asker.stem(w) for w in lexicon.light)
+        light = LIGHT_WEIGHT * max(asker.weights.values(), default=1.0)
         for t in question_terms:
             asker.weights[t] = light
         postings: dict[str, list[int]] = {}
         for index, e in enumerate(entries):
-            for t in e.everything - question_terms:
+            for t in e.everything:
                 postings.setdefault(t, []).append(index)
         asker.postings = {t: tuple(ix) for t, ix in postings.items()}
         return asker
@@ -263,11 +267,16 @@ class Asker:
                     i += size
                     break
             else:
-                word = raw[i]
-                single = self.lexicon.phrases.get((word,))
-                out.extend(single if single is not None else self.lexicon.synonyms.get(word, (word,)))
+                out.extend(self._synonym(raw[i]))
                 i += 1
         return [w for w in out if w not in self.lexicon.filler and (len(w) >= 2 or w.isdigit())]
+
+    def _synonym(self, word: str) -> tuple[str, ...]:
+        """What the lexicon reads a word as: itself, or its synonym, also for another form ("partners")."""
+        found = self.lexicon.phrases.get((word,)) or self.lexicon.synonyms.get(word)
+        if found is None and word not in self.vocabulary:
+            found = self._stemmed_synonyms.get(self.stem(word))
+        return (word,) if found is None else found
 
     def terms(self, text: str, *, mend: bool = True) -> list[str]:
         """The stemmed terms of a text; with ``mend``, misspelt words first become the facts' closest word."""
@@ -278,7 +287,7 @@ class Asker:
                 if mended is not None and mended != word:
                     word = mended
                     # a mended word may itself be slang for a word of the facts ("ketamin" -> "ketamine")
-                    out.extend(self.stem(w) for w in self.lexicon.synonyms.get(word, (word,)))
+                    out.extend(self.stem(w) for w in self._synonym(word))
                     continue
             out.append(self.stem(word))
         return out
@@ -345,12 +354,26 @@ class Asker:
         mixed = PHRASING_WEIGHT * phrasing + KEYWORD_WEIGHT * keywords + TEXT_WEIGHT * text
         return mixed * KIND_WEIGHT.get(entry.ref[0], 1.0) * query.known_share ** UNKNOWN_PENALTY
 
+    def coverage(self, ref: Ref, query: _Query) -> float:
+        """The share of the question's topic (its weight, light words aside) that an entry speaks of anywhere.
+
+        Words the facts never use count as not covered: "how old is harry" is not answered by why Adam's parents
+        look young just because "old" matches.
+        """
+        topic = {t: w for t, w in query.weights.items() if t not in self.question_terms}
+        total = sum(topic.values())
+        if not total:
+            return 1.0
+        return sum(w for t, w in topic.items() if t in self._by_ref[ref].everything) / total
+
     def ranked(self, question: str) -> list[tuple[float, Ref]]:
         """Every entry sharing a topic word with the question, best first (ties in a fixed order)."""
         return self._ranked(self.query(question))
 
     def _ranked(self, query: _Query) -> list[tuple[float, Ref]]:
-        candidates = {i for t in query.known for i in self.postings.get(t, ())}
+        # Entries that share a topic word with the question; only when it has none, a light one ("what's it about").
+        topic = query.known - self.question_terms or query.known
+        candidates = {i for t in topic for i in self.postings.get(t, ())}
         scored = [(self.score(self.entries[i], query), self.entries[i].ref) for i in candidates]
         return sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))
 
@@ -363,7 +386,7 @@ class Asker:
         top, best = ranked[0]
         others = [(s, ref) for s, ref in ranked[1:] if ref[1] != best[1]]  # a fact and its moment are one topic
         runner_up = others[0][0] if others else 0.0
-        if top >= t.sure and top - runner_up >= t.lead:
+        if top >= t.sure and top - runner_up >= t.lead and self.coverage(best, query) >= t.coverage:
             # Related entries must score well and be about everything the answer matched ("what killed harry"
             # relates to Harry's death, not to how Adam's parents died).
             topic = self._by_ref[best].everything & query.known - self.question_terms
