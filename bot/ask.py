@@ -34,13 +34,14 @@ Ref = tuple[str, str]  # (kind, id): "fact", "character" or "moment", and the en
 _WORD = re.compile(r"[a-z0-9]+")
 _NOT_WORDS = re.compile(r"<(?:[@#][!&]?|/[^:>]*:|a?:\w+:)\d+>|@(?:everyone|here)\b|\b(?:https?|ftp)://\S+")
 SHORTEST_MENDED = 4  # shorter words are too ambiguous to mend: "son", "sun" and "sin" are all one letter apart
+SHORTEST_MENDED_FILLER = 6  # "tall" is not a slip for "tell", but "charcter" is one for "character"
 MEMO_SIZE = 4096
 
 # How the three signals add up, and how entries of each kind are favoured on a near tie (facts answer questions).
-PHRASING_WEIGHT = 0.6
-KEYWORD_WEIGHT = 0.25
-TEXT_WEIGHT = 0.15
-KIND_WEIGHT = {"fact": 1.0, "character": 0.97, "moment": 0.93}
+PHRASING_WEIGHT = 0.7
+KEYWORD_WEIGHT = 0.2
+TEXT_WEIGHT = 0.1
+KIND_WEIGHT = {"fact": 1.0, "character": 0.97, "moment": 0.8}
 LIGHT_WEIGHT = 0.35  # "who", "where": a hint of the kind of question, never the topic
 UNKNOWN_WORD_WEIGHT = 1.0  # times the rarest word's weight: a word the facts never use is a strong "not this"
 UNKNOWN_PENALTY = 1.0  # every score is scaled by (the known share of the question's weight) to this power
@@ -50,9 +51,9 @@ UNKNOWN_PENALTY = 1.0  # every score is scaled by (the known share of the questi
 class Thresholds:
     """Where a score becomes an answer: tuned on the tuning half of the question set only (see the README)."""
 
-    sure: float = 0.5  # the best entry's score for a sure answer
-    lead: float = 0.08  # and its lead over the best entry about something else
-    coverage: float = 0.75  # and how much of the question's topic it speaks of
+    sure: float = 0.51  # a sure answer's confidence: the best entry's score, less the part of the question it misses
+    uncovered: float = 0.8  # how much missing the whole question's topic costs
+    lead: float = 0.02  # and its lead over the best entry about something else
     close: float = 0.3  # below sure, at least this: "not sure, did you mean..."
     related: float = 0.45  # a related entry must score this much, and
     related_share: float = 0.7  # this share of the best
@@ -285,6 +286,8 @@ class Asker:
             if mend:
                 mended = self.mend(word)
                 if mended is not None and mended != word:
+                    if mended in self.lexicon.filler:
+                        continue
                     word = mended
                     # a mended word may itself be slang for a word of the facts ("ketamin" -> "ketamine")
                     out.extend(self.stem(w) for w in self._synonym(word))
@@ -306,7 +309,10 @@ class Asker:
         limit = 0 if len(word) < SHORTEST_MENDED else 1 if len(word) <= 6 else 2
         best: tuple[int, int, int, str] | None = None
         if limit:
+            # Filler is a mending target too ("charcter" is "character", then dropped like it).
             choices = [*self.vocabulary, *self.lexicon.synonyms]
+            if len(word) >= SHORTEST_MENDED_FILLER:
+                choices += self.lexicon.filler
             for candidate, distance, _ in process.extract(
                 word, choices, scorer=OSA.distance, score_cutoff=limit, limit=None
             ):
@@ -386,7 +392,8 @@ class Asker:
         top, best = ranked[0]
         others = [(s, ref) for s, ref in ranked[1:] if ref[1] != best[1]]  # a fact and its moment are one topic
         runner_up = others[0][0] if others else 0.0
-        if top >= t.sure and top - runner_up >= t.lead and self.coverage(best, query) >= t.coverage:
+        confidence = top - t.uncovered * (1 - self.coverage(best, query))
+        if confidence >= t.sure and top - runner_up >= t.lead:
             # Related entries must score well and be about everything the answer matched ("what killed harry"
             # relates to Harry's death, not to how Adam's parents died).
             topic = self._by_ref[best].everything & query.known - self.question_terms
