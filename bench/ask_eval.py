@@ -43,6 +43,7 @@ class Scores:
     honest: int = 0
     confident_wrong: int = 0
     unsure_with_right: int = 0  # answerable, "did you mean" offered an expected entry
+    said_unknown: int = 0  # unanswerable, and told plainly "that isn't in what I know" (the rest of honest: unsure)
     misses: list[str] = field(default_factory=list)
 
     @property
@@ -64,7 +65,8 @@ class Scores:
     def summary(self, name: str) -> str:
         return (
             f"{name}: right {self.right}/{self.answerable} ({self.right_share:.1%}), "
-            f"honest {self.honest}/{self.unanswerable} ({self.honest_share:.1%}), "
+            f"honest {self.honest}/{self.unanswerable} ({self.honest_share:.1%}; "
+            f"{self.said_unknown} of them 'not in what I know', the rest 'did you mean'), "
             f"confident-wrong {self.confident_wrong}/{self.asked} ({self.confident_wrong_share:.1%}); "
             f"'did you mean' offered the right entry for {self.unsure_with_right} more"
         )
@@ -110,6 +112,7 @@ def evaluate(asker: Asker, cases: Sequence[Case]) -> Scores:
                 scores.misses.append(f"{case.question!r}: unanswerable, but sure of {':'.join(verdict.refs[0])}")
             else:
                 scores.honest += 1
+                scores.said_unknown += verdict.confidence is Confidence.UNKNOWN
     return scores
 
 

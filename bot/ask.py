@@ -358,7 +358,7 @@ class Asker:
         keywords = sum(w[t] for t in entry.keywords & query.known) / total
         text = sum(w[t] for t in entry.text & query.known) / total
         mixed = PHRASING_WEIGHT * phrasing + KEYWORD_WEIGHT * keywords + TEXT_WEIGHT * text
-        return mixed * KIND_WEIGHT.get(entry.ref[0], 1.0) * query.known_share ** UNKNOWN_PENALTY
+        return mixed * KIND_WEIGHT.get(entry.ref[0], 1.0) * query.known_share**UNKNOWN_PENALTY
 
     def coverage(self, ref: Ref, query: _Query) -> float:
         """The share of the question's topic (its weight, light words aside) that an entry speaks of anywhere.

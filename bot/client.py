@@ -12,8 +12,8 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from .component_ids import RevealKey
 from .ask import Asker, build_asker
+from .component_ids import RevealKey
 from .facts import load_facts
 from .models import FilmData
 from .render.answer import Answer

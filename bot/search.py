@@ -25,6 +25,8 @@ STOPWORDS = frozenset(
     pls plz please thanks thank thx ty hey hi hello yo ok okay lol lmao idk tbh btw guys bot
     """.split()
 )
+
+
 def words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'").replace("'s ", " ").replace("'", ""))
 
