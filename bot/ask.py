@@ -184,7 +184,12 @@ class Asker:
     _stemmer: object = field(default_factory=lambda: snowballstemmer.stemmer("english"), repr=False)
     _stems: dict[str, str] = field(default_factory=dict, repr=False)
     _mended: dict[str, str | None] = field(default_factory=dict, repr=False)
-    _phrase_norms: dict[frozenset[str], float] = field(default_factory=dict, repr=False)
+    unknown_weight: float = 1.0  # the weight of a word the facts never use
+    phrase_entry: list[int] = field(default_factory=list, repr=False)  # each phrasing's entry (index in entries)
+    phrase_norm: list[float] = field(default_factory=list, repr=False)
+    phrase_postings: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    keyword_postings: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    text_postings: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     # -------------------------------------------------------------- building
 
@@ -237,11 +242,29 @@ class Asker:
         light = LIGHT_WEIGHT * max(asker.weights.values(), default=1.0)
         for t in question_terms:
             asker.weights[t] = light
+        asker.unknown_weight = UNKNOWN_WORD_WEIGHT * max(asker.weights.values(), default=1.0)
+        # Which entries, phrasings, keywords and texts use each term: a question's score adds up along these.
         postings: dict[str, list[int]] = {}
+        phrase_postings: dict[str, list[int]] = {}
+        keyword_postings: dict[str, list[int]] = {}
+        text_postings: dict[str, list[int]] = {}
         for index, e in enumerate(entries):
             for t in e.everything:
                 postings.setdefault(t, []).append(index)
+            for t in e.keywords:
+                keyword_postings.setdefault(t, []).append(index)
+            for t in e.text:
+                text_postings.setdefault(t, []).append(index)
+            for phrase in e.phrasings:
+                number = len(asker.phrase_entry)
+                asker.phrase_entry.append(index)
+                asker.phrase_norm.append(math.sqrt(sum(asker.weights[t] ** 2 for t in phrase)))
+                for t in phrase:
+                    phrase_postings.setdefault(t, []).append(number)
         asker.postings = {t: tuple(ix) for t, ix in postings.items()}
+        asker.phrase_postings = {t: tuple(ix) for t, ix in phrase_postings.items()}
+        asker.keyword_postings = {t: tuple(ix) for t, ix in keyword_postings.items()}
+        asker.text_postings = {t: tuple(ix) for t, ix in text_postings.items()}
         return asker
 
     # -------------------------------------------------------------- words to terms
@@ -330,35 +353,50 @@ class Asker:
 
     def query(self, question: str) -> _Query:
         terms = self.terms(question)
-        unknown = UNKNOWN_WORD_WEIGHT * max(self.weights.values(), default=1.0)
-        weights = {t: self.weights.get(t, unknown) for t in dict.fromkeys(terms)}
+        weights = {t: self.weights.get(t, self.unknown_weight) for t in dict.fromkeys(terms)}
         norm = math.sqrt(sum(w * w for w in weights.values()))
         known = frozenset(t for t in weights if t in self.weights)
         total = sum(weights.values())
         return _Query(weights, known, norm, sum(weights[t] for t in known) / total if total else 0.0)
 
-    def _norm(self, phrase: frozenset[str]) -> float:
-        norm = self._phrase_norms.get(phrase)
-        if norm is None:
-            norm = math.sqrt(sum(self.weights[t] ** 2 for t in phrase))
-            self._phrase_norms[phrase] = norm
-        return norm
-
-    def score(self, entry: _Entry, query: _Query) -> float:
+    def scores(self, query: _Query) -> dict[int, float]:
+        """Each candidate entry's score (by index): its closest phrasing (cosine of weighted terms), the share of the
+        question its keywords and its text cover, by kind, scaled down by the question's words the facts never use.
+        Candidates share a topic word with the question; only when it has none, a light one ("what's it about").
+        """
         if not query.norm:
-            return 0.0
-        w = query.weights
-        total = sum(w.values())
-        phrasing = 0.0
-        for phrase in entry.phrasings:
-            shared = phrase & query.known
-            if shared:
-                cosine = sum(w[t] * self.weights[t] for t in shared) / (query.norm * self._norm(phrase))
-                phrasing = max(phrasing, cosine)
-        keywords = sum(w[t] for t in entry.keywords & query.known) / total
-        text = sum(w[t] for t in entry.text & query.known) / total
-        mixed = PHRASING_WEIGHT * phrasing + KEYWORD_WEIGHT * keywords + TEXT_WEIGHT * text
-        return mixed * KIND_WEIGHT.get(entry.ref[0], 1.0) * query.known_share**UNKNOWN_PENALTY
+            return {}
+        topic = query.known - self.question_terms or query.known
+        candidates = {i for t in topic for i in self.postings.get(t, ())}
+        dots: dict[int, float] = {}
+        keywords: dict[int, float] = {}
+        texts: dict[int, float] = {}
+        for t in query.known:
+            w = query.weights[t]
+            product = w * self.weights[t]
+            for number in self.phrase_postings.get(t, ()):
+                dots[number] = dots.get(number, 0.0) + product
+            for index in self.keyword_postings.get(t, ()):
+                keywords[index] = keywords.get(index, 0.0) + w
+            for index in self.text_postings.get(t, ()):
+                texts[index] = texts.get(index, 0.0) + w
+        phrasing: dict[int, float] = {}
+        for number, dot in dots.items():
+            index = self.phrase_entry[number]
+            cosine = dot / (query.norm * self.phrase_norm[number])
+            if cosine > phrasing.get(index, 0.0):
+                phrasing[index] = cosine
+        total = sum(query.weights.values())
+        scale = query.known_share**UNKNOWN_PENALTY
+        scored: dict[int, float] = {}
+        for i in candidates:
+            mixed = (
+                PHRASING_WEIGHT * phrasing.get(i, 0.0)
+                + KEYWORD_WEIGHT * keywords.get(i, 0.0) / total
+                + TEXT_WEIGHT * texts.get(i, 0.0) / total
+            )
+            scored[i] = mixed * KIND_WEIGHT.get(self.entries[i].ref[0], 1.0) * scale
+        return scored
 
     def coverage(self, ref: Ref, query: _Query) -> float:
         """The share of the question's topic (its weight, light words aside) that an entry speaks of anywhere.
@@ -377,11 +415,8 @@ class Asker:
         return self._ranked(self.query(question))
 
     def _ranked(self, query: _Query) -> list[tuple[float, Ref]]:
-        # Entries that share a topic word with the question; only when it has none, a light one ("what's it about").
-        topic = query.known - self.question_terms or query.known
-        candidates = {i for t in topic for i in self.postings.get(t, ())}
-        scored = [(self.score(self.entries[i], query), self.entries[i].ref) for i in candidates]
-        return sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))
+        scored = [(score, self.entries[i].ref) for i, score in self.scores(query).items() if score > 0]
+        return sorted(scored, key=lambda s: (-s[0], s[1]))
 
     def ask(self, question: str) -> Verdict:
         query = self.query(question)

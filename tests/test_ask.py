@@ -73,7 +73,8 @@ def test_misspelt_filler_is_dropped_like_filler() -> None:
 
 
 def test_actor_names_stand_for_their_characters() -> None:
-    assert best("does paul mescal die in it") in {("fact", "what-happened-to-harry"), ("fact", "was-harry-dead-all-along")}
+    harrys_death = {("fact", "what-happened-to-harry"), ("fact", "was-harry-dead-all-along")}
+    assert best("does paul mescal die in it") in harrys_death
     assert best("is that paul mescal") == ("fact", "who-plays-harry")
 
 
