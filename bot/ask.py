@@ -129,8 +129,12 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     phrases, synonyms = table("phrases"), table("synonyms")
     if any(len(k) != 1 for k in synonyms):
         raise LexiconError(f"{path}: [synonyms] maps single words; put several words under [phrases]")
+    filler = word_list("filler")
+    both = sorted(filler & {k[0] for k in synonyms})
+    if both:
+        raise LexiconError(f"{path}: {', '.join(both)}: both filler and a synonym; keep one")
     return Lexicon(
-        filler=word_list("filler"),
+        filler=filler,
         light=word_list("light"),
         unstemmed=word_list("unstemmed"),
         phrases=phrases,

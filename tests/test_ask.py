@@ -172,6 +172,7 @@ def test_the_packaged_lexicon_loads() -> None:
         ('[synonyms]\n"two words" = "x"\n', "maps single words"),
         ('[phrases]\n"!!" = "x"\n', "no words"),
         ("[synonyms\n", "not valid UTF-8 TOML"),
+        ('[words]\nfiller = ["ket"]\n[synonyms]\nket = "ketamine"\n', "ket: both filler and a synonym"),
     ],
 )
 def test_a_broken_lexicon_is_named_with_its_problem(tmp_path: Path, text: str, problem: str) -> None:
