@@ -4,10 +4,10 @@ Questions and the facts' own text go through the same steps, so they meet in the
 idea ("how long", "came out") become one token, slang and spelling variants become the facts' words (the lexicon,
 ``data/lexicon.toml``), filler is dropped, typos are mended against the facts' vocabulary (rapidfuzz), and words are
 stemmed (Snowball). Each entry is then scored on how closely the question matches one of the ways members ask about
-it (``asks`` in the facts file, its question, title or names), how much of the question its keywords cover, and how
-much its text covers. Words the facts never use count against a match, so "who directed aftersun" is not answered
-with Haigh's credits. The best score and its lead over the next entry decide between a sure answer, a "did you
-mean", and an honest "that isn't in what I know".
+it (``asks`` in the facts file, its question, title or names) and how much of the question its keywords cover. Words
+the facts never use count against a match, so "who directed aftersun" is not answered with Haigh's credits. The best
+score, less the part of the question the entry never speaks of, and its lead over the next entry decide between a
+sure answer, a "did you mean", and an honest "that isn't in what I know".
 """
 
 from __future__ import annotations
@@ -38,9 +38,10 @@ SHORTEST_MENDED_FILLER = 6  # "tall" is not a slip for "tell", but "charcter" is
 MEMO_SIZE = 4096
 
 # How the three signals add up, and how entries of each kind are favoured on a near tie (facts answer questions).
+# An entry's text does not add to its score (measured on the tuning half: it only made wrong answers surer), but
+# it counts for coverage: an answer must speak of what the question asks.
 PHRASING_WEIGHT = 0.7
 KEYWORD_WEIGHT = 0.2
-TEXT_WEIGHT = 0.1
 KIND_WEIGHT = {"fact": 1.0, "character": 0.97, "moment": 0.8}
 LIGHT_WEIGHT = 0.35  # "who", "where": a hint of the kind of question, never the topic
 UNKNOWN_WORD_WEIGHT = 1.0  # times the rarest word's weight: a word the facts never use is a strong "not this"
@@ -193,7 +194,6 @@ class Asker:
     phrase_norm: list[float] = field(default_factory=list, repr=False)
     phrase_postings: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     keyword_postings: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
-    text_postings: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     # -------------------------------------------------------------- building
 
@@ -247,18 +247,15 @@ class Asker:
         for t in question_terms:
             asker.weights[t] = light
         asker.unknown_weight = UNKNOWN_WORD_WEIGHT * max(asker.weights.values(), default=1.0)
-        # Which entries, phrasings, keywords and texts use each term: a question's score adds up along these.
+        # Which entries, phrasings and keywords use each term: a question's score adds up along these.
         postings: dict[str, list[int]] = {}
         phrase_postings: dict[str, list[int]] = {}
         keyword_postings: dict[str, list[int]] = {}
-        text_postings: dict[str, list[int]] = {}
         for index, e in enumerate(entries):
             for t in e.everything:
                 postings.setdefault(t, []).append(index)
             for t in e.keywords:
                 keyword_postings.setdefault(t, []).append(index)
-            for t in e.text:
-                text_postings.setdefault(t, []).append(index)
             for phrase in e.phrasings:
                 number = len(asker.phrase_entry)
                 asker.phrase_entry.append(index)
@@ -268,7 +265,6 @@ class Asker:
         asker.postings = {t: tuple(ix) for t, ix in postings.items()}
         asker.phrase_postings = {t: tuple(ix) for t, ix in phrase_postings.items()}
         asker.keyword_postings = {t: tuple(ix) for t, ix in keyword_postings.items()}
-        asker.text_postings = {t: tuple(ix) for t, ix in text_postings.items()}
         return asker
 
     # -------------------------------------------------------------- words to terms
@@ -364,8 +360,8 @@ class Asker:
         return _Query(weights, known, norm, sum(weights[t] for t in known) / total if total else 0.0)
 
     def scores(self, query: _Query) -> dict[int, float]:
-        """Each candidate entry's score (by index): its closest phrasing (cosine of weighted terms), the share of the
-        question its keywords and its text cover, by kind, scaled down by the question's words the facts never use.
+        """Each candidate entry's score (by index): its closest phrasing (cosine of weighted terms) and the share of
+        the question its keywords cover, by kind, scaled down by the question's words the facts never use.
         Candidates share a topic word with the question; only when it has none, a light one ("what's it about").
         """
         if not query.norm:
@@ -374,7 +370,6 @@ class Asker:
         candidates = {i for t in topic for i in self.postings.get(t, ())}
         dots: dict[int, float] = {}
         keywords: dict[int, float] = {}
-        texts: dict[int, float] = {}
         for t in query.known:
             w = query.weights[t]
             product = w * self.weights[t]
@@ -382,8 +377,6 @@ class Asker:
                 dots[number] = dots.get(number, 0.0) + product
             for index in self.keyword_postings.get(t, ()):
                 keywords[index] = keywords.get(index, 0.0) + w
-            for index in self.text_postings.get(t, ()):
-                texts[index] = texts.get(index, 0.0) + w
         phrasing: dict[int, float] = {}
         for number, dot in dots.items():
             index = self.phrase_entry[number]
@@ -394,11 +387,7 @@ class Asker:
         scale = query.known_share**UNKNOWN_PENALTY
         scored: dict[int, float] = {}
         for i in candidates:
-            mixed = (
-                PHRASING_WEIGHT * phrasing.get(i, 0.0)
-                + KEYWORD_WEIGHT * keywords.get(i, 0.0) / total
-                + TEXT_WEIGHT * texts.get(i, 0.0) / total
-            )
+            mixed = PHRASING_WEIGHT * phrasing.get(i, 0.0) + KEYWORD_WEIGHT * keywords.get(i, 0.0) / total
             scored[i] = mixed * KIND_WEIGHT.get(self.entries[i].ref[0], 1.0) * scale
         return scored
 

@@ -33,7 +33,7 @@ def test_the_tuning_half_keeps_its_figures(request: pytest.FixtureRequest) -> No
     assert tune.answerable >= 150 and tune.unanswerable >= 30
     assert tune.right_share >= 0.87
     assert tune.honest_share >= 0.95
-    assert tune.confident_wrong_share <= 0.03
+    assert tune.confident_wrong_share <= 0.02
 
 
 def test_the_older_question_set_still_passes() -> None:
