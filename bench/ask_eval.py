@@ -44,7 +44,9 @@ class Scores:
     confident_wrong: int = 0
     unsure_with_right: int = 0  # answerable, "did you mean" offered an expected entry
     said_unknown: int = 0  # unanswerable, and told plainly "that isn't in what I know" (the rest of honest: unsure)
-    misses: list[str] = field(default_factory=list)
+    # Per question: for the tuning half only. Left out of the repr, so a failed assertion on the held-out half
+    # never prints its questions.
+    misses: list[str] = field(default_factory=list, repr=False)
 
     @property
     def asked(self) -> int:
