@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .report import write
 from .run import Config, run_all
+from .scale import SERVERS
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -24,6 +25,16 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--chart-runs", type=int, default=100, help="draws per poll picture, 0 to skip them (default 100)"
+    )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        nargs="*",
+        default=list(SERVERS),
+        help="servers in the scale scenario's stand-ins, none to skip it (default 1 1000 10000)",
+    )
+    parser.add_argument(
+        "--flood", type=int, default=300, help="one member's /ask sent at once beside other members, 0 to skip"
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where results go (default bench/results)")
     parser.add_argument(
@@ -41,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         voters=tuple(args.voters),
         profile_dir=args.out if args.profile else None,
         chart_runs=args.chart_runs,
+        flood=args.flood,
+        servers=tuple(args.servers),
     )
     with tempfile.TemporaryDirectory(prefix="strangers-bench-") as workdir:
         report = asyncio.run(run_all(Path(workdir), config))

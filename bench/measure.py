@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from bot.limits import HEAVY_AT_ONCE
+from bot.render.errors import still_answering
 from standin import Reply, StandIn, User, message_buttons
 from standin.process import ChildExited, ChildProcess, launch_command, launch_env
 
@@ -218,7 +220,7 @@ class Start:
 TARGETS = {"bot": "bot.__main__", "noop": "bench.noop_bot"}
 READY_LINE = "Ready as "  # what both bots log from on_ready
 # Settings a developer's shell or .env could carry into the child: the benchmark sets its own.
-OWN_PREFIXES = ("DISCORD_", "DATABASE_", "DEV_GUILD", "LOG_", "FACTS_", "BENCH_", "STANDIN_")
+OWN_PREFIXES = ("DISCORD_", "DATABASE_", "DEV_GUILD", "LOG_", "FACTS_", "BENCH_", "STANDIN_", "SHARD_")
 
 
 async def spawn(
@@ -269,7 +271,7 @@ async def start(
         while first is None:  # an interaction sent too early is not lost by Discord, but may go unanswered here
             try:
                 first = await child.until(standin.slash(probe_command, timeout=1.0), 2.0, f"/{probe_command}")
-            except AssertionError:
+            except (AssertionError, TimeoutError):  # unanswered, or its shard not connected yet
                 if time.perf_counter() > deadline:
                     raise
         on_ready = await child.until(child.line_containing(READY_LINE), START_TIMEOUT, "on_ready")
@@ -350,4 +352,69 @@ async def vote_burst(subject: Subject, message: dict, voters: int) -> Burst:
         acknowledged=sum(1 for r in answered if r.complete),
         expected=expected,
         poll_id=poll_id(message),
+    )
+
+
+# -- one member floods while others use the bot ----------------------------------------------------------------------
+
+
+@dataclass
+class Flood:
+    """One member sends ``flood`` /ask at once while ``readers`` other members each run ``rounds`` of /film then
+    /ask, one at a time: the others' latency (dispatch to callback), and what became of the flood."""
+
+    flood: int
+    readers: int
+    others: Latency
+    others_unanswered: int  # the others' interactions never answered (Discord's 3 s passed, or no answer at all)
+    flood_answered: int
+    flood_refused: int  # answered with a refusal (the real bot's limit on heavy commands at once)
+    flood_unanswered: int  # expired: not answered (the real bot does not answer an interaction Discord has forgotten)
+
+
+FLOOD_QUESTION = "who plays harry"
+BUSY = still_answering(HEAVY_AT_ONCE)  # the real bot's refusal while a member has enough in progress
+
+
+async def member_flood(subject: Subject, *, flood: int, readers: int, rounds: int) -> Flood:
+    """The flooder is the last of the subject's members, the readers the first ones."""
+    standin, child = subject.standin, subject.child
+    flooder, crowd = subject.members[-1], subject.members[:readers]
+
+    async def ask(user: User, question: str) -> Reply | BaseException:
+        try:
+            return await standin.slash("ask", user=user, question=question, timeout=ANSWER_TIMEOUT)
+        except AssertionError as exc:  # no answer at all within the timeout
+            return exc
+
+    async def reader(user: User) -> list[Reply | BaseException]:
+        done: list[Reply | BaseException] = []
+        for n in range(rounds):
+            try:
+                done.append(await standin.slash("film", user=user, timeout=ANSWER_TIMEOUT))
+            except AssertionError as exc:
+                done.append(exc)
+            done.append(await ask(user, f"{FLOOD_QUESTION} {n}"))
+        return done
+
+    cpu_before = child.cpu_seconds()
+    flooded = asyncio.gather(*(ask(flooder, f"{FLOOD_QUESTION} {n}") for n in range(flood)))
+    read = await child.until(asyncio.gather(*(reader(u) for u in crowd)), 300.0, "the readers during a flood")
+    floods = await child.until(flooded, 300.0, "the flood")
+    cpu = child.cpu_seconds() - cpu_before
+    replies = [r for rs in read for r in rs]
+    answered = [r for r in replies if isinstance(r, Reply) and r.complete]
+    samples = [dispatch_to_callback(r) for r in answered]
+    types = {r.callback_type or 0 for r in answered}
+    others = summarise("others during a flood", samples, cpu, types) if samples else Latency("others", False)
+    done = [r for r in floods if isinstance(r, Reply) and r.complete]
+    refused = sum(1 for r in done if r.text == BUSY)
+    return Flood(
+        flood=flood,
+        readers=readers,
+        others=others,
+        others_unanswered=len(replies) - len(answered),
+        flood_answered=len(done) - refused,
+        flood_refused=refused,
+        flood_unanswered=sum(1 for r in floods if not (isinstance(r, Reply) and r.complete)),
     )

@@ -16,6 +16,7 @@ import os
 import re
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -127,15 +128,30 @@ async def answer_menu(interaction: discord.Interaction, message: discord.Message
     await interaction.response.send_message(ANSWER, ephemeral=True)
 
 
-class NoopBot(discord.Client):
+class NoopBot(discord.AutoShardedClient):
+    """Sharded as the real bot is: Discord's recommended shard count, IDENTIFYs paced by the session start limit's
+    ``max_concurrency`` (not discord.py's 5 s per shard), so that start-up compares like with like."""
+
     def __init__(self, commands: list[dict[str, Any]]) -> None:
         super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none())
         self.tree = app_commands.CommandTree(self)
+        self.concurrency: int | None = None
+        self.identified_at: dict[int, float] = {}
         for spec in commands:
             if spec.get("type", 1) == MESSAGE_MENU:
                 self.tree.add_command(app_commands.ContextMenu(name=spec["name"], callback=answer_menu))
             else:
                 self.tree.add_command(mirror(spec))
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        shard = shard_id or 0
+        if self.identified_at:
+            if self.concurrency is None:
+                self.concurrency = (await self.fetch_session_start_limits()).max_concurrency
+            bucket = [at for s, at in self.identified_at.items() if s % self.concurrency == shard % self.concurrency]
+            if bucket:
+                await asyncio.sleep(max(0.0, max(bucket) + 5.0 - time.monotonic()))
+        self.identified_at[shard] = time.monotonic()
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(AnyButton)

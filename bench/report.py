@@ -16,6 +16,8 @@ from typing import Any
 from .charts import markdown as charts_markdown
 from .measure import Latency, Start
 from .run import NOT_AVAILABLE, BotRun, Report
+from .scale import as_json as scale_json
+from .scale import markdown as scale_markdown
 
 P50_RATIO_MAX = 1.3
 P99_MAX_MS = 25.0
@@ -79,6 +81,37 @@ def burst_table(report: Report) -> list[str]:
         return [f"Votes: {NOT_AVAILABLE} (the bot has no /theory poll yet)."]
     header = ["Voters at once", "votes/s", "seconds", "answered", "counted", "count check", "no-op votes/s"]
     return table(header, rows)
+
+
+def flood_table(report: Report) -> list[str]:
+    """One member floods /ask while others use the bot: the others' latency, and what became of the flood."""
+    ours, floor = report.ours.flood, report.floor.flood
+    if ours is None or floor is None:
+        return []
+    c = report.config
+    rows = []
+    for run, flood in ((report.ours, ours), (report.floor, floor)):
+        rows.append(
+            [
+                run.name,
+                number(flood.others.p50_ms),
+                number(flood.others.p99_ms),
+                number(ratio(flood.others, floor.others), "x"),
+                str(flood.others_unanswered),
+                f"{flood.flood_answered} / {flood.flood_refused} / {flood.flood_unanswered}",
+            ]
+        )
+    return [
+        "## One member floods while others use the bot",
+        "",
+        f"One member sends {c.flood} /ask at once while {c.flood_readers} other members each run {c.flood_rounds} "
+        "rounds of /film then /ask, one at a time; the stand-in enforces Discord's 3 s deadline. Others' p50/p99: "
+        "dispatch to callback of their answered interactions; ratio: our p50 / the no-op bot's. Flood: answered / "
+        "refused (still answering that member's earlier questions) / never answered (expired).",
+        "",
+        *table(["Bot", "others p50 ms", "others p99 ms", "p50 ratio", "others unanswered", "flood"], rows),
+        "",
+    ]
 
 
 def start_table(report: Report) -> list[str]:
@@ -181,6 +214,7 @@ def markdown(report: Report) -> str:
         "",
         *burst_table(report),
         "",
+        *flood_table(report),
         "## Start-up",
         "",
         *start_table(report),
@@ -188,6 +222,7 @@ def markdown(report: Report) -> str:
         *memory_table(report),
         "",
         *chart_section(report),
+        *scale_section(report),
         "## Targets",
         "",
         *table(
@@ -204,6 +239,22 @@ def markdown(report: Report) -> str:
     if c.profile_dir is not None:
         lines.append("Profiled run: the second start of each bot ran under pyinstrument, so its timings are inflated.")
     return "\n".join(lines) + "\n"
+
+
+def scale_section(report: Report) -> list[str]:
+    """Start-up and memory by number of servers (bench/scale.py), the bots sharded as Discord recommends."""
+    if not report.scale:
+        return []
+    return [
+        "## Scale: start-up and memory by number of servers",
+        "",
+        "A stand-in per size and bot, sharded as it recommends (one shard per 1,000 servers), 16 IDENTIFYs at once; "
+        "the second start on the bot's own database. First answer: spawn to the first /film answered in the demo "
+        "server; on_ready: every shard's servers received; memory: VmRSS then.",
+        "",
+        scale_markdown(report.scale),
+        "",
+    ]
 
 
 def chart_section(report: Report) -> list[str]:
@@ -245,6 +296,7 @@ def as_json(report: Report) -> dict[str, Any]:
         "ours": bot(report.ours),
         "noop": bot(report.floor),
         "charts": [asdict(timing) for timing in report.charts],
+        "scale": scale_json(report.scale),
         "targets": [{"target": t, "met": met, "measured": m} for t, met, m in targets(report)],
     }
 

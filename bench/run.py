@@ -25,17 +25,20 @@ from .charts import measure_all as measure_charts
 from .measure import (
     FIRST_CHOICE,
     Burst,
+    Flood,
     Latency,
     Probe,
     Start,
     Subject,
     command_schema,
     latency,
+    member_flood,
     start,
     stop,
     vote_burst,
     vote_buttons,
 )
+from .scale import SERVERS, ScaleRow, measure_scale
 
 PROBES = (
     Probe("/film", "slash", "film"),
@@ -61,6 +64,10 @@ class Config:
     probes: tuple[Probe, ...] = PROBES
     profile_dir: Path | None = None  # set: the second start of each bot runs under pyinstrument
     chart_runs: int = 100  # draws per poll picture, timed in this process after the bots have stopped
+    flood: int = 300  # one member's /ask sent at once (0: no flood scenario) ...
+    flood_readers: int = 4  # ... while this many other members each run ...
+    flood_rounds: int = 10  # ... this many rounds of /film then /ask, one at a time
+    servers: tuple[int, ...] = SERVERS  # the scale scenario's sizes (bench/scale.py); empty: skipped
 
 
 @dataclass
@@ -69,6 +76,7 @@ class BotRun:
     starts: list[Start] = field(default_factory=list)
     latency: list[Latency] = field(default_factory=list)
     bursts: list[Burst] = field(default_factory=list)
+    flood: Flood | None = None
     rss_after_start_mb: float = 0.0
     rss_after_load_mb: float = 0.0
     rss_peak_mb: float = 0.0
@@ -84,6 +92,7 @@ class Report:
     seconds: float
     mirror_matches: bool
     charts: list[ChartTiming] = field(default_factory=list)  # drawing the poll pictures, no bot involved
+    scale: list[ScaleRow] = field(default_factory=list)  # start-up and memory by number of servers
 
 
 def child_env(target: str, workdir: Path, config: Config, commands: Commands | None) -> list[dict[str, str]]:
@@ -107,7 +116,8 @@ async def started(
 ) -> AsyncIterator[Subject]:
     """A stand-in with the demo server and enough members to vote; the bot started twice, stopped cleanly after."""
     world = World.demo(fixed_ids())
-    members = [world.add_member(f"voter-{i}") for i in range(max(config.voters, default=1))]
+    needed = max(*config.voters, config.flood_readers + 1 if config.flood else 1, 1)
+    members = [world.add_member(f"voter-{i}") for i in range(needed)]
     first_env, second_env = child_env(target, workdir, config, commands)
     async with StandIn(world) as standin:
         child, first = await start(standin, target, workdir, "first start", first_env)
@@ -148,6 +158,11 @@ async def measure(runs: Sequence[BotRun], subjects: Sequence[Subject], config: C
         for run, subject in zip(runs, subjects, strict=True):
             if index < len(subject.polls):
                 run.bursts.append(await vote_burst(subject, subject.polls[index], voters))
+    if config.flood:  # one bot after the other: a flood weighs on the whole machine
+        for run, subject in zip(runs, subjects, strict=True):
+            run.flood = await member_flood(
+                subject, flood=config.flood, readers=config.flood_readers, rounds=config.flood_rounds
+            )
     for run, subject in zip(runs, subjects, strict=True):
         run.rss_after_load_mb = round(subject.child.rss_mb(), 1)
         run.rss_peak_mb = round(subject.child.rss_mb("VmHWM"), 1)
@@ -193,6 +208,7 @@ async def run_all(workdir: Path, config: Config) -> Report:
         await measure([ours, floor], [real, mirrored], config)
     await count_votes(workdir / "bot" / "bot.db", ours.bursts)
     charts = measure_charts(config.chart_runs) if config.chart_runs > 0 else []
+    scale = await measure_scale(workdir / "scale", config.servers) if config.servers else []
     return Report(
         ours,
         floor,
@@ -200,4 +216,5 @@ async def run_all(workdir: Path, config: Config) -> Report:
         round(time.perf_counter() - began, 1),
         signature(ours.commands) == signature(floor.commands),
         charts,
+        scale,
     )

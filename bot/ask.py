@@ -71,6 +71,7 @@ class Verdict:
     confidence: Confidence
     refs: tuple[Ref, ...] = ()  # SURE: the answer, then related entries; UNSURE: the candidates, best first
     scores: tuple[float, ...] = ()  # one per ref, for reports
+    heard: tuple[str, ...] = ()  # the question's words as read (lexicon applied, typos mended), for spoiler judging
 
     @property
     def best(self) -> Ref | None:
@@ -171,6 +172,7 @@ class _Query:
     known: frozenset[str]  # the terms the facts use
     norm: float
     known_share: float  # the weight of the question's terms the facts use, of all its terms
+    heard: tuple[str, ...] = ()  # its words as read, unstemmed
 
 
 @dataclass(slots=True)
@@ -304,18 +306,20 @@ class Asker:
 
     def terms(self, text: str, *, mend: bool = True) -> list[str]:
         """The stemmed terms of a text; with ``mend``, misspelt words first become the facts' closest word."""
+        return [self.stem(w) for w in (self.heard(text) if mend else self.words(text))]
+
+    def heard(self, text: str) -> list[str]:
+        """The text's words as the matcher reads them, unstemmed: misspelt words become the facts' closest word."""
         out: list[str] = []
         for word in self.words(text):
-            if mend:
-                mended = self.mend(word)
-                if mended is not None and mended != word:
-                    if mended in self.lexicon.filler:
-                        continue
-                    word = mended
-                    # a mended word may itself be slang for a word of the facts ("ketamin" -> "ketamine")
-                    out.extend(self.stem(w) for w in self._synonym(word))
+            mended = self.mend(word)
+            if mended is not None and mended != word:
+                if mended in self.lexicon.filler:
                     continue
-            out.append(self.stem(word))
+                # a mended word may itself be slang for a word of the facts ("ketamin" -> "ketamine")
+                out.extend(self._synonym(mended))
+                continue
+            out.append(word)
         return out
 
     def mend(self, word: str) -> str | None:
@@ -352,12 +356,13 @@ class Asker:
     # -------------------------------------------------------------- scoring
 
     def query(self, question: str) -> _Query:
-        terms = self.terms(question)
+        heard = self.heard(question)
+        terms = [self.stem(w) for w in heard]
         weights = {t: self.weights.get(t, self.unknown_weight) for t in dict.fromkeys(terms)}
         norm = math.sqrt(sum(w * w for w in weights.values()))
         known = frozenset(t for t in weights if t in self.weights)
         total = sum(weights.values())
-        return _Query(weights, known, norm, sum(weights[t] for t in known) / total if total else 0.0)
+        return _Query(weights, known, norm, sum(weights[t] for t in known) / total if total else 0.0, tuple(heard))
 
     def scores(self, query: _Query) -> dict[int, float]:
         """Each candidate entry's score (by index): its closest phrasing (cosine of weighted terms) and the share of
@@ -416,7 +421,7 @@ class Asker:
         ranked = self._ranked(query)
         t = self.thresholds
         if not ranked or ranked[0][0] < t.close:
-            return Verdict(Confidence.UNKNOWN)
+            return Verdict(Confidence.UNKNOWN, heard=query.heard)
         top, best = ranked[0]
         others = [(s, ref) for s, ref in ranked[1:] if ref[1] != best[1]]  # a fact and its moment are one topic
         runner_up = others[0][0] if others else 0.0
@@ -431,9 +436,9 @@ class Asker:
                 if s >= t.related and s >= t.related_share * top and topic <= self._by_ref[r].everything
             ][:2]
             chosen = [(top, best), *related]
-            return Verdict(Confidence.SURE, tuple(r for _, r in chosen), tuple(s for s, _ in chosen))
+            return Verdict(Confidence.SURE, tuple(r for _, r in chosen), tuple(s for s, _ in chosen), query.heard)
         close = [(top, best), *[(s, r) for s, r in others if s >= t.close]][:3]
-        return Verdict(Confidence.UNSURE, tuple(r for _, r in close), tuple(s for s, _ in close))
+        return Verdict(Confidence.UNSURE, tuple(r for _, r in close), tuple(s for s, _ in close), query.heard)
 
 
 def _same_start(word: str, candidate: str) -> bool:

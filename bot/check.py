@@ -27,6 +27,7 @@ async def check(settings: Settings) -> list[str]:
     )
     lines = [
         f"Settings: fine. Database {settings.database_path}, facts {settings.facts_path}, commands synced to {sync}.",
+        f"Shards: {_shards(settings)}",
         f"Token: {token}",
     ]
     loaded = load_facts(settings.facts_path)
@@ -97,3 +98,12 @@ def _backup_line(settings: Settings) -> str:
         f"Backups: every {settings.backup_every_hours:g} hours into {settings.backup_folder}, keeping the newest "
         f"{settings.backup_keep}."
     )
+
+
+def _shards(settings: Settings) -> str:
+    if settings.shard_count is None:
+        return "as many as Discord recommends, all in this process."
+    if settings.shard_ids is None:
+        return f"{settings.shard_count}, all in this process."
+    ids = ", ".join(map(str, settings.shard_ids))
+    return f"{ids} of {settings.shard_count} in this process (the others in other processes)."

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -15,10 +17,12 @@ from discord.ext import commands
 from .ask import Asker, build_asker
 from .component_ids import RevealKey
 from .facts import load_facts
-from .models import FilmData
+from .limits import Limits
+from .models import FilmData, Shards
 from .render.answer import Answer
 from .search import index_rows
 from .settings import Settings
+from .spoiler_terms import SpoilerTerms
 from .store import Store
 from .tree import StrangersTree
 
@@ -41,18 +45,27 @@ EXTENSIONS = (
 # Rebuilds an answer from its reveal key's argument, for a press in a server (None: outside one).
 AnswerBuilder = Callable[[str, int | None], Awaitable[Answer | None]]
 Clock = Callable[[], datetime]
+IDENTIFY_WINDOW = 5.0  # Discord lets max_concurrency IDENTIFYs through per 5 s, one per bucket shard_id % it
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class StrangersBot(commands.Bot):
+class StrangersBot(commands.AutoShardedBot):
+    """Sharded from the start: as many shards as Discord recommends (GET /gateway/bot), or SHARD_COUNT; with
+    SHARD_IDS, only those shards, the rest of the cluster running in other processes."""
+
     store: Store
     film: FilmData
     asker: Asker
+    spoiler_terms: SpoilerTerms
 
     def __init__(self, settings: Settings, *, clock: Clock = utc_now, **options: Any) -> None:
+        if settings.shard_count is not None:
+            options.setdefault("shard_count", settings.shard_count)
+        if settings.shard_ids is not None:
+            options.setdefault("shard_ids", list(settings.shard_ids))
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=INTENTS,
@@ -66,14 +79,51 @@ class StrangersBot(commands.Bot):
         self.synced: bool | None = None  # after start-up: True if the command set changed and was synced
         # Rebuild an answer from its reveal key ("moment:diner"); each cog registers the kinds it answers.
         self.answer_builders: dict[str, AnswerBuilder] = {}
+        self.limits = Limits()  # per-member limits on writes and heavy commands, and what they counted
+        self._max_concurrency: int | None = None  # from GET /gateway/bot, asked the first time a shard must wait
+        self._identified_at: dict[int, float] = {}  # time.monotonic() of each shard's last IDENTIFY
+
+    def owned_shards(self) -> Shards:
+        """The shards this process runs (known once it has connected: until then, as if it ran them all)."""
+        count = self.shard_count or 1
+        ids = self.shard_ids
+        return Shards(count, frozenset(ids) if ids is not None and len(ids) < count else None)
+
+    def owns(self, guild_id: int) -> bool:
+        return self.owned_shards().owns(guild_id)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait as Discord's session start limit asks: IDENTIFYs in one bucket (``shard_id % max_concurrency``) at
+        least 5 s apart, other buckets at once. (discord.py's own hook waits 5 s before every shard but the first:
+        16 shards in 75 s, where a large bot's max_concurrency of 16 lets them all start at once.)"""
+        shard = shard_id or 0
+        if self._identified_at:
+            concurrency = await self._identify_concurrency()
+            same_bucket = [at for s, at in self._identified_at.items() if s % concurrency == shard % concurrency]
+            if same_bucket:
+                await asyncio.sleep(max(0.0, max(same_bucket) + IDENTIFY_WINDOW - time.monotonic()))
+        self._identified_at[shard] = time.monotonic()
+
+    async def _identify_concurrency(self) -> int:
+        if self._max_concurrency is None:
+            try:
+                _, _, limits = await self.http.get_bot_gateway()
+                self._max_concurrency = max(1, int(limits.get("max_concurrency", 1)))
+            except discord.GatewayNotFound:
+                log.warning("Could not read the session start limit; starting one shard every 5 seconds")
+                self._max_concurrency = 1
+        return self._max_concurrency
 
     async def setup_hook(self) -> None:
         self.store = await Store.open(self.settings.database_path)
+        if not self.owned_shards().all:  # a cluster: members' progress is written by the other processes too
+            self.store.share_progress()
         loaded = load_facts(self.settings.facts_path)
         if await self.store.replace_facts(loaded.data, loaded.digest, index_rows(loaded.data)):
             log.info("Loaded the film's facts from %s into the database", self.settings.facts_path)
         self.film = await self.store.load_film()
         self.asker = build_asker(self.film, loaded.phrasings)
+        self.spoiler_terms = SpoilerTerms.build(self.film)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.synced = await self.sync_commands_if_changed()
@@ -101,9 +151,15 @@ class StrangersBot(commands.Bot):
         # discord.py leaves the wait that follows a READY running when a client closes; closed within
         # guild_ready_timeout of a READY (at start-up or after a new session), it would then dispatch on_ready
         # on a closed client and fail in the background. Stop that wait first.
-        pending_ready = self._connection._ready_task
-        if pending_ready is not None:
-            pending_ready.cancel()
+        if not hasattr(self, "_AutoShardedClient__queue"):
+            # Closed without ever starting (discord.py makes the shards' event queue when the client starts, and its
+            # close() posts to it): give it an empty one.
+            setattr(self, "_AutoShardedClient__queue", asyncio.PriorityQueue())  # noqa: B010 (a mangled name)
+        state = self._connection
+        pending = [state._ready_task, *state._ready_tasks.values()]  # all shards' waits, then the one after them
+        for task in pending:
+            if task is not None:
+                task.cancel()
         await super().close()
         store = getattr(self, "store", None)
         if store is not None:

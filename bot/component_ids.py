@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import UserError
+from .models import Level
 from .polls import MAX_OPTIONS
 from .render import errors
 
@@ -31,6 +32,7 @@ _REVEAL_ARGUMENTS = {
     "character": re.compile(_SLUG),
     "quote": re.compile(_SLUG),
     "ending": re.compile("all"),
+    "plot": re.compile("all"),
     "ask": re.compile(rf"{_ASK_REF}(?:,{_ASK_REF})*"),
     "poll": re.compile(rf"(?P<poll>{_NUMBER})"),
     "theories": re.compile(rf"(?P<guild>{_NUMBER})"),
@@ -38,7 +40,7 @@ _REVEAL_ARGUMENTS = {
     "theory": re.compile(rf"(?P<guild>{_NUMBER}):(?:{_SLUG}|member:(?P<member>{_NUMBER}))"),
 }
 _VOTE = re.compile(rf"poll:(?P<poll>{_NUMBER}):(?P<position>{_NUMBER})")
-_REVIEW = re.compile(rf"theory:review:(?P<id>{_NUMBER}):(?P<action>approve|reject)")
+_REVIEW = re.compile(rf"theory:review:(?P<id>{_NUMBER}):(?P<action>approve|reject|none|plot|ending)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,7 @@ class VoteId:
 class ReviewId:
     theory_id: int
     approve: bool
+    level: Level | None = None  # set: the button sets the suggestion's spoiler level instead of deciding on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,10 @@ def review_id(theory_id: int, approve: bool) -> str:
     return f"{REVIEW_PREFIX}{theory_id}:{'approve' if approve else 'reject'}"
 
 
+def review_level_id(theory_id: int, level: Level) -> str:
+    return f"{REVIEW_PREFIX}{theory_id}:{level.label}"
+
+
 def reveal_id(key: str) -> str:
     """The id of a "Reveal to me" button for an answer's reveal key; our own keys must always read back."""
     custom_id = f"{REVEAL_PREFIX}{key}"
@@ -101,7 +108,9 @@ def parse_review(custom_id: str) -> ReviewId:
     match = _REVIEW.fullmatch(custom_id)
     if match is None:
         raise UserError(errors.BROKEN_BUTTON)
-    return ReviewId(_whole(match["id"]), match["action"] == "approve")
+    action = match["action"]
+    level = None if action in ("approve", "reject") else Level.parse(action)
+    return ReviewId(_whole(match["id"]), action == "approve", level)
 
 
 def _reveal_match(key: str) -> re.Match[str] | None:

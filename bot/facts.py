@@ -9,7 +9,7 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -82,8 +82,10 @@ class _Entry:
             self.fail("id", "must be lowercase letters, digits and dashes (at most 40)")
         return value
 
-    def level(self, field: str = "spoiler") -> Level:
+    def level(self, field: str = "spoiler", default: Level | None = None) -> Level:
         value = self.raw.get(field)
+        if value is None and default is not None:
+            return default
         if isinstance(value, str) and value in _LEVEL_NAMES:
             return Level.parse(value)
         self.fail(field, f"must be one of none, plot, ending (got {value!r})")
@@ -149,13 +151,15 @@ def _moment_builder() -> Callable[[_Entry], Moment]:
     def build(e: _Entry) -> Moment:
         nonlocal position
         position += 1
+        spoiler = e.level()
         return Moment(
             id=e.ident(),
             position=position,
             title=e.text("title", max_len=60, no_pipes=True),
             summary=e.text("summary", max_len=500),
-            spoiler=e.level(),
+            spoiler=spoiler,
             keywords=e.texts("keywords", required=False, max_len=60),
+            title_spoiler=e.level("title_spoiler", default=spoiler),
         )
 
     return build
@@ -169,6 +173,7 @@ def _fact(e: _Entry) -> Fact:
         keywords=e.texts("keywords", max_len=60),
         answer=e.text("answer", max_len=700),
         spoiler=e.level(),
+        topic_spoiler=e.level("topic_spoiler", default=e.level()),
     )
 
 
@@ -180,6 +185,7 @@ def _theory(e: _Entry) -> Theory:
         evidence=e.texts("evidence", required=False, max_len=40),
         source=e.text("source", max_len=200),
         spoiler=e.level(),
+        title_spoiler=e.level("title_spoiler", default=e.level()),
     )
 
 
@@ -193,6 +199,24 @@ def _quote(e: _Entry) -> Quote:
         topics=tuple(t.lower() for t in e.texts("topics", max_len=30)),
         spoiler=e.level(),
     )
+
+
+def _quote_topics(path: Path, doc: dict[str, Any], quotes: tuple[Quote, ...]) -> tuple[tuple[str, Level], ...]:
+    """Every topic the quotes use, with its level: as ``[quote_topics]`` says, else the lowest level of the quotes
+    that carry it (a topic shown beside a quote is never above that quote)."""
+    raw = doc.get("quote_topics", {})
+    if not isinstance(raw, dict):
+        raise FactsError(f"{path}: [quote_topics] must be a table of topic = level")
+    used = list(dict.fromkeys(t for q in quotes for t in q.topics))
+    listed: dict[str, Level] = {}
+    for name, value in raw.items():
+        topic = " ".join(str(name).lower().split())
+        if topic not in used:
+            raise FactsError(f"{path}: [quote_topics], '{name}': no quote has this topic")
+        if not isinstance(value, str) or value not in _LEVEL_NAMES:
+            raise FactsError(f"{path}: [quote_topics], '{name}': must be one of none, plot, ending (got {value!r})")
+        listed[topic] = Level.parse(value)
+    return tuple((topic, listed.get(topic, min(q.spoiler for q in quotes if topic in q.topics))) for topic in used)
 
 
 def _document(path: Path, raw: bytes) -> dict[str, Any]:
@@ -221,6 +245,7 @@ def _rows(path: Path, doc: dict[str, Any]) -> FilmData:
         theories=_table(path, doc, "theories", _theory),
         quotes=_table(path, doc, "quotes", _quote),
     )
+    data = replace(data, quote_topics=_quote_topics(path, doc, data.quotes))
     moment_ids = {m.id for m in data.moments}
     for index, theory in enumerate(data.theories):
         for ref in theory.evidence:

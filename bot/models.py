@@ -31,6 +31,27 @@ class Level(IntEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Shards:
+    """The shards one process runs, of ``count`` in all: it owns the servers Discord sends to them, and only it
+    answers there, closes their polls and caches their settings. ``ids`` None: every shard (a single process)."""
+
+    count: int = 1
+    ids: frozenset[int] | None = None
+
+    @property
+    def all(self) -> bool:
+        return self.ids is None or len(self.ids) >= self.count
+
+    @staticmethod
+    def of(guild_id: int, count: int) -> int:
+        """The shard that holds a server, as Discord computes it."""
+        return (guild_id >> 22) % count
+
+    def owns(self, guild_id: int) -> bool:
+        return self.all or self.of(guild_id, self.count) in (self.ids or ())
+
+
+@dataclass(frozen=True, slots=True)
 class Film:
     title: str
     year: int
@@ -70,6 +91,13 @@ class Moment:
     summary: str
     spoiler: Level
     keywords: tuple[str, ...]
+    title_spoiler: Level = Level.ENDING  # how much the title alone gives away ("The Power of Love": the ending)
+
+    @property
+    def safe_name(self) -> str:
+        """The spoiler-free form of its name, for places that cannot wrap one: its number and the level of the scene
+        ("Moment 20 (ending)"), which the facts say openly anyway (a moment's footer names its level)."""
+        return f"Moment {self.position} ({self.spoiler.label})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +108,7 @@ class Fact:
     keywords: tuple[str, ...]
     answer: str
     spoiler: Level
+    topic_spoiler: Level = Level.ENDING  # the level of its topic and question ("The song" gives nothing away)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +119,7 @@ class Theory:
     evidence: tuple[str, ...]
     source: str
     spoiler: Level
+    title_spoiler: Level = Level.ENDING
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +143,11 @@ class FilmData:
     facts: tuple[Fact, ...]
     theories: tuple[Theory, ...]
     quotes: tuple[Quote, ...]
+    # Every quote topic with its level, in the file's order ([quote_topics]); a topic is a name shown in lists.
+    quote_topics: tuple[tuple[str, Level], ...] = ()
+
+    def topic_level(self, topic: str) -> Level:
+        return next((level for name, level in self.quote_topics if name == topic), Level.ENDING)
 
     def moment(self, moment_id: str) -> Moment | None:
         return next((m for m in self.moments if m.id == moment_id), None)
@@ -278,6 +313,7 @@ class MemberTheory:
     created_at: datetime
     reviewed_by: int | None = None
     reviewed_at: datetime | None = None
+    spoiler: Level = Level.ENDING  # chosen by the suggester, changed by a moderator at review
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .errors import UserError
-from .models import Level, OptionVotes
+from .models import OPEN, Level, OptionVotes, Policy, PollOption
 from .render import errors
 from .render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
+from .render.markup import Name
 from .search import fold
 
 MIN_OPTIONS = 2
@@ -26,8 +27,6 @@ CLAIM_MIN, CLAIM_MAX = 10, 400
 OPTION_TITLE_LIMIT = 100  # a poll's copy of a theory title; 10 of them and their bars fit one embed description
 BAR_WIDTH = 12
 MEMBER_PREFIX = "member:"
-# Members' theories carry no spoiler level of their own; they are about the ending, so they are hidden like it.
-MEMBER_THEORY_LEVEL = Level.ENDING
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +40,43 @@ class TheoryEntry:
     evidence: tuple[str, ...] = ()  # moment ids
     source: str = ""
     author_id: int | None = None  # set for members' theories
+    title_level: Level | None = None  # how much the title alone gives away (None: as much as the claim)
 
     @property
     def curated(self) -> bool:
         return self.author_id is None
+
+    @property
+    def name_level(self) -> Level:
+        return self.level if self.title_level is None else self.title_level
+
+
+def theory_name(entry: TheoryEntry, number: int) -> Name:
+    """A theory's title with its level; ``number`` is its place in /theory list ("Theory 5 (ending)" where hidden)."""
+    return Name(entry.title, entry.name_level, f"Theory {number} ({entry.level.label})")
+
+
+def option_name(option: PollOption) -> Name:
+    """A poll option's title; hidden, it is told apart by its number, which its button carries."""
+    return Name(option.title, option.spoiler, hidden_title(option.spoiler))
+
+
+def hidden_title(level: Level) -> str:
+    """What stands for a title left out beside its number (the private style): the number is its name there."""
+    return f"(title hidden: spoiler level {level.label})"
+
+
+def _number(item: str) -> int | None:
+    text = item.strip().lstrip("#")
+    return int(text) if text.isdigit() and len(text) < 6 else None
+
+
+def _texts(entry: TheoryEntry, number: int, policy: Policy) -> list[str]:
+    """What a typed piece of text may match: the title and id only where the reader may see the title."""
+    texts = [fold(theory_name(entry, number).safe)]
+    if policy.shows(entry.name_level):
+        texts += [entry.key.casefold(), fold(entry.title)]
+    return texts
 
 
 def member_key(theory_id: int) -> str:
@@ -66,21 +98,26 @@ def split_items(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
-def find_theory(item: str, entries: Sequence[TheoryEntry]) -> TheoryEntry:
-    """The theory ``item`` names: its id or key, its exact title, or a piece of text only one title or id contains."""
+def find_theory(item: str, entries: Sequence[TheoryEntry], policy: Policy = OPEN) -> TheoryEntry:
+    """The theory ``item`` names: its number in the list, its id or key, its exact title, or a piece of text only one
+    title or id contains. Pieces of text are matched only against what ``policy`` lets the reader see (a title above
+    it is matched by its spoiler-free form), so typing a guess never finds a hidden theory."""
     wanted = fold(item)
-    for entry in entries:
-        if wanted in (entry.key.casefold(), fold(entry.title)):
+    number = _number(item)
+    if number is not None and 1 <= number <= len(entries):
+        return entries[number - 1]
+    for index, entry in enumerate(entries, start=1):
+        if wanted in (entry.key.casefold(), fold(entry.title), fold(theory_name(entry, index).safe)):
             return entry
-    matches = [e for e in entries if wanted in fold(e.title) or wanted in e.key.casefold()]
+    matches = [(i, e) for i, e in enumerate(entries, start=1) if any(wanted in t for t in _texts(e, i, policy))]
     if len(matches) == 1:
-        return matches[0]
+        return matches[0][1]
     if not matches:
         raise UserError(errors.no_such_theory(item))
-    raise UserError(errors.ambiguous_theory(item, [m.title for m in matches]))
+    raise UserError(errors.ambiguous_theory(item, [theory_name(e, i).shown(policy) for i, e in matches]))
 
 
-def choose_theories(text: str | None, entries: Sequence[TheoryEntry]) -> list[TheoryEntry]:
+def choose_theories(text: str | None, entries: Sequence[TheoryEntry], policy: Policy = OPEN) -> list[TheoryEntry]:
     """The poll's theories: the ones ``text`` names (comma-separated), or by default every approved one up to 10."""
     if text is None or not text.strip():
         chosen = list(entries[:MAX_OPTIONS])
@@ -89,38 +126,43 @@ def choose_theories(text: str | None, entries: Sequence[TheoryEntry]) -> list[Th
         return chosen
     chosen = []
     for item in split_items(text):
-        entry = find_theory(item, entries)
+        entry = find_theory(item, entries, policy)
         if entry in chosen:
-            raise UserError(errors.theory_twice(entry.title))
+            raise UserError(errors.theory_twice(theory_name(entry, entries.index(entry) + 1).shown(policy)))
         chosen.append(entry)
     if not MIN_OPTIONS <= len(chosen) <= MAX_OPTIONS:
         raise UserError(errors.poll_size(MIN_OPTIONS, MAX_OPTIONS, len(chosen)))
     return chosen
 
 
-def complete_last(text: str, entries: Sequence[TheoryEntry]) -> list[tuple[str, str]]:
+def complete_last(text: str, entries: Sequence[TheoryEntry], policy: Policy = OPEN) -> list[tuple[str, str]]:
     """Autocomplete for a comma-separated list: (name, value) pairs that complete its last item.
 
-    Items already chosen are kept as typed; the completed one is written as its key (short and exact).
-    Pairs whose value would pass Discord's 100-character limit are left out: the member can keep typing.
+    Items already chosen are kept as typed; the completed one is written as its key (short and exact), or as its
+    number where its title is above ``policy`` (a curated key such as "the-ghosts-are-real" says as much as the
+    title). Names follow ``policy`` too, and only what the reader may see is matched. Pairs whose value would pass
+    Discord's 100-character limit are left out: the member can keep typing.
     """
     parts = text.split(",")
     done, last = [p.strip() for p in parts[:-1] if p.strip()], fold(parts[-1])
     taken: set[str] = set()
     for item in done:
         try:
-            taken.add(find_theory(item, entries).key)
+            taken.add(find_theory(item, entries, policy).key)
         except UserError:
             continue
     out: list[tuple[str, str]] = []
-    for entry in entries:
-        if entry.key in taken or (last and last not in fold(entry.title) and last not in entry.key.casefold()):
+    for number, entry in enumerate(entries, start=1):
+        if entry.key in taken:
             continue
-        value = ", ".join([*done, entry.key])
+        if last and last.lstrip("#") != str(number) and not any(last in t for t in _texts(entry, number, policy)):
+            continue
+        shown = policy.shows(entry.name_level)
+        value = ", ".join([*done, entry.key if shown or not entry.curated else str(number)])
         if len(value) > CHOICE_NAME_LIMIT:
             continue
         prefix = f"{len(done)} chosen + " if done else ""
-        out.append((shorten(prefix + entry.title, CHOICE_NAME_LIMIT), value))
+        out.append((shorten(prefix + theory_name(entry, number).shown(policy), CHOICE_NAME_LIMIT), value))
         if len(out) == CHOICES_LIMIT:
             break
     return out

@@ -23,13 +23,17 @@ WATCHED_NAMES = {Watched.NOT_SEEN: "not seen it", Watched.PART_WAY: "part way", 
 
 
 def moment_safe_name(moment: Moment) -> str:
-    """A moment's name where nothing can be wrapped (autocomplete): its title only below the ending's level.
-
-    An ending-level title can give the ending away ("The Power of Love"), so it is named by number alone.
-    """
-    if moment.spoiler >= Level.ENDING:
-        return f"Moment {moment.position} (ending)"
+    """A moment's name for a member who may not have seen it (the progress picker): its title only when the title
+    gives nothing away (its ``title_spoiler`` is none), else its spoiler-free form ("Moment 20 (ending)")."""
+    if moment.title_spoiler > Level.NONE:
+        return moment.safe_name
     return f"{moment.position}. {moment.title}"
+
+
+def moment_value(moment: Moment) -> str:
+    """What picking a moment sends: its id where its name is shown, else its number (an id such as
+    "the-power-of-love" says as much as the title)."""
+    return moment.id if moment.title_spoiler is Level.NONE else str(moment.position)
 
 
 def seen_level(progress: Progress | None, moments: Sequence[Moment]) -> Level | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 from .models import Pick, Quote
@@ -31,17 +31,20 @@ def topic_counts(quotes: Sequence[Quote]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def topic_choices(quotes: Sequence[Quote], typed: str, limit: int = CHOICES_LIMIT) -> list[tuple[str, str]]:
+def topic_choices(
+    quotes: Sequence[Quote], typed: str, limit: int = CHOICES_LIMIT, hidden: Collection[str] = ()
+) -> list[tuple[str, str]]:
     """Autocomplete for the topic option as (name, value) pairs, at most ``limit`` of them.
 
     The "list" entry comes first whenever what was typed could be the start of "list"; then the topics that
-    contain the typed text, those starting with it first, each named with its count ("ending (2 quotes)").
+    contain the typed text, those starting with it first, each named with its count ("ending (2 quotes)"). Topics
+    in ``hidden`` (above the reader's level) are never offered.
     """
     typed = fold(typed)
     choices: list[tuple[str, str]] = []
     if LIST_TOPIC.startswith(typed):
         choices.append((LIST_CHOICE_NAME, LIST_TOPIC))
-    matching = [(topic, count) for topic, count in topic_counts(quotes) if typed in topic]
+    matching = [(topic, count) for topic, count in topic_counts(quotes) if typed in topic and topic not in hidden]
     matching.sort(key=lambda item: not item[0].startswith(typed))  # stable: keeps the count order within each
     choices += [(f"{topic} ({plural(count, 'quote')})", topic) for topic, count in matching]
     return choices[:limit]

@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Sequence
 
-from .models import Character, FilmData, IndexRow, Moment
+from .models import Character, FilmData, IndexRow
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Words that carry no topic of their own: dropped from quote searches.
@@ -64,47 +64,6 @@ def index_rows(data: FilmData) -> list[IndexRow]:
 def fold(text: str) -> str:
     """Text as names are compared: case-folded, one kind of apostrophe, single spaces."""
     return " ".join(text.casefold().replace("’", "'").split())
-
-
-def moment_label(moment: Moment) -> str:
-    """How a moment is offered in autocomplete and lists: "7. The diner" (titles are spoiler-free by data rule)."""
-    return f"{moment.position}. {moment.title}"
-
-
-def filter_moments(moments: Sequence[Moment], typed: str) -> list[Moment]:
-    """The moments matching what was typed (case-insensitive), in film order.
-
-    A match starts a word of the label, id or keywords ("din" finds "The diner", not "building"); only when
-    nothing starts that way do matches inside words count.
-    """
-    needle = fold(typed)
-    if not needle:
-        return list(moments)
-
-    def texts(m: Moment) -> list[str]:
-        return [fold(moment_label(m)), m.id, m.id.replace("-", " "), *(fold(k) for k in m.keywords)]
-
-    starts = [m for m in moments if any(t.startswith(needle) or f" {needle}" in t for t in texts(m))]
-    return starts or [m for m in moments if any(needle in t for t in texts(m))]
-
-
-def find_moment(moments: Sequence[Moment], text: str) -> Moment | None:
-    """The moment a member picked or typed: its id, label, title or number, else the one moment that matches.
-
-    When several moments match what was typed, the one whose title contains it wins if it is the only such one;
-    otherwise there is no single answer and None is returned (the caller offers suggestions).
-    """
-    needle = fold(text)
-    if not needle:
-        return None
-    for m in moments:
-        if needle in (m.id, fold(m.title), fold(moment_label(m)), str(m.position)):
-            return m
-    found = filter_moments(moments, needle)
-    if len(found) == 1:
-        return found[0]
-    by_title = [m for m in found if needle in fold(m.title)]
-    return by_title[0] if len(by_title) == 1 else None
 
 
 def character_label(character: Character) -> str:

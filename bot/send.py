@@ -83,6 +83,12 @@ async def private_policy(interaction: discord.Interaction[StrangersBot], channel
     return reader_policy(channel, *await seen_by(interaction))
 
 
+async def name_policy(interaction: discord.Interaction[StrangersBot]) -> Policy:
+    """The policy for names offered while a member types (autocomplete) or refused in a private note: the channel's,
+    since what they pick is sent into it; in their DM with the bot, where they alone read, their progress too."""
+    return await (private_policy(interaction) if only_reader(interaction) else policy_for(interaction))
+
+
 async def policy_of(bot: StrangersBot, guild_id: int, channel_id: int) -> Policy:
     """The policy of a channel outside any interaction (a poll closed by the scheduler)."""
     return await channel_policy(bot, guild_id, bot.get_channel(channel_id) or discord.Object(channel_id))
@@ -90,7 +96,7 @@ async def policy_of(bot: StrangersBot, guild_id: int, channel_id: int) -> Policy
 
 def answer_embeds(answer: Answer, policy: Policy) -> list[discord.Embed]:
     """An answer that must fit one message (a poll), rendered for a channel."""
-    specs = pack_pages(answer.title, render_pages(answer.blocks, policy), answer.footer)[0]
+    specs = pack_pages(answer.heading(policy), render_pages(answer.blocks, policy), answer.footer)[0]
     return [to_embed(spec) for spec in specs]
 
 
@@ -105,7 +111,7 @@ async def answer_picture(answer: Answer, policy: Policy) -> discord.File | None:
     try:
         picture = await asyncio.to_thread(draw, answer.chart, policy)
     except Exception:
-        log.exception("Could not draw the picture for %r; sending the text alone", answer.title)
+        log.exception("Could not draw the picture for %r; sending the text alone", answer.heading(OPEN))
         return None
     return discord.File(io.BytesIO(picture.png), picture.filename, description=picture.description)
 
@@ -146,7 +152,7 @@ async def send_answer(
         await send_layouts(interaction, answer_layouts(answer, policy), ephemeral=ephemeral)
         return
     pages = render_pages(answer.blocks, policy)
-    messages = pack_pages(answer.title, pages, answer.footer)
+    messages = pack_pages(answer.heading(policy), pages, answer.footer)
     # Ephemeral answers too: the hidden-spoiler note points at the button, so the button must be there.
     if answer.reveal_key and needs_reveal(answer.segments(), policy):
         view = with_reveal(answer, policy, view or discord.ui.View(timeout=None))

@@ -33,6 +33,7 @@ _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_BACKUP_KEEP = 7
 MAX_BACKUP_EVERY_HOURS = 24 * 366
 MAX_BACKUP_KEEP = 10_000
+MAX_SHARDS = 10_000  # far above what Discord recommends for the largest bots; refuses a typo of many digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,10 @@ class Settings:
     backup_dir: Path | None = None
     backup_every_hours: float | None = None  # None: no scheduled backups
     backup_keep: int = DEFAULT_BACKUP_KEEP
+    # Sharding. None: as many shards as Discord recommends, all in this process. SHARD_IDS: the shards this process
+    # runs, of SHARD_COUNT in all (a cluster of processes, each with its own range).
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
     @property
     def backup_folder(self) -> Path:
@@ -54,6 +59,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, require_token: bool = True) -> Settings:
         env = os.environ if env is None else env
+        shard_count, shard_ids = _shards(env.get("SHARD_COUNT", "").strip(), env.get("SHARD_IDS", "").strip())
         token = env.get("DISCORD_TOKEN", "").strip()
         if require_token and not token:
             raise ConfigError(
@@ -69,6 +75,8 @@ class Settings:
             backup_dir=_path(env, "BACKUP_DIR"),
             backup_every_hours=_backup_every(env.get("BACKUP_EVERY_HOURS", "").strip()),
             backup_keep=_backup_keep(env.get("BACKUP_KEEP", "").strip()),
+            shard_count=shard_count,
+            shard_ids=shard_ids,
         )
 
 
@@ -119,3 +127,35 @@ def _backup_keep(raw: str) -> int:
             f"BACKUP_KEEP must be how many backups to keep, a whole number from 1 to {MAX_BACKUP_KEEP}, not {raw!r}."
         )
     return int(raw)
+
+
+def _shards(count_raw: str, ids_raw: str) -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT (a whole number) and SHARD_IDS (ids and ranges such as ``0-3`` or ``0,2,4-5``, each below the
+    count); SHARD_IDS needs SHARD_COUNT, and a count alone means every shard in this process."""
+    if not count_raw:
+        if ids_raw:
+            raise ConfigError(
+                f"SHARD_IDS ({ids_raw!r}) needs SHARD_COUNT: set it to the number of shards of the whole cluster."
+            )
+        return None, None
+    if not (count_raw.isascii() and count_raw.isdigit()) or not 1 <= int(count_raw) <= MAX_SHARDS:
+        raise ConfigError(
+            f"SHARD_COUNT must be the number of shards, a whole number from 1 to {MAX_SHARDS}, not {count_raw!r}; "
+            "leave it empty to use the number Discord recommends."
+        )
+    count = int(count_raw)
+    if not ids_raw:
+        return count, None
+    ids: set[int] = set()
+    for part in ids_raw.split(","):
+        low, dash, high = part.strip().partition("-")
+        bounds = [low.strip(), high.strip()] if dash else [low.strip()]
+        if not all(b.isascii() and b.isdigit() for b in bounds) or int(bounds[0]) > int(bounds[-1]):
+            raise ConfigError(f"SHARD_IDS must list shard ids and ranges, such as 0-3 or 0,2,4-5, not {ids_raw!r}.")
+        if int(bounds[-1]) >= count:
+            raise ConfigError(
+                f"SHARD_IDS names shard {int(bounds[-1])}, but with SHARD_COUNT={count} the shards are 0 to "
+                f"{count - 1}."
+            )
+        ids.update(range(int(bounds[0]), int(bounds[-1]) + 1))
+    return count, tuple(sorted(ids))

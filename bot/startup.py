@@ -18,8 +18,10 @@ NEW_TOKEN = "reset the token in the Developer Portal (Bot -> Reset Token) and pu
 # Gateway close codes that end a session for good (https://discord.com/developers/docs/topics/opcodes-and-status-codes).
 GATEWAY_REFUSALS = {
     4004: f"Discord's gateway refused DISCORD_TOKEN (close code 4004, authentication failed): {NEW_TOKEN}.",
-    4010: "Discord's gateway refused the shard settings (close code 4010, invalid shard): remove any shard settings.",
-    4011: "Discord requires sharding for a bot in this many servers (close code 4011): run the bot with shards.",
+    4010: "Discord's gateway refused the shard settings (close code 4010, invalid shard): check SHARD_COUNT and "
+    "SHARD_IDS, or leave both empty.",
+    4011: "Discord requires more shards for a bot in this many servers (close code 4011, at most 2,500 servers a "
+    "shard): leave SHARD_COUNT empty to use the number Discord recommends, or raise it.",
     4012: "Discord's gateway refused this API version (close code 4012): update discord.py (pip install -U -e .).",
     4013: "Discord's gateway refused the bot's intents as invalid (close code 4013): update discord.py.",
     4014: (

@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 
 from .errors import UserError
+from .overload import expired, is_expiry, note_expired
 from .render import errors
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,20 @@ def _cause(error: Exception) -> BaseException:
     return error
 
 
+def _what(interaction: discord.Interaction[Any]) -> str:
+    command = interaction.command
+    return f"/{command.qualified_name}" if command is not None else "a component"
+
+
 async def answer_error(interaction: discord.Interaction[Any], error: Exception) -> None:
-    """Answer an error privately: members' mistakes politely, our own bugs logged with a traceback."""
+    """Answer an error privately: members' mistakes politely, our own bugs logged with a traceback.
+
+    An interaction Discord has already forgotten (the answer came too late, or would) is not answered: it is logged
+    once and counted (``Limits.expired``, see ``bot.overload``)."""
     cause = _cause(error)
+    if is_expiry(cause):
+        note_expired(interaction, _what(interaction))
+        return
     if isinstance(cause, UserError):
         message = cause.message
     elif isinstance(cause, app_commands.MissingPermissions):
@@ -49,13 +61,16 @@ async def answer_error(interaction: discord.Interaction[Any], error: Exception) 
         message = errors.SERVER_ONLY
     elif isinstance(cause, app_commands.CommandOnCooldown):
         message = errors.slow_down(cause.retry_after)
+    elif isinstance(cause, app_commands.TransformerError):  # a value no member's client sends (not a choice)
+        message = errors.NOT_A_CHOICE
     elif isinstance(cause, app_commands.CheckFailure):
         message = errors.NOT_ALLOWED_HERE
     else:
-        command = interaction.command
-        where = f"/{command.qualified_name}" if command is not None else "a component"
-        log.error("Error in %s", where, exc_info=cause)
+        log.error("Error in %s", _what(interaction), exc_info=cause)
         message = errors.SORRY
+    if expired(interaction):  # too late for any answer: trying would only fail again
+        note_expired(interaction, _what(interaction))
+        return
     await send_ephemeral(interaction, message)
 
 
@@ -66,5 +81,8 @@ async def send_ephemeral(interaction: discord.Interaction[Any], message: str) ->
             await interaction.followup.send(message, ephemeral=True)
         else:
             await interaction.response.send_message(message, ephemeral=True)
-    except discord.HTTPException:
+    except discord.HTTPException as exc:
+        if is_expiry(exc):
+            note_expired(interaction, _what(interaction))
+            return
         log.warning("Could not deliver an error message for interaction %s", interaction.id, exc_info=True)

@@ -14,6 +14,7 @@ from bot.errors import UserError
 from bot.member_text import clean
 from bot.models import HiddenMessage
 from bot.options import QUESTION_LIMIT
+from bot.overload import heavy
 from bot.render import menus as text
 from bot.render.limits import shorten
 from bot.send import send_answer
@@ -63,8 +64,9 @@ class Menus(commands.Cog):
         if not question:
             await send_ephemeral(interaction, text.NOTHING_TO_ASK)
             return
-        answer, _ = await answer_question(self.bot, question)
-        await send_answer(interaction, answer, ephemeral=True)
+        async with heavy(interaction):  # the same search as /ask, under the same limit
+            answer, _ = await answer_question(self.bot, question)
+            await send_answer(interaction, answer, ephemeral=True)
 
     async def hide_spoilers(self, interaction: Interaction, message: discord.Message) -> None:
         """Re-post a member's message inside spoiler bars, naming its author without a ping, and remove the original."""

@@ -11,21 +11,15 @@ from discord.ext import commands
 
 from bot.anywhere import usable_anywhere
 from bot.errors import UserError
-from bot.models import FilmData
+from bot.models import FilmData, Policy
+from bot.names import find_named_moment, matching_moments, moment_choices, moment_name
 from bot.options import MemberText, QuestionText
+from bot.overload import heavy
 from bot.render import ask, errors, film
 from bot.render.answer import Answer
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
-from bot.search import (
-    character_label,
-    did_you_mean,
-    filter_characters,
-    filter_moments,
-    find_character,
-    find_moment,
-    moment_label,
-)
-from bot.send import send_answer
+from bot.search import character_label, did_you_mean, filter_characters, find_character
+from bot.send import name_policy, send_answer
 
 if TYPE_CHECKING:
     from bot.client import StrangersBot
@@ -47,10 +41,11 @@ class Plot(commands.Cog):
             character=self.rebuild_character,
             ending=self.rebuild_ending,
             ask=self.rebuild_ask,
+            plot=self.rebuild_overview,
         )
 
     async def cog_unload(self) -> None:
-        for kind in ("moment", "character", "ending", "ask"):
+        for kind in ("moment", "character", "ending", "ask", "plot"):
             self.bot.answer_builders.pop(kind, None)
 
     @property
@@ -66,17 +61,21 @@ class Plot(commands.Cog):
 
     # ------------------------------------------------------------------------------------------------ /plot
 
+    async def rebuild_overview(self, argument: str, guild_id: int | None) -> Answer | None:
+        return film.plot_overview(self.data)
+
     async def rebuild_moment(self, argument: str, guild_id: int | None) -> Answer | None:
         moment = self.data.moment(argument)
         return film.moment_answer(self.data, moment) if moment else None
 
-    def _unknown_moment(self, typed: str) -> UserError:
-        matches = filter_moments(self.data.moments, typed)
+    def _unknown_moment(self, typed: str, policy: Policy) -> UserError:
+        """A refusal suggesting moments by the names the reader may see; hidden titles are never matched."""
+        matches = matching_moments(self.data.moments, typed, policy)
         if matches:
-            suggestions = [moment_label(m) for m in matches[:SUGGESTIONS]]
+            suggestions = [moment_name(m).shown(policy) for m in matches[:SUGGESTIONS]]
         else:
-            names = {m.title: moment_label(m) for m in self.data.moments}
-            names |= {m.id: moment_label(m) for m in self.data.moments}
+            visible = [m for m in self.data.moments if policy.shows(m.title_spoiler)]
+            names = {m.title: moment_name(m).text for m in visible} | {m.id: moment_name(m).text for m in visible}
             suggestions = did_you_mean(typed, names)
         return UserError(errors.no_such_moment(typed, suggestions))
 
@@ -89,16 +88,18 @@ class Plot(commands.Cog):
         if moment is None or not moment.strip():
             await send_answer(interaction, film.plot_overview(self.data))
             return
-        found = find_moment(self.data.moments, moment)
+        policy = await name_policy(interaction)
+        found = find_named_moment(self.data.moments, moment, policy)
         if found is None:
-            raise self._unknown_moment(moment)
+            raise self._unknown_moment(moment, policy)
         await send_answer(interaction, film.moment_answer(self.data, found))
 
     @plot.autocomplete("moment")
     async def plot_moment_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        pairs = moment_choices(self.data.moments, str(current), await name_policy(interaction))
         return [
-            app_commands.Choice(name=shorten(moment_label(m), CHOICE_NAME_LIMIT), value=m.id)
-            for m in filter_moments(self.data.moments, current)[:CHOICES_LIMIT]
+            app_commands.Choice(name=shorten(name, CHOICE_NAME_LIMIT), value=value)
+            for name, value in pairs[:CHOICES_LIMIT]
         ]
 
     # ------------------------------------------------------------------------------------------------ /character
@@ -140,8 +141,9 @@ class Plot(commands.Cog):
     @app_commands.command(name="ask", description="Ask a question about the film in your own words.")
     @app_commands.describe(question="Your question, e.g. “who plays Harry?” or “what song plays at the end?”")
     async def ask(self, interaction: Interaction, question: app_commands.Transform[str, QuestionText]) -> None:
-        answer, found = await answer_question(self.bot, question)
-        await send_answer(interaction, answer, ephemeral=not found)
+        async with heavy(interaction):  # a search: a few at once per member, none for an expired interaction
+            answer, found = await answer_question(self.bot, question)
+            await send_answer(interaction, answer, ephemeral=not found)
 
     # ------------------------------------------------------------------------------------------------ /ending
 
@@ -156,7 +158,11 @@ class Plot(commands.Cog):
 
 async def answer_question(bot: StrangersBot, question: str) -> tuple[Answer, bool]:
     """/ask's answer to a question (also "Ask about this"), and whether the facts answered it."""
-    return ask.reply(bot.film, question, bot.asker.ask(question))
+    verdict = bot.asker.ask(question)
+    # The question is shown back at the level its own words give away, judged with the facts' vocabulary (its words
+    # as the matcher read them too: a typo or slang for a spoiler word gives as much away).
+    echo = bot.spoiler_terms.level(question, verdict.heard)
+    return ask.reply(bot.film, question, verdict, echo)
 
 
 async def setup(bot: StrangersBot) -> None:

@@ -12,7 +12,14 @@ from bot.anywhere import EVERYWHERE_CONTEXTS, EVERYWHERE_INSTALLS
 from bot.errors import UserError
 from bot.models import Level, Watched
 from bot.options import MemberText
-from bot.progress import WATCHED_NAMES, filter_progress_moments, find_progress_moment, moment_safe_name, seen_level
+from bot.progress import (
+    WATCHED_NAMES,
+    filter_progress_moments,
+    find_progress_moment,
+    moment_safe_name,
+    moment_value,
+    seen_level,
+)
 from bot.render import progress as text
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
 from bot.render.markup import Segment
@@ -67,7 +74,7 @@ class ProgressCog(commands.Cog, name="Progress"):
     @set_progress.autocomplete("moment")
     async def moment_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [
-            app_commands.Choice(name=shorten(moment_safe_name(m), CHOICE_NAME_LIMIT), value=m.id)
+            app_commands.Choice(name=shorten(moment_safe_name(m), CHOICE_NAME_LIMIT), value=moment_value(m))
             for m in filter_progress_moments(self.bot.film.moments, current)[:CHOICES_LIMIT]
         ]
 

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.anywhere import usable_anywhere
 from bot.errors import UserError
-from bot.models import Quote
+from bot.models import Level, Policy, Quote
 from bot.options import MemberText
 from bot.quotes import (
     LIST_TOPIC,
@@ -28,15 +28,15 @@ from bot.quotes import (
 from bot.render import errors
 from bot.render.answer import Answer
 from bot.render.quotes import (
+    TOPICS_FOOTER,
     filter_description,
     matches_footer,
     quote_answer,
     topic_list_sentence,
     topics_answer,
-    topics_footer,
 )
 from bot.search import fold
-from bot.send import send_answer
+from bot.send import name_policy, send_answer
 
 if TYPE_CHECKING:
     from bot.client import StrangersBot
@@ -60,10 +60,15 @@ class Quotes(commands.Cog):
     async def quote_answer(self, quote_id: str, guild_id: int | None) -> Answer | None:
         """Rebuild a quote for the "Reveal to me" button (None if the quote is no longer in the facts)."""
         quote = self.bot.film.quote(quote_id)
-        return None if quote is None else quote_answer(quote, topics_footer(quote))
+        return None if quote is None else quote_answer(quote, TOPICS_FOOTER, self.levels)
 
-    def topic_list_sentence(self) -> str:
-        return topic_list_sentence(self.bot.film.quotes)
+    @property
+    def levels(self) -> dict[str, Level]:
+        """Every quote topic's level (a topic is a name: "coming out" tells the plot)."""
+        return dict(self.bot.film.quote_topics)
+
+    def topic_list_sentence(self, policy: Policy) -> str:
+        return topic_list_sentence(self.bot.film.quotes, self.levels, policy)
 
     # -- the command --------------------------------------------------------------------------------------------
 
@@ -90,9 +95,9 @@ class Quotes(commands.Cog):
         again shows the next match. Without options, any quote; the rotation is kept in the database.
         """
         if topic is not None and fold(topic) == LIST_TOPIC:
-            await send_answer(interaction, topics_answer(self.bot.film.film, self.bot.film.quotes))
+            await send_answer(interaction, topics_answer(self.bot.film.film, self.bot.film.quotes, self.levels))
             return
-        candidates, description = self.candidates(topic, search)
+        candidates, description = self.candidates(topic, search, await name_policy(interaction))
         all_ids = [q.id for q in self.bot.film.quotes]
         candidate_ids = [q.id for q in candidates]
         pick = await self.bot.store.take_next_quote(
@@ -103,33 +108,44 @@ class Quotes(commands.Cog):
         quote = self.bot.film.quote(pick.quote_id)
         if quote is None:  # choose_next only returns candidates, which all come from the facts in memory
             raise RuntimeError(f"the rotation picked an unknown quote {pick.quote_id!r}")
-        footer = matches_footer(len(candidates), description) if description else topics_footer(quote)
-        await send_answer(interaction, quote_answer(quote, footer))
+        footer = matches_footer(len(candidates), description) if description else TOPICS_FOOTER
+        await send_answer(interaction, quote_answer(quote, footer, self.levels))
 
-    def candidates(self, topic: str | None, search: str | None) -> tuple[list[Quote], str]:
+    def candidates(self, topic: str | None, search: str | None, policy: Policy) -> tuple[list[Quote], str]:
         """The quotes matching the options and a short spoiler-free description of the filter (empty: none)."""
         quotes = self.bot.film.quotes
         wanted_topic: str | None = None
         if topic is not None:
             wanted_topic = resolve_topic(quotes, topic)
             if wanted_topic is None:
-                raise UserError(errors.no_such_topic(topic, self.topic_list_sentence()))
+                raise UserError(errors.no_such_topic(topic, self.topic_list_sentence(policy)))
         terms: list[str] = []
         if search is not None:
             terms = search_terms(search)
             if not terms:
-                raise UserError(errors.nothing_to_search(search, self.topic_list_sentence()))
+                raise UserError(errors.nothing_to_search(search, self.topic_list_sentence(policy)))
         found = matching_quotes(quotes, wanted_topic, terms)
         if not found:  # only a search can come up empty: every topic offered has quotes
-            raise UserError(errors.no_quote_found(search or "", wanted_topic, self.topic_list_sentence()))
-        return found, filter_description(wanted_topic, search_words(search) if search is not None else [])
+            shown_topic = wanted_topic if wanted_topic is None or self.shows(wanted_topic, policy) else None
+            refusal = errors.no_quote_found(search or "", shown_topic, self.topic_list_sentence(policy))
+            raise UserError(refusal)
+        words = search_words(search) if search is not None else []
+        # The footer is public: a topic or words above the channel's level are not repeated there.
+        level = None if wanted_topic is None or self.shows(wanted_topic, policy) else self.levels[wanted_topic]
+        words_shown = policy.shows(self.bot.spoiler_terms.level(" ".join(words)))
+        return found, filter_description(wanted_topic, words, topic_level=level, words_shown=words_shown)
+
+    def shows(self, topic: str, policy: Policy) -> bool:
+        return policy.shows(self.levels.get(topic, Level.ENDING))
 
     @quote.autocomplete("topic")
     async def topic_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Topics present, with their counts; "list" first. Cheap: the quotes are in memory; never raises."""
+        policy = await name_policy(interaction)
+        hidden = {topic for topic in self.levels if not self.shows(topic, policy)}
         return [
             app_commands.Choice(name=name, value=value)
-            for name, value in topic_choices(self.bot.film.quotes, current[:TOPIC_MAX])
+            for name, value in topic_choices(self.bot.film.quotes, current[:TOPIC_MAX], hidden=hidden)
         ]
 
 

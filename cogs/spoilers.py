@@ -233,6 +233,11 @@ class Spoilers(commands.Cog):
         await self._forget(channel.guild.id, channel.id)
 
     @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        # The settings stay in the database (they apply again if the bot is invited back); the memory is freed.
+        self.bot.store.forget_guild(guild.id)
+
+    @commands.Cog.listener()
     async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
         # The raw event, so archived threads the bot never cached are cleaned up too.
         await self._forget(payload.guild_id, payload.thread_id)

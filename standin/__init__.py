@@ -3,8 +3,9 @@
 The real discord.py client talks to it over HTTP and a websocket on 127.0.0.1. It imports nothing of the bot:
 
 - ``server``: ``StandIn``, started with ``async with StandIn() as discord:``; built in layers, one module each:
-  ``core`` (the state), ``gateway``, ``rest`` (with ``faults``, ``rules`` and ``uploads``: files sent with a
-  message, checked as Discord checks them, their bytes kept in ``StandIn.files``), ``driver`` (playing a member, with
+  ``core`` (the state), ``gateway`` (with ``session``: one connection and the shard it holds; each server's events go
+  to its shard's connection), ``rest`` (with ``faults``, ``rules`` and ``uploads``: files sent with a message,
+  checked as Discord checks them, their bytes kept in ``StandIn.files``), ``driver`` (playing a member, with
   ``client_rules``: what Discord's client refuses to send);
 - ``world``: the servers, channels, members, roles and overwrites it pretends exist;
 - ``permissions``: Discord's permission arithmetic (base permissions, overwrites, implicit denials), pure;
@@ -21,6 +22,7 @@ from .permissions import Overwrite, Perm
 from .pointing import address_env, point_from_env, pointed_at
 from .reply import Reply
 from .server import StandIn
+from .session import shard_of
 from .world import INVITE_PERMISSIONS, Channel, ChannelType, Guild, User, World
 
 __all__ = [
@@ -42,5 +44,6 @@ __all__ = [
     "point_from_env",
     "pointed_at",
     "readable_parts",
+    "shard_of",
     "v2_text",
 ]

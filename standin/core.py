@@ -6,18 +6,20 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from .faults import Fault
 from .reply import Reply
+from .session import GatewaySession
 from .world import Channel, Guild, World
-
-if TYPE_CHECKING:
-    from .gateway import GatewaySession
 
 log = logging.getLogger("standin")
 
 API_PREFIX = "/api/v10"
+# Discord's deadlines for an interaction: its first response within 3 seconds (after that the token is unknown:
+# 404 10062 "Unknown interaction"), follow-ups and edits through its token for 15 minutes (then 401 50027 "Invalid
+# Webhook Token").
+ACK_DEADLINE = 3.0
+FOLLOWUP_WINDOW = 15 * 60.0
 
 
 class Core:
@@ -39,6 +41,15 @@ class Core:
         self.faults: list[Fault] = []
         self.sessions: list[GatewaySession] = []
         self.identifies = 0
+        # Sharding, as GET /gateway/bot tells it: None recommends one shard per 1,000 servers, as Discord roughly does.
+        self.recommended_shards: int | None = None
+        self.max_concurrency = 1  # IDENTIFYs allowed per 5 s (in buckets of shard_id % max_concurrency)
+        self.session_starts_left = 1000  # of the daily session start limit; each IDENTIFY takes one
+        # (time.perf_counter(), shard_id, shard_count) of every IDENTIFY accepted, in order.
+        self.identify_log: list[tuple[float, int, int]] = []
+        self.session_shards: dict[str, tuple[int, int]] = {}  # session id -> (shard_id, shard_count), for RESUME
+        # The gateway URL that GET /gateway and /gateway/bot name (None: its own), for a test of another gateway.
+        self.advertised_gateway: str | None = None
         self.resumes = 0
         self.connected = asyncio.Event()
         # Notified after every REST request and every gateway connect, identify, resume and disconnect.
@@ -47,6 +58,11 @@ class Core:
         self.ready_at: float | None = None
         self.synced_at: float | None = None
         self.port = 0  # the port it listens on, once started
+        # Discord's deadlines (seconds), enforced on every interaction; a test may shorten them to reach them quickly.
+        self.ack_deadline = ACK_DEADLINE
+        self.followup_window = FOLLOWUP_WINDOW
+        self.late_responses = 0  # first responses refused as too late (10062)
+        self.expired_token_uses = 0  # follow-ups and edits refused after the follow-up window (50027)
 
     @property
     def api_base(self) -> str:

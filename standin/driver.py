@@ -243,9 +243,11 @@ class Driver(Rest):
 
     async def _send(self, payload: dict, reply: Reply, timeout: float) -> Reply:
         reply.sent_at = time.perf_counter()
-        await self.dispatch("INTERACTION_CREATE", payload)
+        reply.shards = await self.dispatch("INTERACTION_CREATE", payload)
+        reply.delivered_at = time.perf_counter()
         try:
-            await reply.wait(lambda r: r.complete, timeout)
+            # Answered, or answered too late (Discord refused it and the member saw "The application did not respond").
+            await reply.wait(lambda r: r.complete or r.expired, timeout)
         except TimeoutError:
             raise AssertionError(
                 f"the bot did not answer {reply.kind} interaction {reply.interaction_id} within {timeout} s"

@@ -23,10 +23,14 @@ class Reply:
     followups: list[dict] = field(default_factory=list)
     choices: list[dict] | None = None
     edits: int = 0
+    shards: list[int] = field(default_factory=list)  # the shard(s) whose connection the interaction went out on
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     # time.perf_counter() when the interaction went out on the gateway and when its callback POST came in.
     sent_at: float | None = None
     answered_at: float | None = None
+    # When the event was on the wire (after any wait for a gateway connection): Discord's deadlines count from here.
+    delivered_at: float | None = None
+    expired: bool = False  # the bot's first answer came after Discord's 3 s: refused with 10062 Unknown interaction
 
     @property
     def complete(self) -> bool:

@@ -21,6 +21,8 @@ from .responses import error_response, json_response
 from .uploads import Upload, attachments_for, read_body
 from .world import Channel, ChannelType, Guild, World, iso_now, snowflake
 
+SESSION_STARTS_PER_DAY = 1000
+DAY_MS = 24 * 60 * 60 * 1000
 Handler = Callable[[web.Request, re.Match[str]], Awaitable[web.Response]]
 
 
@@ -41,7 +43,7 @@ class Rest(Gateway):
         r("GET", "/users/@me", self._get_me)
         r("GET", "/oauth2/applications/@me", self._get_application)
         r("GET", "/gateway", self._get_gateway)
-        r("GET", "/gateway/bot", self._get_gateway)
+        r("GET", "/gateway/bot", self._get_gateway_bot)
         r("GET", "/applications/{app}/commands", self._get_commands)
         r("PUT", "/applications/{app}/commands", self._put_commands)
         r("GET", "/applications/{app}/guilds/{guild}/commands", self._get_commands)
@@ -72,7 +74,8 @@ class Rest(Gateway):
         for method, regex, handler in self._routes:
             match = regex.match(path)
             if match and method == request.method:
-                if not path.startswith(("/interactions/", "/webhooks/")) and not self._authorised(request):
+                open_route = path.startswith(("/interactions/", "/webhooks/")) or path == "/gateway"  # no token
+                if not open_route and not self._authorised(request):
                     return error_response(401, 0, "401: Unauthorized")
                 try:
                     return await handler(request, match)
@@ -120,11 +123,20 @@ class Rest(Gateway):
         )
 
     async def _get_gateway(self, request: web.Request, m: re.Match[str]) -> web.Response:
+        return json_response({"url": self.advertised_gateway or self.gateway_url})
+
+    async def _get_gateway_bot(self, request: web.Request, m: re.Match[str]) -> web.Response:
+        """The gateway with the recommended shard count and the session start limit (a day's IDENTIFYs)."""
         return json_response(
             {
-                "url": self.gateway_url,
-                "shards": 1,
-                "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1},
+                "url": self.advertised_gateway or self.gateway_url,
+                "shards": self.shards_recommended,
+                "session_start_limit": {
+                    "total": SESSION_STARTS_PER_DAY,
+                    "remaining": self.session_starts_left,
+                    "reset_after": DAY_MS,
+                    "max_concurrency": self.max_concurrency,
+                },
             }
         )
 
@@ -387,6 +399,12 @@ class Rest(Gateway):
         reply = self._reply_for(m["token"])
         if reply is None or str(reply.interaction_id) != m["id"]:
             return error_response(404, 10062, "Unknown interaction")
+        if reply.callback_type is None and self._past(reply, self.ack_deadline):
+            # Too late: Discord has already told the member the application did not respond.
+            self.late_responses += 1
+            reply.expired = True
+            await reply.notify()
+            return error_response(404, 10062, "Unknown interaction")
         reply.answered_at = reply.answered_at or time.perf_counter()
         if reply.callback_type is not None:
             self.problem(f"interaction {reply.interaction_id} was answered twice")
@@ -472,14 +490,30 @@ class Rest(Gateway):
             "authorizing_integration_owners": {},
         }
 
+    @staticmethod
+    def _past(reply: Reply, seconds: float) -> bool:
+        """More than ``seconds`` since the interaction reached the bot."""
+        start = reply.delivered_at or reply.sent_at
+        return start is not None and time.perf_counter() - start > seconds
+
     def _webhook_reply(self, m: re.Match[str]) -> Reply | None:
         reply = self._reply_for(m["token"])
         return reply if reply and m["app"] == str(self.world.application_id) else None
+
+    def _token_expired(self, reply: Reply | None) -> web.Response | None:
+        """Discord's answer to a follow-up or an edit through a token older than its 15 minutes."""
+        if reply is None or not self._past(reply, self.followup_window):
+            return None
+        self.expired_token_uses += 1
+        return error_response(401, 50027, "Invalid Webhook Token")
 
     async def _followup(self, request: web.Request, m: re.Match[str]) -> web.Response:
         reply = self._webhook_reply(m)
         if reply is None:
             return error_response(404, 10015, "Unknown Webhook")
+        expired = self._token_expired(reply)
+        if expired:
+            return expired
         if reply.callback_type is None:
             self.problem(f"a follow-up to interaction {reply.interaction_id} came before its response")
             return error_response(404, 10015, "Unknown Webhook")
@@ -496,11 +530,17 @@ class Rest(Gateway):
 
     async def _get_webhook_message(self, request: web.Request, m: re.Match[str]) -> web.Response:
         reply = self._webhook_reply(m)
+        expired = self._token_expired(reply)
+        if expired:
+            return expired
         message = reply and self._webhook_message(reply, m["message"])
         return json_response(message) if message else error_response(404, 10008, "Unknown Message")
 
     async def _edit_webhook_message(self, request: web.Request, m: re.Match[str]) -> web.Response:
         reply = self._webhook_reply(m)
+        expired = self._token_expired(reply)
+        if expired:
+            return expired
         message = reply and self._webhook_message(reply, m["message"])
         if not reply or not message:
             return error_response(404, 10008, "Unknown Message")
@@ -515,6 +555,9 @@ class Rest(Gateway):
 
     async def _delete_webhook_message(self, request: web.Request, m: re.Match[str]) -> web.Response:
         reply = self._webhook_reply(m)
+        expired = self._token_expired(reply)
+        if expired:
+            return expired
         message = reply and self._webhook_message(reply, m["message"])
         if not reply or not message:
             return error_response(404, 10008, "Unknown Message")

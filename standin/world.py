@@ -20,6 +20,13 @@ def snowflake() -> int:
     return ((int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22) | (next(_counter) & 0x3FFFFF)
 
 
+def spread_snowflake(index: int) -> int:
+    """An id made ``index`` + 1 milliseconds ago: servers given these spread over shards one by one, as servers
+    made over the years do (ids made within one millisecond would all fall on the same shard)."""
+    made_at = int(time.time() * 1000) - DISCORD_EPOCH_MS - 1 - index
+    return (made_at << 22) | (next(_counter) & 0x3FFFFF)
+
+
 def fixed_ids(start: int = 1_180_000_000_000_000_000) -> Callable[[], int]:
     """Ids that are the same on every run: for a demo server whose settings and polls persist between runs."""
     counter: Iterator[int] = itertools.count(start)
@@ -326,9 +333,9 @@ class World:
         guild.members.append(Member(user, [*guild.default_roles, *(roles or [])]))
         return user
 
-    def add_guild(self, name: str) -> Guild:
+    def add_guild(self, name: str, *, guild_id: int | None = None) -> Guild:
         """Another server, with the bot and one text channel in it."""
-        gid = snowflake()
+        gid = guild_id or snowflake()
         bot_role = Role(snowflake(), self.bot.name, INVITE_PERMISSIONS, 1, bot_id=self.bot.id)
         guild = Guild(
             gid,
@@ -340,6 +347,10 @@ class World:
         )
         self.guilds.append(guild)
         return guild
+
+    def add_guilds(self, count: int, prefix: str = "server") -> list[Guild]:
+        """``count`` more servers (``add_guild``), with ids that spread evenly over any number of shards."""
+        return [self.add_guild(f"{prefix}-{i}", guild_id=spread_snowflake(i)) for i in range(count)]
 
     def find_channel(self, channel_id: int) -> tuple[Guild, Channel] | None:
         for guild in self.guilds:

@@ -15,7 +15,7 @@ from standin.harness import running_client
 from standin.process import ChildProcess, launch_command, launch_env
 from standin.process import run_to_end as run_command
 
-OUR_SETTINGS = ("DISCORD_", "DATABASE_", "DEV_GUILD", "LOG_", "FACTS_", "STANDIN_", "BACKUP_")
+OUR_SETTINGS = ("DISCORD_", "DATABASE_", "DEV_GUILD", "LOG_", "FACTS_", "STANDIN_", "BACKUP_", "SHARD_")
 BOT = launch_command("bot.__main__")  # the bot's real entry point, discord.py pointed at the stand-in
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,50 @@ from bot.client import StrangersBot
 from bot.settings import DEFAULT_FACTS, Settings
 from bot.store import Store
 from standin import StandIn
+
+# The adversarial suite (``pytest -m adversarial``): hostile input, forged ids, floods, damage and deletion.
+ADVERSARIAL = {
+    "test_adversarial.py",
+    "test_bad_input_flood.py",
+    "test_database_safety.py",
+    "test_forged_ids_e2e.py",
+    "test_member_text_e2e.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in ADVERSARIAL:
+            item.add_marker(pytest.mark.adversarial)
+
+
+class _Tracebacks(logging.Handler):
+    """Keeps every ERROR record that carries a traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_traceback_in_adversarial_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """An adversarial test fails on any ERROR logged with a traceback: a crash, however well it was answered."""
+    if request.node.get_closest_marker("adversarial") is None:
+        yield
+        return
+    handler = _Tracebacks()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    crashes = [f"{r.name}: {r.getMessage()}" for r in handler.records]
+    assert not crashes, "tracebacks were logged:\n" + "\n".join(crashes)
 
 
 @pytest.fixture

@@ -135,15 +135,20 @@ def test_any_text_gets_a_verdict(question: str) -> None:
 
 def test_unsure_answers_offer_questions_each_at_its_own_spoiler_level() -> None:
     data = film()
-    answer = unsure_answer(data, "harry ghost?", [("fact", "was-harry-dead-all-along"), ("fact", "who-plays-harry")])
+    refs = [("fact", "was-harry-dead-all-along"), ("fact", "who-plays-harry")]
+    answer = unsure_answer(data, "harry ghost?", refs, Level.ENDING)
     assert answer is not None and answer.reveal_key is None
     segments = answer.segments()
     ghost = next(s for s in segments if s.text == data.fact("was-harry-dead-all-along").question)
     plays = next(s for s in segments if s.text == data.fact("who-plays-harry").question)
     assert ghost.level is Level.ENDING and plays.level is Level.NONE
-    assert next(s for s in segments if s.text == "harry ghost?").level is Level.ENDING  # echoed at the highest
-    moment = unsure_answer(data, "q", [("moment", "the-diner")])
-    assert moment is not None and any("“The diner”" in s.text for s in moment.segments())
+    assert next(s for s in segments if s.text == "harry ghost?").level is Level.ENDING  # echoed as the caller judged
+    moment = unsure_answer(data, "q", [("moment", "the-diner"), ("moment", "the-power-of-love")])
+    assert moment is not None
+    diner = next(s for s in moment.segments() if "“The diner”" in s.text)
+    song = next(s for s in moment.segments() if "“The Power of Love”" in s.text)
+    assert diner.level is Level.NONE  # a spoiler-free title, shown anywhere
+    assert song.level is Level.ENDING and song.safe == "What happens in Moment 20 (ending)?"  # its own level
 
 
 def test_reply_for_each_verdict() -> None:

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bench.charts import measure_all as measure_charts
-from bench.measure import Latency, Probe, Start, Subject, latency, start
+from bench.measure import Latency, Probe, Start, Subject, latency, member_flood, start
 from bench.report import as_json, markdown
 from bench.run import BotRun, Commands, Config, Report, child_env, signature
 from standin import StandIn, World
@@ -71,14 +71,24 @@ async def test_bench_measures_both_bots_side_by_side_and_reports(tmp_path: Path)
                 mine, theirs = await latency(probe, [real, mirrored], runs=5, warmup=1)
                 ours.latency.append(mine)
                 floor.latency.append(theirs)
+            for run, subject in ((ours, real), (floor, mirrored)):  # the same ids in both worlds
+                subject.members = [subject.standin.world.add_member(f"m{i}") for i in range(3)]
+                run.flood = await member_flood(subject, flood=12, readers=2, rounds=1)
     for run in (ours, floor):
         check_start(run.starts[0])
         check_rows(run.latency)
         assert run.rss_after_start_mb > 0
     assert signature(floor.commands) == signature(ours.commands)  # the floor has the real bot's commands
 
+    for run in (ours, floor):
+        flood = run.flood
+        assert flood is not None and flood.others.available and flood.others.runs == 4
+        assert flood.flood_answered + flood.flood_refused + flood.flood_unanswered == 12
+    assert floor.flood is not None and floor.flood.flood_refused == 0  # the no-op bot refuses nothing
+    assert ours.flood is not None and ours.flood.flood_refused > 0  # 12 at once: most wait on the member's own
     report = Report(ours, floor, CONFIG, seconds=1.0, mirror_matches=True, charts=measure_charts(2))
     text = markdown(report)
+    assert "## One member floods while others use the bot" in text and "| strangers-bot |" in text
     assert "| /film |" in text and "| /no-such-command | not available |" in text
     assert "| results, 10 options | 2 |" in text and "| standings, 10 of 14 theories | 2 |" in text
     data = as_json(report)
@@ -87,3 +97,19 @@ async def test_bench_measures_both_bots_side_by_side_and_reports(tmp_path: Path)
     assert data["ours"]["latency"][0]["p50_ms"] > 0 and data["noop"]["starts"][0]["rss_mb"] > 0
     met = {t["target"]: t["met"] for t in data["targets"]}
     assert met["1,000 concurrent votes, zero lost"] is None  # no poll measured at this size
+
+
+async def test_scale_scenario_measures_both_bots_at_each_size(tmp_path: Path) -> None:
+    from bench.scale import as_json as scale_json
+    from bench.scale import markdown as scale_markdown
+    from bench.scale import measure_scale
+
+    rows = await measure_scale(tmp_path, [1, 3])
+    assert [(r.servers, r.shards) for r in rows] == [(1, 1), (3, 1)]
+    for row in rows:
+        for s in (row.ours, row.floor):
+            assert 0 < s.ready_ms <= s.first_answer_ms and s.rss_mb > 0
+        assert row.answer_ratio > 0 and row.memory_ratio > 0
+    text = scale_markdown(rows)
+    assert "| 3 | 1 |" in text and "Target" in text
+    assert [entry["servers"] for entry in scale_json(rows)] == [1, 3]

@@ -165,7 +165,9 @@ async def test_long_answers_are_v2_messages_with_spoiler_containers(bot, discord
     plain, hidden = plain_and_hidden(reply)
     diner = escape(bot.film.moment("the-diner").summary)
     assert diner in hidden and diner not in plain
-    assert "14. Time to stop" in plain
+    # the neighbours' labels read plainly; their titles (at level plot) open with their scenes, one click each
+    assert "**Just before**" in plain and "**Just after**" in plain
+    assert "14. Time to stop" in hidden and "14. Time to stop" not in plain
 
 
 async def test_v2_reveal_after_a_restart(discord_api: StandIn, settings: Settings) -> None:
@@ -185,7 +187,10 @@ async def test_v2_reveal_after_a_restart(discord_api: StandIn, settings: Setting
 async def test_a_vote_button_beside_its_theory_works_after_a_restart(discord_api: StandIn, settings: Settings) -> None:
     async with running_bot(discord_api, settings):
         poll = await discord_api.slash(
-            "theory poll", user=discord_api.world.moderator, channel="spoilers", theories="ghosts, adams-screenplay"
+            "theory poll",
+            user=discord_api.world.moderator,
+            channel="spoilers",
+            theories="the-ghosts-are-real, adams-screenplay",
         )
         assert poll.message["flags"] & IS_COMPONENTS_V2
         (card,) = [c for c in poll.message["components"] if c["type"] == 17]

@@ -45,7 +45,7 @@ def _broken(tmp_path: Path, edit) -> Path:
 
 
 def test_bad_spoiler_level_names_file_entry_and_field(tmp_path: Path) -> None:
-    path = _broken(tmp_path, lambda d: d.replace('spoiler = "none"', 'spoiler = "huge"', 1))
+    path = _broken(tmp_path, lambda d: d.replace('\nspoiler = "none"', '\nspoiler = "huge"', 1))
     with pytest.raises(FactsError) as err:
         load_facts(path)
     message = str(err.value)
@@ -103,3 +103,40 @@ def test_the_year_fact_agrees_with_the_film_card() -> None:
     year = data.fact("film-year")
     assert year is not None and year.spoiler is Level.NONE
     assert str(data.film.year) in year.answer
+
+
+def test_names_carry_levels_of_their_own() -> None:
+    data = load_facts(DEFAULT_FACTS).data
+    song = data.moment("the-power-of-love")
+    assert song is not None and song.title_spoiler is Level.ENDING and song.safe_name == "Moment 20 (ending)"
+    diner = data.moment("the-diner")
+    assert diner is not None and diner.title_spoiler is Level.NONE  # a spoiler-free title shows anywhere
+    assert all(m.title_spoiler <= m.spoiler for m in data.moments)  # a title never tells more than its scene
+    assert data.fact("the-song").topic_spoiler is Level.NONE  # "The song" asks; its answer tells
+    assert data.fact("was-harry-dead-all-along").topic_spoiler is Level.ENDING
+    assert all(t.title_spoiler is Level.ENDING for t in data.theories)
+    assert dict(data.quote_topics)["coming out"] is Level.PLOT
+    assert {topic for topic, _ in data.quote_topics} == {t for q in data.quotes for t in q.topics}
+
+
+def test_a_missing_name_level_is_taken_from_its_entry(tmp_path: Path) -> None:
+    path = _broken(tmp_path, lambda d: d.replace('title_spoiler = "ending"\n', "", 1))
+    data = load_facts(path).data
+    assert data.moment("harry-appears").title_spoiler is Level.ENDING  # the moment's own level
+    path = _broken(tmp_path, lambda d: d.replace('"coming out" = "plot"\n', ""))
+    topics = dict(load_facts(path).data.quote_topics)
+    assert topics["coming out"] is Level.PLOT  # the lowest level of the quotes that carry it
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (lambda d: d.replace('"grief" = "none"', '"grief" = "huge"'), "'grief': must be one of none, plot, ending"),
+        (lambda d: d.replace('"grief" = "none"', '"grief" = "none"\n"aliens" = "none"'), "no quote has this topic"),
+        (lambda d: d.replace('title_spoiler = "none"', 'title_spoiler = "lots"', 1), "field 'title_spoiler'"),
+    ],
+)
+def test_bad_name_levels_are_reported(tmp_path: Path, edit, problem: str) -> None:
+    with pytest.raises(FactsError) as err:
+        load_facts(_broken(tmp_path, edit))
+    assert problem in str(err.value)

@@ -12,7 +12,7 @@ import copy
 import pytest
 from test_theories_e2e import THREE, open_poll, poll_number
 
-from bot.models import Review
+from bot.models import Level, Review
 from bot.render import errors
 from standin import Reply, StandIn
 
@@ -83,14 +83,16 @@ async def test_forged_review_ids_change_no_suggestion(bot, discord_api: StandIn)
     # the suggestion's own id, pressed by the owner of another server (a moderator there)
     other = discord_api.world.add_guild("Another server")
     card = await discord_api.slash("film", channel=other.channels[0], user=mod)
-    reply = await press_forged(discord_api, card.message, f"theory:review:{theory.id}:approve", mod)
-    refused(reply, errors.NO_SUCH_SUGGESTION)
-    # and by a member of this server: the moderator check comes first
-    refused(
-        await press_forged(discord_api, queue.message, f"theory:review:{theory.id}:approve", member),
-        errors.MODERATORS_ONLY,
-    )
+    for action in ("approve", "none", "plot"):  # deciding, or setting its spoiler level
+        reply = await press_forged(discord_api, card.message, f"theory:review:{theory.id}:{action}", mod)
+        refused(reply, errors.NO_SUCH_SUGGESTION)
+        # and by a member of this server: the moderator check comes first
+        refused(
+            await press_forged(discord_api, queue.message, f"theory:review:{theory.id}:{action}", member),
+            errors.MODERATORS_ONLY,
+        )
     assert await bot.store.count_member_theories(discord_api.guild.id, Review.PENDING) == 1
+    assert (await bot.store.member_theory(discord_api.guild.id, theory.id)).spoiler is Level.ENDING
 
 
 async def test_reveals_of_another_server_show_nothing_of_it(bot, discord_api: StandIn) -> None:

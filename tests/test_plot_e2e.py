@@ -154,10 +154,13 @@ async def test_plot_without_a_moment_lists_premise_and_every_moment(bot, discord
     reply = await discord_api.slash("plot")
     text = descriptions(reply)
     assert escape(bot.film.film.premise) in text
-    positions = [text.index(f"\n{m.position}. {escape(m.title)}") for m in bot.film.moments]
+    positions = [text.index(f"\n**{m.position}.** ") for m in bot.film.moments]
     assert positions == sorted(positions), "moments are listed in film order"
-    assert "||" not in text  # premise and titles are spoiler-free
     for m in bot.film.moments:
+        if m.title_spoiler is Level.NONE:  # a spoiler-free title reads plainly
+            assert f"**{m.position}.** {escape(m.title)}\n" in text + "\n"
+        else:  # any other is wrapped, one bar for the title
+            assert f"**{m.position}.** ||{escape(m.title)}||" in text
         if m.spoiler is not Level.NONE:
             assert escape(m.summary) not in all_text(reply)
 
@@ -166,14 +169,23 @@ async def test_plot_moment_autocomplete_filters_in_film_order(bot, discord_api: 
     everything = await discord_api.autocomplete("plot", "moment", "")
     assert len(everything) == min(len(bot.film.moments), 25)
     assert everything[0] == {"name": "1. An almost empty building", "value": "an-empty-building"}
-    assert [c["value"] for c in everything] == [m.id for m in bot.film.moments][:25]
+    # a title above the channel's level is named by its number and level, and so is its value (an id can tell)
+    expected = [m.id if m.title_spoiler is Level.NONE else str(m.position) for m in bot.film.moments]
+    assert [c["value"] for c in everything] == expected[:25]
+    assert {"name": "Moment 20 (ending)", "value": "20"} in everything
 
     diner = await discord_api.autocomplete("plot", "moment", "DiNeR")
     assert {"name": "15. The diner", "value": "the-diner"} in diner
     order = [next(m.position for m in bot.film.moments if m.id == c["value"]) for c in diner]
     assert order == sorted(order)
     harry = await discord_api.autocomplete("plot", "moment", "harry")
-    assert harry and all("harry" in c["name"].lower() or "harry" in c["value"] for c in harry[:3])
+    assert harry == [  # only the visible titles: "Waking up with Harry" (plot) is not offered in a none channel
+        {"name": "5. Meeting Harry again", "value": "meeting-harry-again"},
+        {"name": "8. Harry on his family", "value": "harry-on-his-family"},
+    ]
+    # typing what only hidden text holds surfaces nothing (no "17. Harry appears" for "ghost")
+    assert await discord_api.autocomplete("plot", "moment", "ghost") == []
+    assert await discord_api.autocomplete("plot", "moment", "dead") == []
 
     assert await discord_api.autocomplete("plot", "moment", "nothing like this") == []
     assert await discord_api.autocomplete("plot", "moment", "x" * 150) == []
@@ -233,8 +245,8 @@ async def test_plot_unknown_moment_suggests_close_ones(bot, discord_api: StandIn
     assert "couldn't find a moment" in reply.content
     assert "15. The diner" in reply.content
 
-    reply = await discord_api.slash("plot", moment="harry")
-    assert reply.ephemeral and "Did you mean" in reply.content and "Meeting Harry again" in reply.content
+    reply = await discord_api.slash("plot", moment="the")
+    assert reply.ephemeral and "Did you mean" in reply.content and "The fire alarm" in reply.content
 
 
 async def test_plot_unknown_moment_echo_is_harmless(bot, discord_api: StandIn) -> None:
@@ -314,8 +326,13 @@ async def test_ask_answers_alone_when_nothing_else_is_close(bot, discord_api: St
     reply = await discord_api.slash("ask", question="what song plays at the end")
     assert not reply.ephemeral
     text = descriptions(reply)
-    assert_hidden(text, bot.film.fact("the-song").answer)
+    assert_hidden(text, bot.film.fact("the-song").answer)  # an ending-level fact in a default channel
     assert text.count("**Best match**") == 1 and "**Related**" not in text
+    assert "(spoiler level\\: ending)" in text
+    # the question gives nothing away (the facts' own spoiler-free question): echoed as typed
+    plain, _ = split_spoilers(text)
+    assert "**You asked:** what song plays at the end" in plain
+    assert_safe_titles(reply)
 
 
 async def test_ask_when_close_but_unsure_offers_questions_privately(bot, discord_api: StandIn) -> None:
@@ -324,6 +341,15 @@ async def test_ask_when_close_but_unsure_offers_questions_privately(bot, discord
     assert "not sure which of these you mean" in reply.text
     assert f"• {escape(bot.film.fact('director').question)}" in reply.text
     assert not any(escape(f.answer) in reply.text for f in bot.film.facts), "a question to pick, not an answer"
+
+
+async def test_ask_echo_is_hidden_only_when_the_question_gives_the_film_away(bot, discord_api: StandIn) -> None:
+    for question in ("is harry a ghost", "what killed harry"):
+        text = descriptions(await discord_api.slash("ask", question=question))
+        assert_hidden(text, question)  # wrapped in a channel at the default level
+    await open_channel(bot, discord_api, "ending-talk", Level.ENDING, Style.WRAP)
+    text = descriptions(await discord_api.slash("ask", question="is harry a ghost", channel="ending-talk"))
+    assert "**You asked:** is harry a ghost" in split_spoilers(text)[0]
 
 
 async def test_ask_spoiler_free_answers_show_plainly(bot, discord_api: StandIn) -> None:
@@ -441,3 +467,15 @@ async def test_ending_in_a_plot_channel_still_hides_everything(bot, discord_api:
     revealed = await whole(await discord_api.click(last, "Reveal to me"), "spoiler level ending.")
     assert revealed.ephemeral
     assert all(escape(t.claim) in all_text(revealed) for t in bot.film.theories)
+
+
+async def test_plot_overview_in_a_private_channel_names_hidden_titles_by_level_and_reveals_them(
+    bot, discord_api: StandIn
+) -> None:
+    await open_channel(bot, discord_api, "spoilers", Level.NONE, Style.PRIVATE)
+    reply = await discord_api.slash("plot", channel="spoilers")
+    text = descriptions(reply)
+    assert "**20.** (title hidden\\: spoiler level ending)" in text and "The Power of Love" not in reply.text
+    assert "**15.** The diner" in text  # a spoiler-free title reads plainly
+    revealed = await discord_api.click(reply.message, "Reveal to me")
+    assert revealed.ephemeral and "**20.** The Power of Love" in descriptions(revealed)

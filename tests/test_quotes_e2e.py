@@ -41,7 +41,8 @@ async def test_topic_list_shows_every_topic_with_its_count(bot, discord_api: Sta
     assert reply.embeds[0]["title"] == "Andrew Haigh: quotes by topic"
     for topic in {t for q in bot.film.quotes for t in q.topics}:
         count = sum(topic in q.topics for q in bot.film.quotes)
-        assert f"**{topic}** — {count} quote" in reply.text
+        name = f"**{topic}**" if bot.film.topic_level(topic) is Level.NONE else f"||**{topic}**||"
+        assert f"{name} — {count} quote" in reply.text  # a topic that tells the plot is wrapped
     assert await bot.store.quotes_shown(discord_api.channel("general").id) == {}  # a listing shows no quote
 
 
@@ -64,7 +65,8 @@ async def test_search_matches_words_in_the_quote(bot, discord_api: StandIn) -> N
     quotes = bot.film.quotes
     reply = await discord_api.slash("quote", search="the LP")
     assert shown_quote(reply, quotes).id == "protection-and-comfort"
-    assert footer_of(reply) == "1 quote with “lp”."
+    # "lp" is only ever used by a plot-level quote: a channel at the default level is not told it was searched for
+    assert footer_of(reply) == "1 quote with your search words."
 
     reply = await discord_api.slash("quote", search="conjuring")  # stems: "conjured" is in the quote
     assert shown_quote(reply, quotes).id == "conjured-everybody"
@@ -102,8 +104,9 @@ async def test_ending_quote_is_wrapped_in_a_default_channel(bot, discord_api: St
         assert words in description
         assert words[:40] not in outside, "quote or context shown outside spoiler bars"
     assert "||" not in title_of(reply) + footer_of(reply)
-    (card,) = [c for c in reply.message["components"] if c["type"] == 17]
-    assert card["spoiler"] is True  # one click opens the quote and its context
+    # one click opens the quote and its context; its topics (spoiler-free names here) read plainly below
+    assert len([c for c in reply.message["components"] if c["type"] == 17 and c.get("spoiler")]) == 1
+    assert "**Topics:** ending" in SPOILER_SPANS.sub("", reply.text)
     assert reply.buttons == []  # the wrap style needs no reveal button
 
 

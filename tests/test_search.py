@@ -9,10 +9,7 @@ from bot.models import FilmData
 from bot.search import (
     did_you_mean,
     filter_characters,
-    filter_moments,
     find_character,
-    find_moment,
-    moment_label,
 )
 from bot.settings import DEFAULT_FACTS
 
@@ -23,24 +20,6 @@ def film() -> FilmData:
 
 
 # ---------------------------------------------------------------- moments and characters by name
-
-
-def test_moments_filter_in_film_order() -> None:
-    moments = film().moments
-    assert filter_moments(moments, "") == list(moments)
-    diner = filter_moments(moments, "DINER")
-    assert "the-diner" in [m.id for m in diner]
-    assert [m.position for m in diner] == sorted(m.position for m in diner)
-    assert filter_moments(moments, "no such moment") == []
-    assert moment_label(film().moment("the-diner")) == "15. The diner"
-
-
-def test_find_moment_by_id_label_title_number_or_a_unique_match() -> None:
-    moments = film().moments
-    for typed in ("the-diner", "15. The diner", "the diner", "15", "diner", "family special"):
-        assert find_moment(moments, typed).id == "the-diner", typed
-    assert find_moment(moments, "harry") is None  # several moments: no single answer
-    assert find_moment(moments, "   ") is None
 
 
 def test_characters_by_name_actor_or_alias() -> None:

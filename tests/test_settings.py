@@ -80,3 +80,44 @@ def test_bad_backup_values_name_the_setting_and_say_what_is_allowed(name: str, v
 
 def test_check_and_backup_read_settings_without_a_token() -> None:
     assert Settings.from_env({}, require_token=False).token == ""
+
+
+def test_shards_default_to_discords_recommendation() -> None:
+    s = Settings.from_env({"DISCORD_TOKEN": "abc"})
+    assert s.shard_count is None and s.shard_ids is None
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "expected"),
+    [
+        ("4", "", (4, None)),
+        ("4", "0-1", (4, (0, 1))),
+        ("8", "0, 2,4-5", (8, (0, 2, 4, 5))),
+        ("3", "2", (3, (2,))),
+        ("16", "8-15", (16, tuple(range(8, 16)))),
+    ],
+)
+def test_shard_count_and_ids(count: str, ids: str, expected: tuple[int, tuple[int, ...] | None]) -> None:
+    s = Settings.from_env({"DISCORD_TOKEN": "abc", "SHARD_COUNT": count, "SHARD_IDS": ids})
+    assert (s.shard_count, s.shard_ids) == expected
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "says"),
+    [
+        ("", "0-1", "SHARD_IDS .* needs SHARD_COUNT"),
+        ("0", "", "SHARD_COUNT must be"),
+        ("two", "", "SHARD_COUNT must be"),
+        ("99999999999", "", "SHARD_COUNT must be"),
+        ("4", "4", "shards are 0 to 3"),
+        ("4", "0-99999999999", "shards are 0 to 3"),
+        ("4", "3-1", "SHARD_IDS must list"),
+        ("4", "a", "SHARD_IDS must list"),
+        ("4", "0,,1", "SHARD_IDS must list"),
+        ("4", "-1", "SHARD_IDS must list"),
+        ("4", "１", "SHARD_IDS must list"),  # a full-width digit
+    ],
+)
+def test_bad_shard_settings_say_what_to_set(count: str, ids: str, says: str) -> None:
+    with pytest.raises(ConfigError, match=says):
+        Settings.from_env({"DISCORD_TOKEN": "abc", "SHARD_COUNT": count, "SHARD_IDS": ids})

@@ -94,6 +94,7 @@ async def refusing_gateway(close_code: int) -> AsyncIterator[str]:
 )
 async def test_gateway_refusing_is_one_sentence(tmp_path: Path, close_code: int, expected: str) -> None:
     async with StandIn() as standin, refusing_gateway(close_code) as gateway:
+        standin.advertised_gateway = gateway  # the sharded bot connects where GET /gateway/bot sends it
         env = bot_env(tmp_path / "bot.db", standin, STANDIN_GATEWAY=gateway)
         code, out, err = await run_to_end(env, tmp_path)
     assert _the_sentence(code, err).startswith(f"Cannot start: {expected}")

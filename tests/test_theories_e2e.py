@@ -224,7 +224,8 @@ async def test_plain_member_cannot_open_close_or_review(bot, discord_api: StandI
     )
     assert suggested.ephemeral and "suggestion #" in suggested.content
     queue = await discord_api.slash("theory review", user=discord_api.world.moderator)
-    assert queue.ephemeral and [b["label"] for b in queue.buttons] == ["Approve", "Reject"]
+    labels = ["Approve", "Reject", "Spoiler: none", "Spoiler: plot", "Spoiler: ending"]
+    assert queue.ephemeral and [b["label"] for b in queue.buttons] == labels
     # the buttons check who presses them, too
     press = await discord_api.click(queue.message, "Approve", user=member)
     assert press.callback_type == 4 and press.ephemeral and "Only moderators" in press.content
@@ -265,8 +266,17 @@ async def test_suggest_review_and_poll_the_approved_theories(bot, discord_api: S
     listing = await discord_api.slash("theory list", user=member, channel="ending-talk")
     assert "Harry is a memory" in listing.text and "Adam is the ghost" in listing.text
     assert "It is a dream of 1987" not in listing.text  # rejected
-    names = [c["name"] for c in await discord_api.autocomplete("theory show", "theory", "memory")]
+    await bot.store.set_channel(
+        discord_api.guild.id, discord_api.channel("ending-talk").id, Policy(Level.ENDING), 1, bot.now()
+    )
+    names = [
+        c["name"] for c in await discord_api.autocomplete("theory show", "theory", "memory", channel="ending-talk")
+    ]
     assert names == ["Harry is a memory"]
+    # where the ending may not show, the member's theory (ending by default) is offered by number, never matched
+    assert await discord_api.autocomplete("theory show", "theory", "memory") == []
+    numbered = await discord_api.autocomplete("theory show", "theory", "")
+    assert {"name": "Theory 7 (ending)", "value": "member:1"} in numbered
 
     # the default poll: every approved theory (6 curated + 2 members'), each in a section with its button beside it
     poll = await open_poll(discord_api, bot)
@@ -286,9 +296,20 @@ async def test_poll_input_is_checked(bot, discord_api: StandIn) -> None:
     assert "listed twice" in twice
     assert await bot.store.poll_summaries(discord_api.guild.id) == []
 
-    choices = await discord_api.autocomplete("theory poll", "theories", "adams-screenplay, ghos")
+    await bot.store.set_channel(
+        discord_api.guild.id, discord_api.channel("ending-talk").id, Policy(Level.ENDING), 1, bot.now()
+    )
+    choices = await discord_api.autocomplete(
+        "theory poll", "theories", "adams-screenplay, ghos", user=discord_api.world.moderator, channel="ending-talk"
+    )
     assert {"name": "1 chosen + The ghosts are real", "value": "adams-screenplay, the-ghosts-are-real"} in choices
     assert all(not c["value"].endswith(", adams-screenplay") for c in choices)
+    # in a channel at the default level the titles are hidden: nothing matches "ghos", numbers stand for them
+    assert await discord_api.autocomplete("theory poll", "theories", "adams-screenplay, ghos") == []
+    numbered = await discord_api.autocomplete("theory poll", "theories", "1, ")
+    assert {"name": "1 chosen + Theory 5 (ending)", "value": "1, 5"} in numbered
+    ambiguous = await open_poll_refused(discord_api, theories="theory, 2")
+    assert "Theory 1 (ending)" in ambiguous and "screenplay" not in ambiguous
 
 
 async def open_poll_refused(api: StandIn, **options: object) -> str:
@@ -323,7 +344,7 @@ async def test_spoiler_policy_applies_to_theory_text(bot, discord_api: StandIn) 
     assert "Reveal to me" in [b["label"] for b in private.buttons]
     revealed = await discord_api.click(private.message, "Reveal to me")
     assert revealed.ephemeral and "Adam conjured everyone" in revealed.text and "||" not in revealed.text
-    shown = await discord_api.slash("theory show", theory="ghosts", channel="spoilers")
+    shown = await discord_api.slash("theory show", theory="the-ghosts-are-real", channel="spoilers")
     revealed = await discord_api.click(shown.message, "Reveal to me")
     assert revealed.ephemeral and "The ghosts are real" in revealed.text and "Polls here" in revealed.text
     # the voter's private note hides the title as the channel would, inside spoiler bars
@@ -409,3 +430,32 @@ async def test_no_thread_where_the_channel_cannot_have_one(bot, discord_api: Sta
     in_voice = await open_poll(discord_api, bot, channel="watch-party", theories=THREE)
     assert poll_number(in_thread.message) and poll_number(in_voice.message)
     assert not any(path.endswith("/threads") for _, path in discord_api.calls)
+
+
+async def test_a_suggestion_carries_the_level_its_suggester_or_a_moderator_gives_it(bot, discord_api: StandIn) -> None:
+    member, mod, guild = discord_api.world.member, discord_api.world.moderator, discord_api.guild.id
+    title, claim = "The diner is a goodbye", "The family special is how the parents say goodbye to Adam."
+    suggested = await discord_api.slash("theory suggest", title=title, claim=claim, spoiler="plot", user=member)
+    assert suggested.ephemeral and "suggestion #" in suggested.content
+    plain = await discord_api.slash("theory suggest", title="No level given", claim="The default is the ending.")
+    assert "suggestion #" in plain.content
+    pending = await bot.store.member_theories(guild, Review.PENDING)
+    assert [t.spoiler for t in pending] == [Level.PLOT, Level.ENDING]
+
+    queue = await discord_api.slash("theory review", user=mod)
+    assert "Spoiler level:** plot" in queue.text.replace("\\", "")
+    current = next(b for b in queue.buttons if b["label"] == "Spoiler: plot")
+    assert current.get("disabled") is True  # the level it has now
+    changed = await discord_api.click(queue.message, "Spoiler: none", user=mod)
+    assert changed.callback_type == 7 and "spoiler level none" in changed.content
+    assert (await bot.store.member_theory(guild, pending[0].id)).spoiler is Level.NONE
+    approved = await discord_api.click(changed.message, "Approve", user=mod)
+    assert "Approved suggestion" in approved.content
+
+    # at level none its title and claim read plainly even where nothing else may show; the others stay hidden
+    listing = await discord_api.slash("theory list", channel="general")
+    assert f"{title} —" in listing.text and "||It was all Adam" in listing.text
+    names = [c["name"] for c in await discord_api.autocomplete("theory show", "theory", "goodbye")]
+    assert names == [title]
+    shown = await discord_api.slash("theory show", theory="goodbye", channel="general")
+    assert claim in shown.text and f"||{claim}||" not in shown.text

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .markup import Block, Segment
+from ..models import Policy
+from .markup import Block, Name, Segment
 from .pictures import Chart
 
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    title: str  # shown in an embed title, where spoiler markup does not work: always spoiler-free
+    # Shown in an embed title or a heading, where spoiler markup does not work: spoiler-free text, or a name shown
+    # as the reader's level allows (its spoiler-free form above it).
+    title: str | Name
     blocks: Sequence[Block] = field(default_factory=list)
     footer: str = ""  # spoiler-free too
     # "kind:argument": lets the "Reveal to me" button rebuild this answer later, even after a restart.
@@ -21,6 +24,9 @@ class Answer:
     # A picture of the same numbers (a poll's results, the standings), drawn for the channel when the answer is sent
     # and attached beside the text, which stays for screen readers and clients that do not load images.
     chart: Chart | None = None
+
+    def heading(self, policy: Policy) -> str:
+        return self.title if isinstance(self.title, str) else self.title.shown(policy)
 
     def segments(self) -> list[Segment]:
         return [seg for block in self.blocks for seg in block]

@@ -5,10 +5,11 @@ Member text quoted back goes through ``phrases.echo`` (shortened and escaped), s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 
 from ..permissions import Refusal, Shortfall
-from .phrases import channel, echo, either
+from .phrases import channel, echo, either, plural
 
 # -- general ------------------------------------------------------------------------------------------------------
 
@@ -16,6 +17,7 @@ SORRY = "Something went wrong on our side while answering that. It has been logg
 MODERATORS_ONLY = "Only moderators (members who can Manage Channels) can use this."
 SERVER_ONLY = "This only works inside a server the bot is in."
 NOT_ALLOWED_HERE = "You can't use this command here."
+NOT_A_CHOICE = "That isn't one of the values this option accepts. Please pick one from the list Discord offers."
 UNAVAILABLE = "This part of the bot is not available right now; please try again in a moment."
 ANSWER_GONE = "That answer is no longer available (the film's facts have changed since). Ask again?"
 
@@ -49,6 +51,56 @@ def missing_permissions(permissions: Sequence[str]) -> str:
 
 def slow_down(seconds: float) -> str:
     return f"Slow down a little: try again in {seconds:.0f} seconds."
+
+
+# -- limits on writes and on heavy commands (the numbers live in bot.limits) ----------------------------------------
+
+
+def wait_words(seconds: float) -> str:
+    """A wait in words, rounded up: "1 second", "40 seconds", "3 minutes"."""
+    whole = max(1, math.ceil(seconds))
+    if whole < 60:
+        return plural(whole, "second")
+    return plural(math.ceil(whole / 60), "minute")
+
+
+def suggesting_too_fast(times: int) -> Callable[[float], str]:
+    def refusal(seconds: float) -> str:
+        return (
+            f"You have suggested {times} theories in a short while, the most one member can. "
+            f"You can suggest another in {wait_words(seconds)}. Nothing was saved."
+        )
+
+    return refusal
+
+
+def polling_too_fast(times: int) -> Callable[[float], str]:
+    def refusal(seconds: float) -> str:
+        return (
+            f"You have opened {times} polls here within the hour, the most one moderator can. "
+            f"You can open another in {wait_words(seconds)}. No poll was opened."
+        )
+
+    return refusal
+
+
+def too_many_waiting_of_yours(cap: int) -> str:
+    return (
+        f"You already have {cap} suggestions waiting for the moderators' review, the most one member can have. "
+        "You can suggest more once some of them are reviewed. Nothing was saved."
+    )
+
+
+def too_many_waiting_here(cap: int) -> str:
+    return (
+        f"This server already has {cap} suggestions waiting for the moderators' review, the most it can hold. "
+        "Please suggest yours once some of them are reviewed. Nothing was saved."
+    )
+
+
+def still_answering(running: int) -> str:
+    questions = "question" if running == 1 else f"{running} questions"
+    return f"I'm still answering your {questions}; please wait for the answer before asking more."
 
 
 # -- /plot, /character, /ask --------------------------------------------------------------------------------------
@@ -121,6 +173,10 @@ TITLE_TAKEN = "A theory with that title already exists here: see /theory list, o
 TITLE_JUST_TAKEN = "A theory with that title already exists here: pick another title."
 POLL_GONE = "This poll no longer exists."
 NO_SUCH_SUGGESTION = "This server has no such suggestion, so there is nothing to review. Nothing was changed."
+
+
+def bad_level(typed: str) -> str:
+    return f"“{echo(typed, 20)}” is not a spoiler level: pick none, plot or ending."
 
 
 def no_such_theory(typed: str) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..models import Character, FilmData, Level, Moment
-from ..search import character_label, moment_label
+from ..names import moment_name
+from ..search import character_label
 from .answer import Answer, bold
 from .limits import shorten
-from .markup import Block, Segment, escape
+from .markup import Block, Segment, escape, raw
 
 ECHO_LIMIT = 150  # a question shown back is cut to this before escaping (escaping can double it)
 SUGGESTIONS = 3
@@ -61,10 +62,16 @@ def plot_overview(data: FilmData) -> Answer:
             [Segment(data.film.premise)],
             [],
             [bold("Moments")],
-            *([Segment(moment_label(m))] for m in data.moments),
+            *([raw(f"**{m.position}.**"), _title(m)] for m in data.moments),
         ],
-        footer="Pick one with /plot moment: to read it. Moment titles are spoiler-free.",
+        footer="Pick one with /plot moment: to read it. Titles above this channel's level are hidden.",
+        reveal_key="plot:all",
     )
+
+
+def _title(moment: Moment) -> Segment:
+    """A moment's title in a line that already gives its number: hidden, it reads as its level."""
+    return Segment(moment.title, moment.title_spoiler, safe=f"(title hidden: spoiler level {moment.spoiler.label})")
 
 
 def moment_answer(data: FilmData, moment: Moment) -> Answer:
@@ -75,7 +82,8 @@ def moment_answer(data: FilmData, moment: Moment) -> Answer:
     blocks: list[Block] = []
     if before is not None:
         blocks += [
-            [bold("Just before"), Segment(f"({moment_label(before)})")],
+            [bold("Just before")],
+            [moment_name(before).segment()],
             [Segment(before.summary, before.spoiler, moment=before.position)],
             [],
         ]
@@ -83,11 +91,12 @@ def moment_answer(data: FilmData, moment: Moment) -> Answer:
     if after is not None:
         blocks += [
             [],
-            [bold("Just after"), Segment(f"({moment_label(after)})")],
+            [bold("Just after")],
+            [moment_name(after).segment()],
             [Segment(after.summary, after.spoiler, moment=after.position)],
         ]
     return Answer(
-        title=moment_label(moment),
+        title=moment_name(moment),
         blocks=blocks,
         footer=f"Moment {moment.position} of {len(moments)} · spoiler level: {moment.spoiler.label}",
         reveal_key=f"moment:{moment.id}",
@@ -119,7 +128,7 @@ def entry(data: FilmData, kind: str, ref: str) -> tuple[str, str, Level] | None:
     if kind == "character" and (character := data.character(ref)):
         return character_label(character), character.summary, Level.NONE
     if kind == "moment" and (moment := data.moment(ref)):
-        return f"Moment {moment_label(moment)}", moment.summary, moment.spoiler
+        return f"Moment {moment.position}. {moment.title}", moment.summary, moment.spoiler
     if kind == "theory" and (theory := data.theory(ref)):
         return f"Theory: {theory.title}", f"{theory.claim} (Source: {theory.source}.)", theory.spoiler
     if kind == "quote" and (quote := data.quote(ref)):
@@ -150,17 +159,20 @@ def fit_refs(refs: Sequence[Ref]) -> list[Ref]:
     return kept
 
 
-def ask_answer(data: FilmData, refs: Sequence[Ref], question: str | None = None) -> Answer | None:
-    """The best match and its related entries, each with its spoiler level; None if one has gone."""
+def ask_answer(
+    data: FilmData, refs: Sequence[Ref], question: str | None = None, echo_level: Level = Level.NONE
+) -> Answer | None:
+    """The best match and its related entries, each with its spoiler level; None if one has gone.
+
+    The question is shown back at ``echo_level``: how much its own words give away (``bot.spoiler_terms``), never the
+    level of what it matched, so a harmless question ("what is the song?") reads as typed.
+    """
     entries = [entry(data, kind, ref) for kind, ref in refs]
     if not refs or any(e is None for e in entries):
         return None
     found = [e for e in entries if e is not None]
     blocks: list[Block] = []
     if question is not None:
-        # A question can give away as much as its answer ("is harry a ghost?"), so it is shown at the level
-        # of the best match: the related entries are extras and should not hide a harmless question.
-        echo_level = found[0][2]
         blocks += [[bold("You asked:"), Segment(shorten(question, ECHO_LIMIT), echo_level)], []]
     for index, ((kind, ref), (heading, text, level)) in enumerate(zip(refs, found, strict=True)):
         label = "Best match" if index == 0 else "Related"
@@ -169,7 +181,10 @@ def ask_answer(data: FilmData, refs: Sequence[Ref], question: str | None = None)
         scene = data.moment(ref) if kind == "moment" else None
         at = scene.position if scene is not None else 0  # a moment's text is hidden beyond a reader's progress
         blocks.append([bold(label), Segment(f"(spoiler level: {level.label})")])
-        heading_segment = Segment(f"**{escape(heading)}**", level, escape=False, moment=at)
+        # A fact's question is a name with its own level ("What song plays at the end?" gives nothing away).
+        fact = data.fact(ref) if kind == "fact" else None
+        heading_level = min(level, fact.topic_spoiler) if fact is not None else level
+        heading_segment = Segment(f"**{escape(heading)}**", heading_level, escape=False, moment=at)
         blocks.append([heading_segment, Segment(text, level, moment=at)])
     return Answer(
         title="Your question, answered",
@@ -179,7 +194,7 @@ def ask_answer(data: FilmData, refs: Sequence[Ref], question: str | None = None)
     )
 
 
-def no_match_answer(data: FilmData, question: str, near: Sequence[Ref]) -> Answer:
+def no_match_answer(data: FilmData, question: str, near: Sequence[Ref], echo_level: Level = Level.NONE) -> Answer:
     """An honest "I don't know", with questions it can answer: loosely related ones first, never a random fact."""
     spoiler_free = [f for f in data.facts if f.spoiler is Level.NONE]
     picked = [f for kind, ref in near if kind == "fact" and (f := data.fact(ref)) in spoiler_free]
@@ -193,7 +208,7 @@ def no_match_answer(data: FilmData, question: str, near: Sequence[Ref]) -> Answe
     return Answer(
         title="No good match",
         blocks=[
-            [bold("You asked:"), Segment(shorten(question, ECHO_LIMIT))],
+            [bold("You asked:"), Segment(shorten(question, ECHO_LIMIT), echo_level)],
             [],
             [Segment(NOT_KNOWN)],
             [Segment("Questions I can answer include:")],
@@ -209,7 +224,7 @@ def ending_answer(data: FilmData) -> Answer:
     finale = [m for m in data.moments if m.spoiler is Level.ENDING]
     blocks: list[Block] = [[bold("The final scenes")]]
     blocks += [
-        [Segment(f"{moment_label(m)}:", end, moment=m.position), Segment(m.summary, end, moment=m.position)]
+        [Segment(f"{m.position}. {m.title}:", end, moment=m.position), Segment(m.summary, end, moment=m.position)]
         for m in finale
     ]
     blocks += [[], [bold("Where everyone ends up")]]

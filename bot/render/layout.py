@@ -300,4 +300,5 @@ def pack(
 
 def answer_layouts(answer: Answer, policy: Policy, *, tail: Sequence[Item] = ()) -> list[Layout]:
     """An answer as V2 messages for a channel: one container per unit, spoiler containers where it may not show."""
-    return pack(answer.title, [unit.item() for unit in units(answer.blocks, policy)], answer.footer, tail=tail)
+    body = [unit.item() for unit in units(answer.blocks, policy)]
+    return pack(answer.heading(policy), body, answer.footer, tail=tail)

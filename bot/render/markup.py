@@ -19,6 +19,28 @@ class Segment:
     level: Level = Level.NONE
     escape: bool = True  # False only for our own fixed markup such as "**Premise**"
     moment: int = 0  # the position of the one moment this text tells (0: none): a reader part way sees up to theirs
+    # A name's spoiler-free form ("Moment 20 (ending)"): shown instead of the hidden-spoiler note in the private style,
+    # so a list stays readable (and a button can still be told apart) without the name.
+    safe: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A name (a moment's title, a theory's title, a quote topic) with its level and its spoiler-free form.
+
+    Where Discord can wrap text, a name is a ``Segment`` like any other; where it cannot (autocomplete choices, button
+    labels, embed titles, thread names) ``shown`` gives the name or, above the reader's level, its spoiler-free form.
+    """
+
+    text: str
+    level: Level
+    safe: str
+
+    def shown(self, policy: Policy) -> str:
+        return self.text if policy.shows(self.level) else self.safe
+
+    def segment(self) -> Segment:
+        return Segment(self.text, self.level, safe=self.safe)
 
 
 HIDDEN_NOTE = "*(spoiler hidden here: press “Reveal to me” to read it privately)*"
@@ -67,7 +89,9 @@ Block = Sequence[Segment]  # a line of an answer: segments joined by spaces, blo
 def render_atoms(blocks: Sequence[Block], policy: Policy) -> list[list[Atom]]:
     """Each segment as the channel may show it: plain, wrapped, or (private style) one note per hidden run.
 
-    An empty block stays empty (a paragraph break); a block whose every segment is hidden, or blank, is dropped.
+    Hidden segments next to each other in a block share one spoiler bar (a scene's title and its text open with one
+    click, not two). A hidden name shows its spoiler-free form in the private style. An empty block stays empty (a
+    paragraph break); a block whose every segment is hidden, or blank, is dropped.
     """
     rendered: list[list[Atom]] = []
     hiding = False
@@ -84,7 +108,13 @@ def render_atoms(blocks: Sequence[Block], policy: Policy) -> list[list[Atom]]:
                 atoms.append(Atom(text))
                 hiding = False
             elif policy.style is Style.WRAP:
-                atoms.append(Atom(text, spoiler=True))
+                if atoms and atoms[-1].spoiler:
+                    atoms[-1] = Atom(f"{atoms[-1].text} {text}", spoiler=True)
+                else:
+                    atoms.append(Atom(text, spoiler=True))
+            elif seg.safe:
+                atoms.append(Atom(escape(seg.safe)))
+                hiding = False
             elif not hiding:
                 atoms.append(Atom(HIDDEN_NOTE))
                 hiding = True

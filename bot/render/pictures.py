@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import Level, Policy, Style
-from .charts import MAX_BARS, Bar, StandingBar, results_alt_text, results_chart, standings_alt_text, standings_chart
 
 SPOILER_PREFIX = "SPOILER_"
 
@@ -119,6 +118,17 @@ def _filename(stem: str, spoiler: bool) -> str:
 
 def draw(chart: Chart, policy: Policy) -> Picture:
     """Draw ``chart`` for a channel with ``policy``: 10-35 ms of CPU, so call it off the event loop."""
+    # Pillow (4 MiB) is loaded by the first picture drawn, not at start-up: most processes draw few or none.
+    from .charts import (
+        MAX_BARS,
+        Bar,
+        StandingBar,
+        results_alt_text,
+        results_chart,
+        standings_alt_text,
+        standings_chart,
+    )
+
     if isinstance(chart, ResultsChart):
         named = labels([b.theory for b in chart.bars], policy)
         drawn = [Bar(label, b.votes, b.winner) for label, b in zip(named.drawn, chart.bars, strict=True)]

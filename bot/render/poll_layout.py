@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from ..component_ids import reveal_id, vote_id
 from ..models import Policy, Poll
-from ..polls import bar, leaders, percent
+from ..polls import bar, leaders, option_name, percent
 from .layout import ActionRow, ButtonSpec, Container, Item, Layout, Picture, Section, Separator, TextDisplay, pack
 from .limits import inline
 from .markup import Segment, needs_reveal, raw
@@ -26,7 +26,7 @@ OPTION_TEXT_LIMIT = 300
 def option_text(poll: Poll, index: int, votes: list[int] | None, winners: set[int], policy: Policy) -> str:
     option = poll.options[index]
     mark = " \N{TROPHY}" if index in winners else ""
-    line = inline([[raw(f"**{option.position}.**{mark}"), Segment(option.title, option.spoiler)]], policy)
+    line = inline([[raw(f"**{option.position}.**{mark}"), option_name(option).segment()]], policy)
     if votes is not None:
         total = sum(votes)
         line += f"\n`{bar(votes[index], total)}` {plural(votes[index], 'vote')} · {percent(votes[index], total)}"

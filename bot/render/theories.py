@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from ..models import MemberTheory, Poll, PollOption, PollSummary, VoteOutcome
-from ..polls import MEMBER_THEORY_LEVEL, Standing, TheoryEntry, bar, leaders, option_ranks, percent
+from ..models import Level, MemberTheory, Poll, PollOption, PollSummary, VoteOutcome
+from ..polls import Standing, TheoryEntry, bar, hidden_title, leaders, option_name, option_ranks, percent, theory_name
 from .answer import Answer, bold
 from .limits import CHOICE_NAME_LIMIT, shorten
-from .markup import Block, Segment, raw
+from .markup import Block, Name, Segment, raw
 from .phrases import member, ordinal, plural, stamp
 from .pictures import ChartTheory, ResultBar, ResultsChart, StandingRow, StandingsChart
 
@@ -40,7 +40,9 @@ def list_answer(guild_id: int, entries: Sequence[TheoryEntry], standings: Mappin
                 f"{plural(standing.votes, 'vote')} in {plural(standing.polls, 'poll')}"
             )
         origin = "" if entry.curated else " (a member's theory)"
-        blocks.append([raw(f"**{number}.**"), Segment(entry.title, entry.level), Segment(f"— {where}{origin}")])
+        name = theory_name(entry, number)
+        title = Segment(name.text, name.level, safe=hidden_title(name.level))
+        blocks.append([raw(f"**{number}.**"), title, Segment(f"— {where}{origin}")])
     return Answer(
         title="Theories about the film",
         blocks=blocks,
@@ -68,18 +70,20 @@ def history_line(poll: Poll, counts: Mapping[int, int], key: str) -> str:
 def theory_answer(
     guild_id: int,
     entry: TheoryEntry,
-    evidence: Sequence[str],
+    evidence: Sequence[Name],
     standings: Mapping[str, Standing],
     history: Sequence[tuple[Poll, Mapping[int, int]]],
 ) -> Answer:
     """One theory: its claim, the moments it cites (their titles), its source or author, its polls here."""
     level = entry.level
     blocks: list[Block] = [
-        [bold("Theory:"), Segment(entry.title, level)],
+        [bold("Theory:"), Segment(entry.title, entry.name_level)],
         [bold("Claim:"), Segment(entry.claim, level)],
     ]
     if evidence:
-        blocks.append([bold("Evidence:"), Segment("; ".join(evidence), level)])
+        # The moments it cites, named as plainly as the claim and their own titles allow together.
+        cited = max((level, *(n.level for n in evidence)))
+        blocks.append([bold("Evidence:"), Segment("; ".join(n.text for n in evidence), cited)])
     if entry.author_id is None:
         blocks.append([bold("Source:"), Segment(entry.source)])
     else:
@@ -182,16 +186,23 @@ def review_answer(theory: MemberTheory, waiting: int) -> Answer:
     return Answer(
         title=f"Suggestion #{theory.id} ({waiting} waiting)",
         blocks=[
-            [bold("Title:"), Segment(theory.title, MEMBER_THEORY_LEVEL)],
-            [bold("Claim:"), Segment(theory.claim, MEMBER_THEORY_LEVEL)],
+            [bold("Title:"), Segment(theory.title, theory.spoiler)],
+            [bold("Claim:"), Segment(theory.claim, theory.spoiler)],
+            [bold("Spoiler level:"), Segment(f"{theory.spoiler.label} (as the suggester chose; change it below)")],
             [raw(f"Suggested by {member(theory.author_id)} {stamp(theory.created_at, 'R')}.")],
         ],
-        footer="Approve to make it available for polls; reject to drop it.",
+        footer="Approve to make it available for polls, reject to drop it; the spoiler buttons set its level.",
     )
 
 
 def review_empty(note: str = "") -> str:
     return (f"{note}\n" if note else "") + "No suggestions are waiting for review."
+
+
+def level_note(theory_id: int, level: Level, done: bool) -> str:
+    if not done:
+        return f"Suggestion #{theory_id} was already reviewed."
+    return f"Suggestion #{theory_id} is now at spoiler level {level.label}."
 
 
 def review_note(theory_id: int, approve: bool, done: bool) -> str:
@@ -224,7 +235,7 @@ def poll_blocks(poll: Poll, counts: Mapping[int, int] | None, *, instructions: b
     winners = set(leaders(votes)) if votes is not None and poll.closed else set()
     for index, option in enumerate(poll.options):
         mark = " \N{TROPHY}" if index in winners else ""
-        blocks.append([raw(f"**{option.position}.**{mark}"), Segment(option.title, option.spoiler)])
+        blocks.append([raw(f"**{option.position}.**{mark}"), option_name(option).segment()])
         if votes is not None:
             blocks.append(
                 [raw(f"`{bar(votes[index], total)}` {plural(votes[index], 'vote')} · {percent(votes[index], total)}")]
@@ -309,7 +320,7 @@ def poll_chart(poll: Poll, counts: Mapping[int, int]) -> ResultsChart:
 
 def vote_note(option: PollOption, outcome: VoteOutcome, hidden: bool) -> list[Block]:
     """The private confirmation of a press: what it did to the member's vote, and how to change it."""
-    title = Segment(option.title, option.spoiler)
+    title = option_name(option).segment()
     position = option.position
     if outcome is VoteOutcome.RECORDED:
         blocks: list[Block] = [

@@ -23,3 +23,13 @@ class StoreUnavailable(StoreError, UserError):
 
 class FileReplaced(StoreUnavailable):
     """The file at the database's path is no longer the file the bot has open; writes are refused."""
+
+
+class QueueFull(Exception):
+    """A suggestion was not queued: its author, or the server, already has as many waiting as the caps allow.
+    ``mine`` and ``everyone`` are the counts found (the caller words the refusal)."""
+
+    def __init__(self, mine: int, everyone: int) -> None:
+        super().__init__(f"review queue full: {mine} of the member's, {everyone} in the server")
+        self.mine = mine
+        self.everyone = everyone

@@ -31,7 +31,8 @@ class FilmStore(StoreBase):
         if await self.facts_digest() == digest:
             return False
         async with self.transaction() as db:
-            for table in ("character_arc", "characters", "moments", "facts", "theories", "quotes", "film"):
+            tables = ("character_arc", "characters", "moments", "facts", "theories", "quotes", "quote_topics", "film")
+            for table in tables:
                 await db.execute(f"DELETE FROM {table}")
             await db.execute("DELETE FROM search_index")
             f = data.film
@@ -61,20 +62,23 @@ class FilmStore(StoreBase):
                 [(c.id, i, s.text, int(s.spoiler)) for c in data.characters for i, s in enumerate(c.arc)],
             )
             await db.executemany(
-                "INSERT INTO moments VALUES (?, ?, ?, ?, ?, ?)",
-                [(m.id, m.position, m.title, m.summary, int(m.spoiler), _dump(m.keywords)) for m in data.moments],
+                "INSERT INTO moments VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (m.id, m.position, m.title, m.summary, int(m.spoiler), _dump(m.keywords), int(m.title_spoiler))
+                    for m in data.moments
+                ],
             )
             await db.executemany(
-                "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (x.id, i, x.topic, x.question, _dump(x.keywords), x.answer, int(x.spoiler))
+                    (x.id, i, x.topic, x.question, _dump(x.keywords), x.answer, int(x.spoiler), int(x.topic_spoiler))
                     for i, x in enumerate(data.facts)
                 ],
             )
             await db.executemany(
-                "INSERT INTO theories VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO theories VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (t.id, i, t.title, t.claim, _dump(t.evidence), t.source, int(t.spoiler))
+                    (t.id, i, t.title, t.claim, _dump(t.evidence), t.source, int(t.spoiler), int(t.title_spoiler))
                     for i, t in enumerate(data.theories)
                 ],
             )
@@ -84,6 +88,10 @@ class FilmStore(StoreBase):
                     (q.id, i, q.speaker, q.outlet, q.text, q.context, _dump(q.topics), int(q.spoiler))
                     for i, q in enumerate(data.quotes)
                 ],
+            )
+            await db.executemany(
+                "INSERT INTO quote_topics VALUES (?, ?, ?)",
+                [(topic, i, int(level)) for i, (topic, level) in enumerate(data.quote_topics)],
             )
             await db.executemany(
                 "INSERT INTO search_index (kind, ref, title, keywords, body) VALUES (?, ?, ?, ?, ?)",
@@ -122,17 +130,41 @@ class FilmStore(StoreBase):
         )
         rows = await self._rows("SELECT * FROM moments ORDER BY position")
         moments = tuple(
-            Moment(r["id"], r["position"], r["title"], r["summary"], Level(r["spoiler"]), _load(r["keywords"]))
+            Moment(
+                r["id"],
+                r["position"],
+                r["title"],
+                r["summary"],
+                Level(r["spoiler"]),
+                _load(r["keywords"]),
+                Level(r["title_spoiler"]),
+            )
             for r in rows
         )
         rows = await self._rows("SELECT * FROM facts ORDER BY position")
         facts = tuple(
-            Fact(r["id"], r["topic"], r["question"], _load(r["keywords"]), r["answer"], Level(r["spoiler"]))
+            Fact(
+                r["id"],
+                r["topic"],
+                r["question"],
+                _load(r["keywords"]),
+                r["answer"],
+                Level(r["spoiler"]),
+                Level(r["topic_spoiler"]),
+            )
             for r in rows
         )
         rows = await self._rows("SELECT * FROM theories ORDER BY position")
         theories = tuple(
-            Theory(r["id"], r["title"], r["claim"], _load(r["evidence"]), r["source"], Level(r["spoiler"]))
+            Theory(
+                r["id"],
+                r["title"],
+                r["claim"],
+                _load(r["evidence"]),
+                r["source"],
+                Level(r["spoiler"]),
+                Level(r["title_spoiler"]),
+            )
             for r in rows
         )
         rows = await self._rows("SELECT * FROM quotes ORDER BY position")
@@ -140,7 +172,9 @@ class FilmStore(StoreBase):
             Quote(r["id"], r["speaker"], r["outlet"], r["text"], r["context"], _load(r["topics"]), Level(r["spoiler"]))
             for r in rows
         )
-        return FilmData(film, characters, moments, facts, theories, quotes)
+        rows = await self._rows("SELECT topic, spoiler FROM quote_topics ORDER BY position")
+        topics = tuple((r["topic"], Level(r["spoiler"])) for r in rows)
+        return FilmData(film, characters, moments, facts, theories, quotes, topics)
 
     async def search(self, match: str, limit: int = 8) -> list[SearchHit]:
         """Rank entries for an FTS5 MATCH expression (built by ``bot.search``) with bm25; best first."""

@@ -8,6 +8,12 @@ from typing import Any
 
 from ..models import ChannelSetting, Level, Policy, SettingChange, Style, resolve_policy
 from .base import StoreBase, iso
+from .cache import LRUCache
+
+# How many channels' own settings and servers' defaults each process keeps in memory (the most recently used).
+# A cached entry costs about 200 bytes: some 10 MiB at the cap, whatever the number of servers.
+CHANNELS_CACHED = 40_000
+GUILDS_CACHED = 10_000
 
 
 def _policy(row: sqlite3.Row | None) -> Policy | None:
@@ -21,29 +27,38 @@ def _label(policy: Policy | None) -> str | None:
 
 
 class PolicyStore(StoreBase):
-    """Every answer asks for its channel's policy, so settings are cached in memory after their first read.
+    """Every answer asks for its channel's policy, so settings are cached in memory after their first read, in LRU
+    caches of a fixed size (the least recently used entries are read again from the database when next needed).
 
     This store is the only writer of the settings tables and updates the cache after each committed write. A read
     that raced a write only fills the cache where the write has not (``setdefault``), so it can never put back
-    a value older than the write.
+    a value older than the write. In a cluster, a server's settings are changed by the moderators' commands, which
+    Discord sends only to the process whose shard holds that server, the one process that caches them: no other
+    process ever has a copy to keep in step.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._own_settings: dict[int, Policy | None] = {}  # channel id -> its own setting (None: it has none)
-        self._defaults: dict[int, Policy] = {}  # guild id -> its default
+        # channel id -> its own setting (None: it has none); guild id -> its default
+        self._own_settings: LRUCache[int, Policy | None] = LRUCache(CHANNELS_CACHED)
+        self._defaults: LRUCache[int, Policy] = LRUCache(GUILDS_CACHED)
 
     async def guild_default(self, guild_id: int) -> Policy:
-        if guild_id not in self._defaults:
-            row = await self._row("SELECT allowed, style FROM guild_settings WHERE guild_id = ?", (guild_id,))
-            self._defaults.setdefault(guild_id, _policy(row) or Policy())
-        return self._defaults[guild_id]
+        cached = self._defaults.get(guild_id)
+        if cached is not None:
+            return cached
+        row = await self._row("SELECT allowed, style FROM guild_settings WHERE guild_id = ?", (guild_id,))
+        return self._defaults.setdefault(guild_id, _policy(row) or Policy())
 
     async def channel_setting(self, channel_id: int) -> Policy | None:
-        if channel_id not in self._own_settings:
-            row = await self._row("SELECT allowed, style FROM channel_settings WHERE channel_id = ?", (channel_id,))
-            self._own_settings.setdefault(channel_id, _policy(row))
-        return self._own_settings[channel_id]
+        if channel_id in self._own_settings:
+            return self._own_settings[channel_id]
+        row = await self._row("SELECT allowed, style FROM channel_settings WHERE channel_id = ?", (channel_id,))
+        return self._own_settings.setdefault(channel_id, _policy(row))
+
+    def forget_guild(self, guild_id: int) -> None:
+        """Drop a server's cached default (the bot left it); its channels' entries age out of the cache."""
+        self._defaults.pop(guild_id)
 
     async def policy(self, guild_id: int, channel_id: int, parent_id: int | None = None) -> Policy:
         """What a channel may show: its own setting, else its parent's (threads), else the server default."""

@@ -8,6 +8,9 @@ from typing import Any
 
 from ..models import Pick
 from .base import StoreBase
+from .cache import LRUCache
+
+CHANNELS_CACHED = 20_000  # channels whose current round of quotes each process keeps in memory
 
 Chooser = Callable[[Mapping[str, datetime]], Pick]
 _TICK = timedelta(microseconds=1)
@@ -18,11 +21,12 @@ _RECORD = (
 
 
 class QuoteStore(StoreBase):
-    """Each channel's current round is read once and then kept in memory: this store is its only writer."""
+    """Each channel's current round is read once and then kept in memory (a bounded LRU cache): this store is its only
+    writer, also in a cluster, where a channel's commands all reach the process that holds its server."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._rounds: dict[int, dict[str, datetime]] = {}
+        self._rounds: LRUCache[int, dict[str, datetime]] = LRUCache(CHANNELS_CACHED)
 
     async def quotes_shown(self, channel_id: int) -> dict[str, datetime]:
         """The quotes of the channel's current round, with when each was last shown."""

@@ -10,10 +10,11 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..models import Level, MemberTheory, OptionVotes, Poll, PollOption, PollSummary, Review, VoteOutcome
+from ..models import Level, MemberTheory, OptionVotes, Poll, PollOption, PollSummary, Review, Shards, VoteOutcome
 from .base import StoreBase, iso, time_or_none
+from .errors import QueueFull
 
-_MEMBER_THEORY_COLUMNS = "id, guild_id, title, claim, author_id, status, created_at, reviewed_by, reviewed_at"
+_MEMBER_THEORY_COLUMNS = "id, guild_id, title, claim, author_id, status, created_at, reviewed_by, reviewed_at, spoiler"
 _OPEN = "closed_at IS NULL AND closes_at > ?"
 
 
@@ -28,6 +29,7 @@ def _member_theory(row: sqlite3.Row) -> MemberTheory:
         datetime.fromisoformat(row["created_at"]),
         row["reviewed_by"],
         time_or_none(row["reviewed_at"]),
+        Level(row["spoiler"]),
     )
 
 
@@ -35,20 +37,36 @@ class TheoryStore(StoreBase):
     # -- members' theories ------------------------------------------------------------------------------------------
 
     async def add_member_theory(
-        self, guild_id: int, title: str, claim: str, author_id: int, now: datetime
+        self,
+        guild_id: int,
+        title: str,
+        claim: str,
+        author_id: int,
+        now: datetime,
+        spoiler: Level = Level.ENDING,
+        *,
+        caps: tuple[int, int] | None = None,
     ) -> MemberTheory | None:
-        """Queue a suggestion for review; None if this server already has a theory of that title (any case)."""
+        """Queue a suggestion for review; None if this server already has a theory of that title (any case).
+
+        With ``caps`` (waiting per member, waiting per server), raises ``QueueFull`` instead of queueing beyond
+        them; the counts and the insert are made under the write lock, so concurrent suggestions cannot pass a cap.
+        """
         try:
             async with self._write_lock:
+                if caps is not None:
+                    mine, everyone = await self.waiting_counts(guild_id, author_id)
+                    if mine >= caps[0] or everyone >= caps[1]:
+                        raise QueueFull(mine, everyone)
                 cursor = await self._conn.execute(
-                    "INSERT INTO member_theories (guild_id, title, claim, author_id, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (guild_id, title, claim, author_id, iso(now)),
+                    "INSERT INTO member_theories (guild_id, title, claim, author_id, created_at, spoiler) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (guild_id, title, claim, author_id, iso(now), int(spoiler)),
                 )
         except sqlite3.IntegrityError:
             return None
         assert cursor.lastrowid is not None
-        return MemberTheory(cursor.lastrowid, guild_id, title, claim, author_id, Review.PENDING, now)
+        return MemberTheory(cursor.lastrowid, guild_id, title, claim, author_id, Review.PENDING, now, spoiler=spoiler)
 
     async def member_theory(self, guild_id: int, theory_id: int) -> MemberTheory | None:
         row = await self._row(
@@ -65,6 +83,16 @@ class TheoryStore(StoreBase):
             (guild_id, status.value, limit),
         )
         return [_member_theory(row) for row in rows]
+
+    async def waiting_counts(self, guild_id: int, author_id: int) -> tuple[int, int]:
+        """Suggestions waiting for review in a server: the member's own, and everyone's."""
+        row = await self._row(
+            "SELECT COUNT(*) AS everyone, COALESCE(SUM(author_id = ?), 0) AS mine FROM member_theories "
+            "WHERE guild_id = ? AND status = ?",
+            (author_id, guild_id, Review.PENDING.value),
+        )
+        assert row is not None
+        return int(row["mine"]), int(row["everyone"])
 
     async def count_member_theories(self, guild_id: int, status: Review) -> int:
         return await self._count(
@@ -87,6 +115,15 @@ class TheoryStore(StoreBase):
                 "UPDATE member_theories SET status = ?, reviewed_by = ?, reviewed_at = ? "
                 "WHERE guild_id = ? AND id = ? AND status = 'pending'",
                 (decision.value, reviewer_id, iso(now), guild_id, theory_id),
+            )
+        return cursor.rowcount == 1
+
+    async def set_member_theory_level(self, guild_id: int, theory_id: int, level: Level) -> bool:
+        """A moderator's choice of how much a waiting suggestion gives away; False if it is not pending any more."""
+        async with self._write_lock:
+            cursor = await self._conn.execute(
+                "UPDATE member_theories SET spoiler = ? WHERE guild_id = ? AND id = ? AND status = 'pending'",
+                (int(level), guild_id, theory_id),
             )
         return cursor.rowcount == 1
 
@@ -198,15 +235,17 @@ class TheoryStore(StoreBase):
             )
         return cursor.rowcount == 1
 
-    async def due_polls(self, now: datetime) -> list[Poll]:
-        """Open polls whose deadline has passed (also while the bot was down)."""
+    async def due_polls(self, now: datetime, shards: Shards | None = None) -> list[Poll]:
+        """Open polls whose deadline has passed (also while the bot was down), of the servers ``shards`` own."""
+        owned, params = _owned(shards)
         return await self._polls(
-            "p.id IN (SELECT id FROM polls WHERE closed_at IS NULL AND closes_at <= ?)", (iso(now),)
+            f"p.id IN (SELECT id FROM polls WHERE closed_at IS NULL AND closes_at <= ?{owned})", (iso(now), *params)
         )
 
-    async def next_deadline(self) -> datetime | None:
-        """The earliest deadline of any open poll, or None if no poll is open."""
-        value = await self._scalar("SELECT MIN(closes_at) FROM polls WHERE closed_at IS NULL")
+    async def next_deadline(self, shards: Shards | None = None) -> datetime | None:
+        """The earliest deadline of an open poll in a server ``shards`` own, or None if there is none."""
+        owned, params = _owned(shards)
+        value = await self._scalar(f"SELECT MIN(closes_at) FROM polls WHERE closed_at IS NULL{owned}", params)
         return None if value is None else datetime.fromisoformat(str(value))
 
     async def reschedule_poll(self, poll_id: int, closes_at: datetime) -> bool:
@@ -282,3 +321,13 @@ class TheoryStore(StoreBase):
         )
         rows = await self._rows(sql, (guild_id,))
         return [OptionVotes(r["poll_id"], r["theory_key"], r["title"], Level(r["spoiler"]), r["n"]) for r in rows]
+
+
+def _owned(shards: Shards | None) -> tuple[str, tuple[int, ...]]:
+    """The condition (and its parameters) that keeps the rows of the servers ``shards`` own: Discord's
+    ``(guild_id >> 22) % shard_count``, which SQLite and PostgreSQL compute alike."""
+    if shards is None or shards.all or shards.ids is None:
+        return "", ()
+    ids = sorted(shards.ids)
+    marks = ", ".join("?" * len(ids))
+    return f" AND ((guild_id >> 22) % ?) IN ({marks})", (shards.count, *ids)

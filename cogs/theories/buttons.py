@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import discord
 
-from bot.component_ids import parse_review, parse_vote, review_id
+from bot.component_ids import parse_review, parse_vote, review_id, review_level_id
 from bot.components import PersistentButton
 from bot.errors import UserError
+from bot.models import Level
 from bot.render import errors
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ class ButtonHandler(Protocol):
 
     async def review_pressed(self, interaction: Interaction, theory_id: int, approve: bool, /) -> None: ...
 
+    async def level_pressed(self, interaction: Interaction, theory_id: int, level: Level, /) -> None: ...
+
 
 def handler(interaction: Interaction) -> ButtonHandler:
     cog: object = interaction.client.get_cog(COG_NAME)  # None while the cog is unloaded (a reload)
@@ -48,10 +51,13 @@ class VoteButton(PersistentButton, template=r"poll:(?s:.*)"):
 
 
 class ReviewButton(PersistentButton, template=r"theory:review:(?s:.*)"):
-    """Approve or reject one member's suggestion; checked for moderators when pressed."""
+    """Approve or reject one member's suggestion, or set how much it gives away; checked for moderators."""
 
     async def pressed(self, interaction: Interaction) -> None:
         review = parse_review(self.pressed_id)
+        if review.level is not None:
+            await handler(interaction).level_pressed(interaction, review.theory_id, review.level)
+            return
         await handler(interaction).review_pressed(interaction, review.theory_id, review.approve)
 
 
@@ -60,4 +66,15 @@ def review_button(theory_id: int, approve: bool) -> ReviewButton:
         review_id(theory_id, approve),
         label="Approve" if approve else "Reject",
         style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
+    )
+
+
+def level_button(theory_id: int, level: Level, current: Level) -> ReviewButton:
+    """Sets the suggestion's spoiler level; the level it has now is shown pressed (primary) and disabled."""
+    return ReviewButton(
+        review_level_id(theory_id, level),
+        label=f"Spoiler: {level.label}",
+        style=discord.ButtonStyle.primary if level is current else discord.ButtonStyle.secondary,
+        disabled=level is current,
+        row=1,
     )

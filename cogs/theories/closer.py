@@ -1,4 +1,7 @@
-"""Closing polls at their deadline: sleep until the earliest one, wake early when polls open or close."""
+"""Closing polls at their deadline: sleep until the earliest one, wake early when polls open or close.
+
+In a cluster each process closes only the polls of the servers its shards own, so every poll is closed by exactly one
+process (and ``close_poll`` is atomic besides: of two closers racing on one poll, one wins and shows the results)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from bot.models import Poll
+from bot.models import Poll, Shards
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -22,10 +25,17 @@ CloseAndShow = Callable[[Poll, datetime], Awaitable[bool]]
 class PollCloser:
     """Runs from the bot's first ready to the cog's unload; ``close`` closes one poll and edits its message."""
 
-    def __init__(self, store: Callable[[], Store], close: CloseAndShow, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: Callable[[], Store],
+        close: CloseAndShow,
+        now: Callable[[], datetime],
+        shards: Callable[[], Shards] = Shards,
+    ) -> None:
         self._store = store
         self._close = close
         self._now = now
+        self._shards = shards  # read at each pass: the shard count is known once the bot has connected
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -57,16 +67,17 @@ class PollCloser:
                 await asyncio.wait_for(self._wake.wait(), delay)
 
     async def close_due(self) -> float | None:
-        """Close every poll past its deadline; return how long to sleep until the next one (None: no open poll)."""
-        store = self._store()
+        """Close every poll past its deadline in the servers this process owns; return how long to sleep until the
+        next one (None: no open poll there)."""
+        store, shards = self._store(), self._shards()
         failed = False
-        for poll in await store.due_polls(self._now()):
+        for poll in await store.due_polls(self._now(), shards):
             try:
                 await self._close(poll, poll.closes_at)
             except Exception:
                 log.exception("Could not close theory poll #%d; trying again in a minute", poll.id)
                 failed = True
-        deadline = await store.next_deadline()
+        deadline = await store.next_deadline(shards)
         if deadline is None:
             return None
         # A poll that could not be closed keeps the earliest deadline: wait a minute rather than spin on it.

@@ -27,15 +27,16 @@ from bot.checks import (
     require_moderator,
 )
 from bot.errors import UserError
-from bot.models import Policy, Poll, Review, VoteOutcome
+from bot.limits import waiting_refusal
+from bot.models import Level, Policy, Poll, Review, VoteOutcome
 from bot.options import MemberText
+from bot.overload import Expired, expired
 from bot.permissions import Job
 from bot.polls import (
     CLAIM_MAX,
     CLAIM_MIN,
     DEFAULT_HOURS,
     MAX_HOURS,
-    MEMBER_THEORY_LEVEL,
     MIN_HOURS,
     OPTION_TITLE_LIMIT,
     TITLE_MAX,
@@ -53,20 +54,22 @@ from bot.render import errors
 from bot.render import theories as text
 from bot.render.answer import Answer
 from bot.render.layout import Picture
-from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
+from bot.render.limits import CHOICES_LIMIT, shorten
+from bot.render.markup import Name
 from bot.render.poll_layout import poll_layout
-from bot.search import fold
 from bot.send import (
     answer_picture,
     layout_view,
+    name_policy,
     policy_for,
     policy_of,
     private_embeds,
     send_answer,
     send_note,
 )
+from bot.store.errors import QueueFull
 
-from .buttons import COG_NAME, ReviewButton, VoteButton, review_button
+from .buttons import COG_NAME, ReviewButton, VoteButton, level_button, review_button
 from .closer import PollCloser
 
 if TYPE_CHECKING:
@@ -88,7 +91,7 @@ class Theories(
 ):
     def __init__(self, bot: StrangersBot) -> None:
         self.bot = bot
-        self.closer = PollCloser(lambda: bot.store, self.close_and_show, bot.now)
+        self.closer = PollCloser(lambda: bot.store, self.close_and_show, bot.now, bot.owned_shards)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -114,12 +117,12 @@ class Theories(
 
     async def catalog(self, guild: int) -> list[TheoryEntry]:
         """Curated theories (from memory) then this server's approved ones, oldest approval first."""
-        curated = [TheoryEntry(t.id, t.title, t.spoiler, t.claim, t.evidence, t.source) for t in self.bot.film.theories]
-        approved = await self.bot.store.member_theories(guild, Review.APPROVED)
-        members = [
-            TheoryEntry(member_key(m.id), m.title, MEMBER_THEORY_LEVEL, m.claim, author_id=m.author_id)
-            for m in approved
+        curated = [
+            TheoryEntry(t.id, t.title, t.spoiler, t.claim, t.evidence, t.source, title_level=t.title_spoiler)
+            for t in self.bot.film.theories
         ]
+        approved = await self.bot.store.member_theories(guild, Review.APPROVED)
+        members = [TheoryEntry(member_key(m.id), m.title, m.spoiler, m.claim, author_id=m.author_id) for m in approved]
         return curated + members
 
     async def standings(self, guild: int) -> dict[str, Standing]:
@@ -143,24 +146,22 @@ class Theories(
     @app_commands.describe(theory="The theory: start typing its name")
     async def show(self, interaction: Interaction, theory: app_commands.Transform[str, MemberText("theory")]) -> None:
         guild = guild_id(interaction)
-        entry = find_theory(theory, await self.catalog(guild))
+        entry = find_theory(theory, await self.catalog(guild), await name_policy(interaction))
         await send_answer(interaction, await self.theory_answer(guild, entry))
 
     @show.autocomplete("theory")
     async def show_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         try:
-            wanted = fold(str(current))
-            return [
-                app_commands.Choice(name=shorten(e.title, CHOICE_NAME_LIMIT), value=e.key)
-                for e in await self.catalog(guild_id(interaction))
-                if wanted in fold(e.title) or wanted in e.key
-            ][:CHOICES_LIMIT]
+            typed = str(current).replace(",", " ")  # one theory: no list to complete
+            pairs = complete_last(typed, await self.catalog(guild_id(interaction)), await name_policy(interaction))
+            return [app_commands.Choice(name=name, value=value) for name, value in pairs]
         except Exception:
             log.exception("Autocomplete for /theory show failed")
             return []
 
     async def theory_answer(self, guild: int, entry: TheoryEntry) -> Answer:
-        evidence = [m.title for m in (self.bot.film.moment(i) for i in entry.evidence) if m is not None]
+        moments = (self.bot.film.moment(i) for i in entry.evidence)
+        evidence = [Name(m.title, m.title_spoiler, m.safe_name) for m in moments if m is not None]
         history = await self.bot.store.poll_results(guild, theory_key=entry.key)
         return text.theory_answer(guild, entry, evidence, await self.standings(guild), history)
 
@@ -177,19 +178,34 @@ class Theories(
     @app_commands.describe(
         title="A short name for your theory (3-80 characters)",
         claim="What the theory says about the film (10-400 characters)",
+        spoiler="How much of the film it gives away: none, plot or ending (default: ending)",
     )
+    @app_commands.choices(spoiler=[app_commands.Choice(name=level.label, value=level.label) for level in Level])
     async def suggest(
         self,
         interaction: Interaction,
         title: app_commands.Transform[str, MemberText("title", TITLE_MIN, TITLE_MAX)],
         claim: app_commands.Transform[str, MemberText("claim", CLAIM_MIN, CLAIM_MAX)],
+        spoiler: str = Level.ENDING.label,
     ) -> None:
         guild = guild_id(interaction)
         store = self.bot.store
         existing = [t.title for t in self.bot.film.theories] + await store.member_theory_titles(guild)
         title, claim = check_suggestion(title, claim, existing)
-        added = await store.add_member_theory(guild, title, claim, interaction.user.id, self.bot.now())
+        try:
+            level = Level.parse(spoiler)
+        except ValueError:
+            raise UserError(errors.bad_level(spoiler)) from None
+        limits, key, now = self.bot.limits, (guild, interaction.user.id), self.bot.now()
+        stamp = limits.suggestions.take(key, now)  # counted only if the suggestion is queued
+        try:
+            caps = (limits.waiting_per_member, limits.waiting_per_server)
+            added = await store.add_member_theory(guild, title, claim, interaction.user.id, now, level, caps=caps)
+        except QueueFull as full:
+            limits.suggestions.give_back(key, stamp)
+            raise UserError(waiting_refusal(full.mine, full.everyone, limits) or errors.SORRY) from None
         if added is None:  # another member took the title a moment ago
+            limits.suggestions.give_back(key, stamp)
             raise UserError(errors.TITLE_JUST_TAKEN)
         await interaction.response.send_message(text.suggestion_thanks(added.id), ephemeral=True)
 
@@ -216,7 +232,20 @@ class Theories(
         view = discord.ui.View(timeout=None)
         view.add_item(review_button(theory.id, approve=True))
         view.add_item(review_button(theory.id, approve=False))
+        for level in Level:
+            view.add_item(level_button(theory.id, level, theory.spoiler))
         return note, embed, view
+
+    async def level_pressed(self, interaction: Interaction, theory_id: int, level: Level) -> None:
+        """A moderator says how much a waiting suggestion gives away; the review page shows it again."""
+        require_moderator(interaction)
+        guild = guild_id(interaction)
+        if await self.bot.store.member_theory(guild, theory_id) is None:
+            raise UserError(errors.NO_SUCH_SUGGESTION)
+        done = await self.bot.store.set_member_theory_level(guild, theory_id, level)
+        note = text.level_note(theory_id, level, done)
+        content, embed, view = await self.review_page(guild, await policy_for(interaction), note)
+        await interaction.response.edit_message(content=content, embed=embed, view=view)
 
     async def review_pressed(self, interaction: Interaction, theory_id: int, approve: bool) -> None:
         require_moderator(interaction)
@@ -253,8 +282,9 @@ class Theories(
         if not MIN_HOURS <= hours <= MAX_HOURS:
             raise UserError(errors.poll_hours(MIN_HOURS, MAX_HOURS))
         require_bot_can_update_poll(interaction)  # it must edit the message when the poll closes
-        chosen = choose_theories(theories, await self.catalog(guild))
+        chosen = choose_theories(theories, await self.catalog(guild), await policy_for(interaction))
         opened = self.bot.now()
+        stamp = self.bot.limits.polls.take((guild, interaction.user.id), opened)
         poll = await self.bot.store.create_poll(
             guild,
             interaction.channel_id,
@@ -262,13 +292,14 @@ class Theories(
             hidden=hidden_results,
             created_at=opened,
             closes_at=opened + timedelta(hours=hours),
-            options=[(e.key, shorten(e.title, OPTION_TITLE_LIMIT), e.level) for e in chosen],
+            options=[(e.key, shorten(e.title, OPTION_TITLE_LIMIT), e.name_level) for e in chosen],
         )
         view = self.poll_view(poll, {}, await policy_for(interaction))
         try:
             response = await interaction.response.send_message(view=view)
         except Exception:  # no message, no poll: nothing would ever show or close it
             await self.bot.store.delete_poll(poll.id)
+            self.bot.limits.polls.give_back((guild, interaction.user.id), stamp)
             raise
         message = response.resource
         if not isinstance(message, discord.InteractionMessage):
@@ -283,7 +314,8 @@ class Theories(
     @poll.autocomplete("theories")
     async def theories_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         try:
-            pairs = complete_last(str(current), await self.catalog(guild_id(interaction)))
+            catalog = await self.catalog(guild_id(interaction))
+            pairs = complete_last(str(current), catalog, await name_policy(interaction))
             return [app_commands.Choice(name=name, value=value) for name, value in pairs]
         except Exception:
             log.exception("Autocomplete for /theory poll failed")
@@ -392,6 +424,8 @@ class Theories(
             raise UserError(errors.POLL_NOT_READY)
         if interaction.message is None or interaction.message.id != poll.message_id:
             raise UserError(errors.NOT_THIS_POLL)
+        if expired(interaction):  # Discord has forgotten the press: the member saw it fail, so it must not count
+            raise Expired
         outcome = VoteOutcome.CLOSED
         if poll.closed_at is None:
             outcome = await self.bot.store.vote(poll.id, interaction.user.id, position, self.bot.now())
