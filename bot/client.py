@@ -10,21 +10,24 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
 
 from .component_ids import RevealKey
-from .facts import parse_facts, read_facts
+from .facts import parse_facts, parse_phrasings, read_facts
 from .limits import Limits
 from .models import FilmData, Shards
 from .render.answer import Answer
-from .search import Searcher, index_rows
+from .search import index_rows
 from .settings import Settings
 from .spoiler_terms import SpoilerTerms
 from .store import Store
 from .tree import StrangersTree
+
+if TYPE_CHECKING:
+    from .ask import Asker
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +120,7 @@ class StrangersBot(commands.AutoShardedBot):
         if not self.owned_shards().all:  # a cluster: members' progress is written by the other processes too
             self.store.share_progress()
         raw, digest = read_facts(self.settings.facts_path)
+        self._facts_file = raw  # the asker reads its phrasings from the same bytes the facts came from
         if await self.store.facts_digest() != digest:  # parsed and checked only when it changed
             data = parse_facts(self.settings.facts_path, raw)
             await self.store.replace_facts(data, digest, index_rows(data))
@@ -168,16 +172,18 @@ class StrangersBot(commands.AutoShardedBot):
         return await builder(key.argument, guild_id) if builder else None
 
     @cached_property
-    def searcher(self) -> Searcher:
-        """The question matcher over the facts: built when first needed (or once the bot is ready), not on the way to
-        the first answer."""
-        return Searcher.build(index_rows(self.film), film_title=self.film.film.title)
+    def asker(self) -> Asker:
+        """The /ask matcher over the facts and how members ask about them: built once the bot is ready (or when first
+        needed), not on the way to the first answer, and its libraries imported only then."""
+        from .ask import build_asker
+
+        return build_asker(self.film, parse_phrasings(self.settings.facts_path, self._facts_file))
 
     @cached_property
     def spoiler_terms(self) -> SpoilerTerms:
-        """The facts' vocabulary by spoiler level, built like ``searcher``."""
+        """The facts' vocabulary by spoiler level, built like ``asker``."""
         return SpoilerTerms.build(self.film)
 
     async def on_ready(self) -> None:
-        self.searcher, self.spoiler_terms  # noqa: B018 (built now, while the bot is idle, not by the first asker)
+        self.asker, self.spoiler_terms  # noqa: B018 (built now, while the bot is idle, not by the first asker)
         log.info("Ready as %s in %d server(s)", self.user, len(self.guilds))
