@@ -39,11 +39,11 @@ async def test_the_bot_keeps_servers_state_in_postgresql(discord_api: StandIn, s
             changed = await discord_api.slash(
                 "spoilers set", user=mod, channel="general", channel_="ending-talk", allowed="ending"
             )
-            assert "now allows **ending**" in changed.text, changed.text
             ending_talk = discord_api.channel("ending-talk")
+            assert f"<#{ending_talk.id}> now shows everything plainly" in changed.text, changed.text
             assert await bot.store.channel_setting(ending_talk.id) == Policy(Level.ENDING, Style.WRAP)
             shown = await discord_api.slash("spoilers show", channel="ending-talk")
-            assert "allows **ending**, wrap" in shown.text
+            assert "(**ending**, wrap)" in shown.text and "this channel has its own setting" in shown.text
 
             # a vote counted, and the poll closed at its deadline with the count it had
             poll = await open_poll(discord_api, bot, theories=THREE, hours=1)
