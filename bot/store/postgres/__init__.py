@@ -258,7 +258,13 @@ class PostgresState:
     @classmethod
     async def connect(cls, url: str, *, pool_size: int = POOL_SIZE) -> PostgresState:
         """A pool to ``url`` with the schema migrated; ``StoreError`` (one sentence) when that fails."""
-        import asyncpg
+        try:
+            import asyncpg
+        except ImportError:
+            raise StoreError(
+                "DATABASE_URL needs PostgreSQL's driver, asyncpg: install it with pip install -e '.[postgres]' (or "
+                "pip install asyncpg)."
+            ) from None
 
         try:
             pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_size, timeout=10)
