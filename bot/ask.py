@@ -42,7 +42,7 @@ MEMO_SIZE = 4096
 # it counts for coverage: an answer must speak of what the question asks.
 PHRASING_WEIGHT = 0.7
 KEYWORD_WEIGHT = 0.2
-KIND_WEIGHT = {"fact": 1.0, "character": 0.97, "moment": 0.8}
+KIND_WEIGHT = {"fact": 1.0, "character": 0.9, "moment": 0.8}
 LIGHT_WEIGHT = 0.35  # "who", "where": a hint of the kind of question, never the topic
 UNKNOWN_WORD_WEIGHT = 1.0  # times the rarest word's weight: a word the facts never use is a strong "not this"
 UNKNOWN_PENALTY = 1.0  # every score is scaled by (the known share of the question's weight) to this power
