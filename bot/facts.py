@@ -257,14 +257,25 @@ def _rows(path: Path, doc: dict[str, Any]) -> FilmData:
     return data
 
 
-def load_facts(path: Path) -> LoadedFacts:
-    """Read the facts file; the digest lets the store skip reloading an unchanged file."""
+def read_facts(path: Path) -> tuple[bytes, str]:
+    """The facts file's bytes and their digest, which lets the store skip an unchanged file without parsing it."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise FactsError(f"{path}: cannot be read ({exc.strerror})") from None
+    return raw, hashlib.sha256(raw).hexdigest()
+
+
+def load_facts(path: Path) -> LoadedFacts:
+    """Read and check the facts file; the digest lets the store skip reloading an unchanged file."""
+    raw, digest = read_facts(path)
     doc = _document(path, raw)
-    return LoadedFacts(_rows(path, doc), hashlib.sha256(raw).hexdigest(), _phrasings(path, doc))
+    return LoadedFacts(_rows(path, doc), digest, _phrasings(path, doc))
+
+
+def parse_phrasings(path: Path, raw: bytes) -> dict[tuple[str, str], tuple[str, ...]]:
+    """How members ask about each entry, from the facts file's bytes (``asks``; see ``LoadedFacts.phrasings``)."""
+    return _phrasings(path, _document(path, raw))
 
 
 # The tables whose entries may say how members ask about them, and the kind /ask gives their entries.

@@ -6,7 +6,6 @@ name matching behind /plot and /character.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 
@@ -70,7 +69,7 @@ def character_label(character: Character) -> str:
     return f"{character.name} ({character.actor})"
 
 
-def _character_names(character: Character) -> list[str]:
+def character_names(character: Character) -> list[str]:
     return [fold(n) for n in (character.name, character.actor, character.id, *character.aliases)]
 
 
@@ -84,7 +83,7 @@ def filter_characters(characters: Sequence[Character], typed: str) -> list[Chara
         return list(characters)
     ranked: list[tuple[int, int, Character]] = []
     for index, c in enumerate(characters):
-        names = _character_names(c)
+        names = character_names(c)
         if needle in names:
             tier = 0
         elif any(n.startswith(needle) or f" {needle}" in n for n in names):
@@ -95,27 +94,3 @@ def filter_characters(characters: Sequence[Character], typed: str) -> list[Chara
             continue
         ranked.append((tier, index, c))
     return [c for _, _, c in sorted(ranked, key=lambda r: (r[0], r[1]))]
-
-
-def find_character(characters: Sequence[Character], text: str) -> Character | None:
-    """The character a member picked or typed: an exact name, actor, alias or label, else the only match."""
-    needle = fold(text)
-    if not needle:
-        return None
-    for c in characters:
-        if needle in _character_names(c) or needle == fold(character_label(c)):
-            return c
-    found = filter_characters(characters, needle)
-    return found[0] if len(found) == 1 else None
-
-
-def did_you_mean(text: str, names: dict[str, str], n: int = 3) -> list[str]:
-    """Close matches for a name nobody has: ``names`` maps each spelling people might type to what to suggest."""
-    needle = fold(text)
-    folded = {fold(k): v for k, v in names.items()}
-    suggestions: list[str] = []
-    for close in difflib.get_close_matches(needle, list(folded), n=n * 3, cutoff=0.6):
-        label = folded[close]
-        if label not in suggestions:
-            suggestions.append(label)
-    return suggestions[:n]

@@ -15,6 +15,8 @@ PURE = [
     "bot.search",
     "bot.ask",
     "bot.polls",
+    "bot.resolve",
+    "bot.progress",
     "bot.permissions",
     "bot.quotes",
     "bot.render",

@@ -64,7 +64,10 @@ def plot_overview(data: FilmData) -> Answer:
             [bold("Moments")],
             *([raw(f"**{m.position}.**"), _title(m)] for m in data.moments),
         ],
-        footer="Pick one with /plot moment: to read it. Titles above this channel's level are hidden.",
+        footer=(
+            "To read one, give /plot its number or a word of its title (moment: 7). "
+            "Titles above this channel's level are hidden."
+        ),
         reveal_key="plot:all",
     )
 
