@@ -3,9 +3,11 @@
 The matcher was tuned on ask_tune.toml (and the older ask_questions.toml) only; ask_held_out.toml is for reporting.
 The tuning half is held to the figures it reached, so a change that loses ground there fails; the held-out half is
 printed (figures only, never its questions) and held only to a loose floor against regressions. The floor stated
-before the one held-out run was right >= 75 %, honest >= 80 %, confident-wrong <= 6 %; that run measured 72.7 %,
-91.8 % and 5.3 %, so the first and last were not met, and the floor is now set a little under what was measured
-(70 %, 85 %, 7 %): a guard, not a target. The figures, and the issue's targets, are in the README.
+before the first held-out run was right >= 75 %, honest >= 80 %, confident-wrong <= 6 %; that run measured 72.7 %,
+91.8 % and 5.3 %, so the first and last were not met, and the floor was set a little under what was measured
+(70 %, 85 %, 7 %): a guard, not a target. A second round of tuning (on the tuning half, blind) was followed by a
+second single held-out run: 71.6 %, 93.9 %, 5.3 %; the floor is unchanged. The figures, and the issue's targets, are
+in the README.
 """
 
 from __future__ import annotations
