@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from . import resolve
 from .errors import UserError
 from .models import OPEN, Level, OptionVotes, Policy, PollOption, TheoryTotal
 from .render import errors
 from .render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
 from .render.markup import Name
+from .resolve import Resolution
 from .search import fold
 
 MIN_OPTIONS = 2
@@ -56,6 +58,12 @@ def theory_name(entry: TheoryEntry, number: int) -> Name:
     return Name(entry.title, entry.name_level, f"Theory {number} ({entry.level.label})")
 
 
+def listed_name(entry: TheoryEntry, number: int, policy: Policy) -> str:
+    """A theory as /theory list numbers it, at ``policy``: "3. The ghosts are real", or "Theory 3 (ending)" hidden."""
+    name = theory_name(entry, number)
+    return f"{number}. {entry.title}" if policy.shows(name.level) else name.safe
+
+
 def option_name(option: PollOption) -> Name:
     """A poll option's title; hidden, it is told apart by its number, which its button carries."""
     return Name(option.title, option.spoiler, hidden_title(option.spoiler))
@@ -66,16 +74,15 @@ def hidden_title(level: Level) -> str:
     return f"(title hidden: spoiler level {level.label})"
 
 
-def _number(item: str) -> int | None:
-    text = item.strip().lstrip("#")
-    return int(text) if text.isdigit() and len(text) < 6 else None
-
-
 def _texts(entry: TheoryEntry, number: int, policy: Policy) -> list[str]:
-    """What a typed piece of text may match: the title and id only where the reader may see the title."""
+    """What a typed piece of text may match: the spoiler-free name ("theory 5 (ending)"), and the title and a curated
+    theory's id as words only where the reader may see the title. A member theory's key (``member:7``) is matched
+    only whole, so "7" never finds it by accident."""
     texts = [fold(theory_name(entry, number).safe)]
     if policy.shows(entry.name_level):
-        texts += [entry.key.casefold(), fold(entry.title)]
+        texts.append(fold(entry.title))
+        if entry.curated:
+            texts.append(entry.key.replace("-", " "))
     return texts
 
 
@@ -93,39 +100,57 @@ def member_id(key: str) -> int | None:
 # -- choosing theories --------------------------------------------------------------------------------------------
 
 
-def split_items(text: str) -> list[str]:
-    """Comma-separated items, trimmed, empty ones dropped."""
-    return [item.strip() for item in text.split(",") if item.strip()]
+def filter_theories(entries: Sequence[TheoryEntry], typed: str, policy: Policy = OPEN) -> list[tuple[int, TheoryEntry]]:
+    """The theories the autocomplete offers for ``typed``, with their numbers, in /theory list order: by number (as
+    /theory list numbers them), by whole key, or by a name the reader may see (words starting with it first)."""
+    numbered = list(enumerate(entries, start=1))
+    needle = fold(typed)
+    if not needle:
+        return numbered
+    wanted = resolve.number(typed)
+    if wanted is not None:
+        return [numbered[wanted - 1]] if 1 <= wanted <= len(entries) else []
+    exact = [(n, e) for n, e in numbered if e.key.casefold() == needle]
+    return exact or resolve.word_then_inside(needle, numbered, lambda ne: _texts(ne[1], ne[0], policy))
+
+
+def resolve_theory(entries: Sequence[TheoryEntry], typed: str, policy: Policy = OPEN) -> Resolution[TheoryEntry]:
+    """The theory meant: its number in /theory list, its key (what the autocomplete sends), its exact title or
+    spoiler-free name, else the one theory whose visible name matches; the nearest visible names when none does."""
+    needle = fold(typed)
+    if not needle:
+        return Resolution(typed)
+    for number, entry in enumerate(entries, start=1):
+        if needle in (entry.key.casefold(), fold(entry.title), fold(theory_name(entry, number).safe)):
+            return Resolution(typed, entry)
+    matches = [entry for _, entry in filter_theories(entries, typed, policy)]
+    visible = [(n, e) for n, e in enumerate(entries, start=1) if policy.shows(e.name_level)]
+    return resolve.one_of(
+        typed, matches, lambda: [e for _, e in resolve.nearest(typed, visible, lambda ne: _texts(ne[1], ne[0], policy))]
+    )
 
 
 def find_theory(item: str, entries: Sequence[TheoryEntry], policy: Policy = OPEN) -> TheoryEntry:
-    """The theory ``item`` names: its number in the list, its id or key, its exact title, or a piece of text only one
-    title or id contains. Pieces of text are matched only against what ``policy`` lets the reader see (a title above
-    it is matched by its spoiler-free form), so typing a guess never finds a hidden theory."""
-    wanted = fold(item)
-    number = _number(item)
-    if number is not None and 1 <= number <= len(entries):
-        return entries[number - 1]
-    for index, entry in enumerate(entries, start=1):
-        if wanted in (entry.key.casefold(), fold(entry.title), fold(theory_name(entry, index).safe)):
-            return entry
-    matches = [(i, e) for i, e in enumerate(entries, start=1) if any(wanted in t for t in _texts(e, i, policy))]
-    if len(matches) == 1:
-        return matches[0][1]
-    if not matches:
-        raise UserError(errors.no_such_theory(item))
-    raise UserError(errors.ambiguous_theory(item, [theory_name(e, i).shown(policy) for i, e in matches]))
+    """The theory ``item`` names (see ``resolve_theory``), or a refusal naming what it could mean at ``policy``."""
+    resolution = resolve_theory(entries, item, policy)
+    if resolution.found is None:
+        numbers = {e.key: n for n, e in enumerate(entries, start=1)}
+        raise UserError(
+            errors.unresolved_theory(resolution, lambda e: listed_name(e, numbers[e.key], policy), len(entries))
+        )
+    return resolution.found
 
 
 def choose_theories(text: str | None, entries: Sequence[TheoryEntry], policy: Policy = OPEN) -> list[TheoryEntry]:
-    """The poll's theories: the ones ``text`` names (comma-separated), or by default every approved one up to 10."""
+    """The poll's theories: the ones ``text`` names (comma-separated: numbers from /theory list, keys or names), or by
+    default every approved one up to 10. An item that names no theory, or several, is refused with the choices."""
     if text is None or not text.strip():
         chosen = list(entries[:MAX_OPTIONS])
         if len(chosen) < MIN_OPTIONS:
             raise UserError(errors.too_few_theories(MIN_OPTIONS, len(chosen)))
         return chosen
     chosen = []
-    for item in split_items(text):
+    for item in resolve.split_items(text):
         entry = find_theory(item, entries, policy)
         if entry in chosen:
             raise UserError(errors.theory_twice(theory_name(entry, entries.index(entry) + 1).shown(policy)))
@@ -140,22 +165,16 @@ def complete_last(text: str, entries: Sequence[TheoryEntry], policy: Policy = OP
 
     Items already chosen are kept as typed; the completed one is written as its key (short and exact), or as its
     number where its title is above ``policy`` (a curated key such as "the-ghosts-are-real" says as much as the
-    title). Names follow ``policy`` too, and only what the reader may see is matched. Pairs whose value would pass
-    Discord's 100-character limit are left out: the member can keep typing.
+    title). The last item is matched as ``filter_theories`` matches (numbers from /theory list, keys, names the
+    reader may see), so what is offered is what pressing Enter on the typed text would choose. Pairs whose value
+    would pass Discord's 100-character limit are left out: the member can keep typing.
     """
     parts = text.split(",")
-    done, last = [p.strip() for p in parts[:-1] if p.strip()], fold(parts[-1])
-    taken: set[str] = set()
-    for item in done:
-        try:
-            taken.add(find_theory(item, entries, policy).key)
-        except UserError:
-            continue
+    done = [p.strip() for p in parts[:-1] if p.strip()]
+    taken = {r.found.key for r in (resolve_theory(entries, item, policy) for item in done) if r.found is not None}
     out: list[tuple[str, str]] = []
-    for number, entry in enumerate(entries, start=1):
+    for number, entry in filter_theories(entries, parts[-1], policy):
         if entry.key in taken:
-            continue
-        if last and last.lstrip("#") != str(number) and not any(last in t for t in _texts(entry, number, policy)):
             continue
         shown = policy.shows(entry.name_level)
         value = ", ".join([*done, entry.key if shown or not entry.curated else str(number)])
@@ -242,7 +261,11 @@ class Standing:
 
 
 def theory_totals(rows: Iterable[OptionVotes]) -> list[TheoryTotal]:
-    """Each theory's totals over closed polls' options: what the store keeps per server, computed from scratch."""
+    """Each theory's totals over closed polls' options: what the store keeps per server, computed from scratch.
+
+    A poll nobody voted in counts for nobody: it is left out, so a theory only ever in such polls is not ranked at all
+    (rather than "1st with 0 votes").
+    """
     by_poll: dict[int, list[OptionVotes]] = {}
     for row in rows:
         by_poll.setdefault(row.poll_id, []).append(row)
@@ -253,6 +276,8 @@ def theory_totals(rows: Iterable[OptionVotes]) -> list[TheoryTotal]:
     levels: dict[str, Level] = {}
     for poll_id, options in by_poll.items():
         top = max(o.votes for o in options)
+        if not top:
+            continue
         for option in options:
             key = option.theory_key
             votes[key] = votes.get(key, 0) + option.votes

@@ -75,16 +75,3 @@ def filter_progress_moments(moments: Sequence[Moment], typed: str) -> list[Momen
     """
     words = fold(typed).split()
     return [m for m in moments if all(w in fold(moment_safe_name(m)) for w in words)]
-
-
-def find_progress_moment(moments: Sequence[Moment], typed: str) -> Moment | None:
-    """The moment a member picked: its id (what autocomplete sends), its number, or the one name matching."""
-    text = typed.strip()
-    for moment in moments:
-        if text == moment.id or fold(text) == fold(moment_safe_name(moment)):
-            return moment
-    number = text.removeprefix("#").rstrip(".")
-    if number.isdigit():
-        return next((m for m in moments if m.position == int(number)), None)
-    matches = filter_progress_moments(moments, text)
-    return matches[0] if len(matches) == 1 else None

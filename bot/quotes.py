@@ -50,18 +50,6 @@ def topic_choices(
     return choices[:limit]
 
 
-def resolve_topic(quotes: Sequence[Quote], typed: str) -> str | None:
-    """The topic meant by ``typed``: an exact match (any case or spacing), else the only topic starting with it."""
-    wanted = fold(typed)
-    if not wanted:
-        return None
-    topics = [topic for topic, _ in topic_counts(quotes)]
-    if wanted in topics:
-        return wanted
-    starting = [topic for topic in topics if topic.startswith(wanted)]
-    return starting[0] if len(starting) == 1 else None
-
-
 def search_words(text: str) -> list[str]:
     """The words of a search worth looking for (no stopwords, no single letters), lowercased, once each, in order.
 

@@ -9,16 +9,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import resolve
 from bot.anywhere import usable_anywhere
 from bot.errors import UserError
-from bot.models import FilmData, Policy
-from bot.names import find_named_moment, matching_moments, moment_choices, moment_name
+from bot.models import FilmData
+from bot.names import moment_choices, moment_name
 from bot.options import MemberText, QuestionText
 from bot.overload import heavy
-from bot.render import errors, film
+from bot.render import ask, errors, film
 from bot.render.answer import Answer
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
-from bot.search import character_label, did_you_mean, filter_characters, find_character
+from bot.search import character_label, filter_characters
 from bot.send import name_policy, send_answer
 
 if TYPE_CHECKING:
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RELATED = 2  # entries shown after the best match
 SUGGESTIONS = 3
 
 
@@ -69,17 +69,6 @@ class Plot(commands.Cog):
         moment = self.data.moment(argument)
         return film.moment_answer(self.data, moment) if moment else None
 
-    def _unknown_moment(self, typed: str, policy: Policy) -> UserError:
-        """A refusal suggesting moments by the names the reader may see; hidden titles are never matched."""
-        matches = matching_moments(self.data.moments, typed, policy)
-        if matches:
-            suggestions = [moment_name(m).shown(policy) for m in matches[:SUGGESTIONS]]
-        else:
-            visible = [m for m in self.data.moments if policy.shows(m.title_spoiler)]
-            names = {m.title: moment_name(m).text for m in visible} | {m.id: moment_name(m).text for m in visible}
-            suggestions = did_you_mean(typed, names)
-        return UserError(errors.no_such_moment(typed, suggestions))
-
     @usable_anywhere
     @app_commands.command(name="plot", description="The plot: the premise and its moments, or one moment in context.")
     @app_commands.describe(moment="A moment of the film (start typing to filter them, in film order)")
@@ -90,10 +79,10 @@ class Plot(commands.Cog):
             await send_answer(interaction, film.plot_overview(self.data))
             return
         policy = await name_policy(interaction)
-        found = find_named_moment(self.data.moments, moment, policy)
-        if found is None:
-            raise self._unknown_moment(moment, policy)
-        await send_answer(interaction, film.moment_answer(self.data, found))
+        resolution = resolve.moment(self.data.moments, moment, policy)
+        if resolution.found is None:
+            raise UserError(errors.unresolved_moment(resolution, lambda m: moment_name(m).shown(policy)))
+        await send_answer(interaction, film.moment_answer(self.data, resolution.found))
 
     @plot.autocomplete("moment")
     async def plot_moment_autocomplete(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -113,15 +102,10 @@ class Plot(commands.Cog):
     @app_commands.command(name="character", description="Who a character is, who plays them and their story.")
     @app_commands.describe(name="A character or the actor who plays them (start typing: “Mescal” finds Harry)")
     async def character(self, interaction: Interaction, name: app_commands.Transform[str, MemberText("name")]) -> None:
-        found = find_character(self.data.characters, name)
-        if found is None:
-            names = {}
-            for c in self.data.characters:
-                for spelling in (c.name, c.actor, c.id, *c.aliases):
-                    names[spelling] = character_label(c)
-            matches = [character_label(c) for c in filter_characters(self.data.characters, name)]
-            raise UserError(errors.no_such_character(name, matches[:SUGGESTIONS] or did_you_mean(name, names)))
-        await send_answer(interaction, film.character_answer(found))
+        resolution = resolve.character(self.data.characters, name)
+        if resolution.found is None:
+            raise UserError(errors.unresolved_character(resolution))
+        await send_answer(interaction, film.character_answer(resolution.found))
 
     @character.autocomplete("name")
     async def character_name_autocomplete(
@@ -158,18 +142,12 @@ class Plot(commands.Cog):
 
 
 async def answer_question(bot: StrangersBot, question: str) -> tuple[Answer, bool]:
-    """/ask's answer to a question (also "Ask about this"), and whether the facts matched it."""
-    query = bot.searcher.parse(question)
-    hits = await bot.store.search(query.match)
-    best = bot.searcher.best(hits, query.terms, limit=1 + RELATED)
-    refs = film.fit_refs([(h.kind, h.ref) for h in best])
-    # The question is shown back at the level its own words give away, judged with the facts' vocabulary.
-    echo = bot.spoiler_terms.level(question, query.terms)
-    answer = film.ask_answer(bot.film, refs, question, echo) if refs else None
-    if answer is None:
-        near = [(h.kind, h.ref) for h in bot.searcher.near_misses(hits, query.terms)]
-        return film.no_match_answer(bot.film, question, near, echo), False
-    return answer, True
+    """/ask's answer to a question (also "Ask about this"), and whether the facts answered it."""
+    verdict = bot.asker.ask(question)
+    # The question is shown back at the level its own words give away, judged with the facts' vocabulary (its words
+    # as the matcher read them too: a typo or slang for a spoiler word gives as much away).
+    echo = bot.spoiler_terms.level(question, verdict.heard)
+    return ask.reply(bot.film, question, verdict, echo)
 
 
 async def setup(bot: StrangersBot) -> None:

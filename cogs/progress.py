@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import resolve
 from bot.anywhere import EVERYWHERE_CONTEXTS, EVERYWHERE_INSTALLS
 from bot.errors import UserError
 from bot.models import Level, Watched
@@ -15,7 +16,6 @@ from bot.options import MemberText
 from bot.progress import (
     WATCHED_NAMES,
     filter_progress_moments,
-    find_progress_moment,
     moment_safe_name,
     moment_value,
     seen_level,
@@ -36,7 +36,7 @@ WATCHED_CHOICES = [app_commands.Choice(name=name, value=watched.value) for watch
 class ProgressCog(commands.Cog, name="Progress"):
     progress = app_commands.Group(
         name="progress",
-        description="How far you have watched, so answers only you see can show more",
+        description="How far you have watched, so answers only you see can show more.",
         allowed_installs=EVERYWHERE_INSTALLS,
         allowed_contexts=EVERYWHERE_CONTEXTS,
     )
@@ -62,9 +62,10 @@ class ProgressCog(commands.Cog, name="Progress"):
         if moment is not None and moment.strip():
             if kind is not Watched.PART_WAY:
                 raise UserError(text.MOMENT_NEEDS_PART_WAY)
-            found = find_progress_moment(moments, moment)
+            resolution = resolve.progress_moment(moments, moment)
+            found = resolution.found
             if found is None:
-                raise UserError(text.unknown_moment(len(moments)))
+                raise UserError(text.unresolved_moment(resolution, len(moments)))
         saved = await self.bot.store.set_progress(
             interaction.user.id, kind, found.id if found else None, self.bot.now()
         )

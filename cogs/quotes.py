@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import resolve
 from bot.anywhere import usable_anywhere
 from bot.errors import UserError
 from bot.models import Level, Policy, Quote
@@ -20,7 +21,6 @@ from bot.quotes import (
     TOPIC_MAX,
     choose_next,
     matching_quotes,
-    resolve_topic,
     search_terms,
     search_words,
     topic_choices,
@@ -116,9 +116,11 @@ class Quotes(commands.Cog):
         quotes = self.bot.film.quotes
         wanted_topic: str | None = None
         if topic is not None:
-            wanted_topic = resolve_topic(quotes, topic)
-            if wanted_topic is None:
-                raise UserError(errors.no_such_topic(topic, self.topic_list_sentence(policy)))
+            hidden = {name for name in self.levels if not self.shows(name, policy)}
+            resolution = resolve.topic(quotes, topic, hidden)
+            if resolution.found is None:
+                raise UserError(errors.unresolved_topic(resolution, self.topic_list_sentence(policy)))
+            wanted_topic = resolution.found.name
         terms: list[str] = []
         if search is not None:
             terms = search_terms(search)

@@ -121,7 +121,7 @@ async def _fetch_thread(interaction: discord.Interaction[Any], guild: discord.Gu
 class Spoilers(commands.Cog):
     spoilers = app_commands.Group(
         name="spoilers",
-        description="How much of the film answers may show in each channel",
+        description="How much of the film answers may show in each channel.",
         guild_only=True,
         allowed_installs=SERVER_INSTALLS,
         allowed_contexts=SERVER_CONTEXTS,
@@ -134,7 +134,7 @@ class Spoilers(commands.Cog):
         # Our own wording, channel and member mentions: no member-written text, nothing above any level.
         await send_answer(interaction, Answer(TITLE, lines(texts)), policy=OPEN, ephemeral=ephemeral)
 
-    @spoilers.command(name="set", description="Moderators: choose how much of the film a channel may show")
+    @spoilers.command(name="set", description="Moderators: choose how much of the film a channel may show.")
     @app_commands.describe(
         channel="The channel, voice channel, forum or thread to set",
         allowed="How much may be shown plainly there",
@@ -159,7 +159,7 @@ class Spoilers(commands.Cog):
             return
         await self._say(interaction, set_text(channel, new, before), ephemeral=False)
 
-    @spoilers.command(name="default", description="Moderators: the server-wide setting for channels without one")
+    @spoilers.command(name="default", description="Moderators: the setting for every channel without one of its own.")
     @app_commands.describe(
         allowed="How much may be shown plainly by default",
         style="How to hide what goes beyond it (default: keep the current style)",
@@ -183,7 +183,7 @@ class Spoilers(commands.Cog):
         own = len(await store.channel_settings(server.id))
         await self._say(interaction, default_text(new, old, own), ephemeral=False)
 
-    @spoilers.command(name="reset", description="Moderators: put a channel back on the server default")
+    @spoilers.command(name="reset", description="Moderators: put a channel back on the server default.")
     @app_commands.describe(channel="The channel, voice channel, forum or thread to reset")
     @moderators_only
     async def reset(self, interaction: Interaction, channel: app_commands.Transform[Place, ChatChannel]) -> None:
@@ -196,7 +196,7 @@ class Spoilers(commands.Cog):
             return
         await self._say(interaction, reset_text(channel, old, now), ephemeral=False)
 
-    @spoilers.command(name="show", description="What this channel (or another) may show, and why")
+    @spoilers.command(name="show", description="What this channel (or another) may show, and why.")
     @app_commands.describe(channel="Another channel to ask about (default: this one)")
     async def show(
         self,
@@ -211,7 +211,7 @@ class Spoilers(commands.Cog):
         policy = await self.bot.store.policy(server.id, channel.id, channel.parent_id)
         await self._say(interaction, explain(channel, policy), ephemeral=True)
 
-    @spoilers.command(name="list", description="Moderators: every channel with its own setting, and the last changes")
+    @spoilers.command(name="list", description="Moderators: every channel with its own setting, and the last changes.")
     @moderators_only
     async def list_(self, interaction: Interaction) -> None:
         server = guild(interaction)

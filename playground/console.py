@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .completion import Completion, completions
+from .render import wrapped
 from .session import Playground, describe_demo, playground
 
 T = TypeVar("T")
@@ -19,8 +20,8 @@ T = TypeVar("T")
 async def run_script(lines: list[str], database: Path, facts: Path) -> int:
     """Each line after the prompt it was typed at, then what the bot answered."""
     async with playground(database, facts) as pg:
-        print(describe_demo())
         pg.screen.width = _width()
+        print(wrapped(describe_demo(), pg.screen.width))
         for line in lines:
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
@@ -118,8 +119,8 @@ def interact(database: Path, facts: Path) -> int:
         background.stop()
         return 130
     try:
-        print(describe_demo())
         pg.screen.width = _width()
+        print(wrapped(describe_demo(), pg.screen.width))
         _install_completion(pg, background.loop)
         _prompt(pg, background)
     finally:
@@ -151,7 +152,7 @@ def _prompt(pg: Playground, background: Background) -> None:
             print("\n(stopped waiting for the bot)")
             continue
         if output:
-            print(output)
+            print(wrapped(output, pg.screen.width))
 
 
 async def _answer(pg: Playground, line: str) -> bool:
@@ -160,20 +161,20 @@ async def _answer(pg: Playground, line: str) -> bool:
         return False
     output = await pg.execute(line)
     if output:
-        print(output)
+        print(wrapped(output, pg.screen.width))
     return True
 
 
 def readline_matches(line: str, found: list[Completion]) -> list[str]:
     """What readline is given for the line typed so far (it puts in their longest common start).
 
-    A single candidate is taken whole, with a space after it, ready for what comes next. Several that all go on from
-    what is typed are given as they are; several matched elsewhere than at the start (a name with "mes" in it) would
-    make readline cut the line back to what they share, so then the line is left as typed and the menu shows them."""
+    A single candidate is taken whole, with a space after it, ready for what comes next. Several leave the line as
+    typed and the menu shows them, as Discord's client does: it never types part of a name for you. (Given as they
+    are, readline would put in what they share, "Theory " for "Theory 1 (ending)" and "Theory 2 (ending)", or cut
+    the line back when they match elsewhere than at its start, "mes" in "Harry (Paul Mescal)".) The two matches
+    given share exactly the line, so readline keeps it and shows the menu."""
     if len(found) == 1:
         return [found[0].line + " "]
-    if all(c.line.startswith(line) for c in found):
-        return [c.line for c in found]
     return [line, line + " "] if found else []
 
 
@@ -192,22 +193,25 @@ def _install_completion(pg: Playground, loop: asyncio.AbstractEventLoop) -> None
 
     found: list[Completion] = []
     matches: list[str] = []
+    typed = ""  # the line as it was when Tab was pressed
 
     def complete(text: str, state: int) -> str | None:
-        nonlocal found, matches
+        nonlocal found, matches, typed
         if state == 0:
+            typed = text
             found = completions(pg, text, ask)
             matches = readline_matches(text, found)
         return matches[state] if state < len(matches) else None
 
     def show(substitution: str, offered: Sequence[str], longest: int) -> None:
-        """The menu, as Discord's: what each candidate is called, one a line; then the prompt and line again."""
+        """The menu, as Discord's: what each candidate is called, one a line; then the prompt and the line again, as it
+        was when Tab was pressed: readline still counts that as on screen, and draws any change to it itself."""
         print()
         for completion in found[:MENU_LINES]:
             print(f"  {completion.label}")
         if len(found) > MENU_LINES:
             print(f"  ... and {len(found) - MENU_LINES} more: type more of it")
-        print(pg.prompt + readline.get_line_buffer(), end="", flush=True)
+        print(pg.prompt + typed, end="", flush=True)
 
     readline.set_completer_delims("")  # the whole line is completed: names and values may hold spaces
     readline.set_completer(complete)

@@ -80,20 +80,37 @@ def plain(text: str, names: Mapping[int, str] | None = None, now: float | None =
 
 _GUTTERS = (("┏━ ", "┃  "), ("┗━ ", "   "), ("┃   ", "┃   "), ("┃ ", "┃ "), ("  ", "  "))
 _BULLET = re.compile(r"(?:[•\-*]|\d+\.) ")
+_COLUMNS = re.compile(r"\S(?:.*?\S)? {2,}(?=\S)")  # "save N PATH      write file N...": a name, then what it does
+
+
+_BOX = "│ "  # the gutter of a V2 container (an answer's box), on every line inside it
 
 
 def wrap(line: str, width: int) -> list[str]:
-    """A line of the screen broken at spaces to fit ``width`` columns, its gutter (and a list item's indent) kept."""
+    """A line of the screen broken at spaces to fit ``width`` columns, its gutters (an answer's box, a heading's or
+    an embed's, and a list item's indent) kept on every piece."""
     if len(line) <= width:
         return [line]
-    first, after = next(((g, rest) for g, rest in _GUTTERS if line.startswith(g)), ("", ""))
-    body = line[len(first) :]
-    bullet = _BULLET.match(body)
-    indent = after + " " * (bullet.end() if bullet else 0)
+    box = ""
+    while line.startswith(_BOX, len(box)):
+        box += _BOX
+    rest = line[len(box) :]
+    first, after = next(((g, more) for g, more in _GUTTERS if rest.startswith(g)), ("", ""))
+    body = rest[len(first) :]
+    hang = _BULLET.match(body) or _COLUMNS.match(body)
     pieces = textwrap.wrap(
-        body, max(width - len(indent), 20), break_long_words=False, break_on_hyphens=False, drop_whitespace=True
+        body,
+        max(width - len(box + first), 20),
+        subsequent_indent=" " * (hang.end() if hang and hang.end() < width // 2 else 0),
+        break_long_words=False,
+        break_on_hyphens=False,
     )
-    return [first + pieces[0], *(indent + piece for piece in pieces[1:])] if pieces else [line]
+    return [box + first + pieces[0], *(box + after + piece for piece in pieces[1:])] if pieces else [line]
+
+
+def wrapped(text: str, width: int) -> str:
+    """Every line of ``text`` wrapped as ``wrap`` does (what the playground says itself: its banner, help, notes)."""
+    return "\n".join(piece for line in text.splitlines() for piece in wrap(line, width))
 
 
 @dataclass
@@ -184,10 +201,8 @@ class Screen:
             lines.append(f"{file_line(attachment)}  (file {len(self.files)})")
             if attachment.get("description"):
                 lines.append(f"  alt text: {attachment['description']}")
-        if v2:
-            return "\n".join(lines)
         labels = []
-        for row in message.get("components") or []:
+        for row in [] if v2 else message.get("components") or []:  # V2 buttons are drawn where they stand, above
             for comp in row.get("components") or []:
                 if comp.get("type") != 2:
                     continue

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.client import StrangersBot
 from bot.models import Level, Policy, Style
+from bot.render.spoiler_settings import in_words
 from bot.settings import Settings
 from bot.store import Store
 from standin import Channel, ChannelType, Refused, Reply, StandIn, User, World
@@ -319,7 +320,8 @@ async def playground(database: Path, facts: Path) -> AsyncIterator[Playground]:
 
 
 def describe_demo() -> str:
-    lines = ["Demo server: #general (server default: none plainly, the rest in ||spoiler|| bars)"]
-    lines += [f"  #{name}: {p.allowed.label} shown plainly, style {p.style.value}" for name, p in DEMO_CHANNELS.items()]
+    # The bot's own words for a setting (what /spoilers show says), so the two never disagree.
+    lines = [f"Demo server: #general (the server default) {in_words(Policy())}."]
+    lines += [f"  #{name} {in_words(p)}." for name, p in DEMO_CHANNELS.items()]
     lines.append("  #general-thread follows #general. You are `member`; `as moderator` to manage. Type help.")
     return "\n".join(lines)

@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
-from bot_under_test import running_bot
+from bot_under_test import module_bot
 from test_progress_e2e import plain_and_hidden
 
 from bot.render.markup import escape
-from bot.settings import DEFAULT_FACTS, Settings
 from standin import StandIn
 from standin.elsewhere import bot_dm, group_dm, other_server
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def discord_api() -> AsyncIterator[StandIn]:
-    async with StandIn() as standin:
-        yield standin
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(discord_api: StandIn, tmp_path_factory: pytest.TempPathFactory):
-    path = tmp_path_factory.mktemp("anywhere") / "bot.db"
-    async with running_bot(discord_api, Settings(token="unused", database_path=path, facts_path=DEFAULT_FACTS)) as b:
-        yield b
-
-
-@pytest_asyncio.fixture(autouse=True, loop_scope="module")
-async def no_problems(bot, discord_api: StandIn) -> AsyncIterator[None]:
-    yield
-    problems, discord_api.problems[:] = list(discord_api.problems), []
-    assert problems == [], "the stand-in saw problems:\n" + "\n".join(problems)
+discord_api, db_path, bot, after_each = module_bot("anywhere")
 
 
 PLACES = {

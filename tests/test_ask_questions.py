@@ -7,23 +7,20 @@ honest no-match answer. The hit rate is printed at the end of the module (run wi
 from __future__ import annotations
 
 import tomllib
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
-from bot_under_test import running_bot
+from bot_under_test import module_bot
 
 from bot.models import FilmData
 from bot.render.markup import escape
-from bot.settings import DEFAULT_FACTS, Settings
 from standin import StandIn
 
 QUESTIONS = tomllib.loads((Path(__file__).parent / "data" / "ask_questions.toml").read_text(encoding="utf-8"))
 ANSWERABLE = [(q["q"], q["expect"]) for q in QUESTIONS["questions"]]
 UNANSWERABLE = [q["q"] for q in QUESTIONS["unanswerable"]]
-NO_MATCH = "couldn't find a good answer"
+NO_MATCH = "isn't in what I know about the film"
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -55,18 +52,7 @@ def tally(request: pytest.FixtureRequest) -> Tally:
             print("\n" + result.summary())
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def discord_api() -> AsyncIterator[StandIn]:
-    async with StandIn() as standin:
-        yield standin
-        assert standin.problems == [], "the stand-in saw problems:\n" + "\n".join(standin.problems)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(discord_api: StandIn, tmp_path_factory: pytest.TempPathFactory):
-    path = tmp_path_factory.mktemp("ask") / "bot.db"
-    async with running_bot(discord_api, Settings(token="unused", database_path=path, facts_path=DEFAULT_FACTS)) as b:
-        yield b
+discord_api, db_path, bot, after_each = module_bot("ask")
 
 
 def first_entry(film: FilmData, text: str) -> tuple[str, str] | None:

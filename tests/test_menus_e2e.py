@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
-from bot_under_test import running_bot
+from bot_under_test import forget_progress, module_bot
 from readers import plain_and_hidden
 
 from bot.render import menus as text
 from bot.render.markup import escape
-from bot.settings import DEFAULT_FACTS, Settings
 from standin import Perm, StandIn
 from standin.elsewhere import bot_dm, group_dm
 from standin.world import INVITE_PERMISSIONS
@@ -21,29 +18,7 @@ from standin.world import INVITE_PERMISSIONS
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def discord_api() -> AsyncIterator[StandIn]:
-    async with StandIn() as standin:
-        yield standin
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("menus") / "bot.db"
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(discord_api: StandIn, db_path: Path):
-    async with running_bot(discord_api, Settings(token="unused", database_path=db_path, facts_path=DEFAULT_FACTS)) as b:
-        yield b
-
-
-@pytest_asyncio.fixture(autouse=True, loop_scope="module")
-async def clean_slate(bot, discord_api: StandIn) -> AsyncIterator[None]:
-    yield
-    await bot.store.clear_progress(discord_api.world.member.id)
-    problems, discord_api.problems[:] = list(discord_api.problems), []
-    assert problems == [], "the stand-in saw problems:\n" + "\n".join(problems)
+discord_api, db_path, bot, after_each = module_bot("menus", forget_progress)
 
 
 def bot_messages_in(api: StandIn, channel: str) -> list[dict]:

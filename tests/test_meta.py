@@ -33,5 +33,7 @@ async def test_every_cog_loads_and_describes_its_commands(settings) -> None:
                 continue
             for path, item in _walk(command, command["name"]):
                 assert item.get("description", "").strip(), f"/{path} has no description"
+                if item is command or item.get("type") in (1, 2):  # commands, subcommands and groups: sentences
+                    assert item["description"].endswith("."), f"/{path}'s description lacks its full stop"
     finally:
         await bot.close()

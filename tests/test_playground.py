@@ -131,7 +131,8 @@ async def test_a_script_runs_through_the_real_bot(tmp_path: Path) -> None:
     unwrapped = " ".join(line.strip() for line in results.splitlines())  # long lines wrap at the terminal's width
     assert "alt text: Bar chart: Theory poll #1: final results, 1 vote. 1. Theory 1 (ending): 0 votes" in unwrapped
     saved = steps[f"moderator@#spoilers> save 1 {chart}"]
-    assert saved == f"Saved [image: poll-1-results.png ({chart.stat().st_size / 1024:.1f} KB)] to {chart}."
+    expected = f"Saved [image: poll-1-results.png ({chart.stat().st_size / 1024:.1f} KB)] to {chart}."
+    assert " ".join(saved.split()) == expected  # a long path wraps at the terminal's width too
     assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert "there is no file 2 on screen (there are 1)" in steps[f"moderator@#spoilers> save 2 {chart}"]
     refused = steps["member@#spoilers> /spoilers set channel: #general allowed: ending"]
@@ -276,6 +277,26 @@ def test_long_lines_wrap_at_spaces_keeping_their_gutter() -> None:
     assert wrap("┃ " + "x" * 60, 40) == ["┃ " + "x" * 60]  # a word longer than the line is never cut
 
 
+def test_answers_in_a_box_and_the_playgrounds_own_lines_wrap_too() -> None:
+    """Components V2 answers (most answers) are drawn in a box: each piece of a long line keeps its "│ " gutter. The
+    playground's own text (its banner, help) wraps as well, a two-column line under its second column."""
+    from playground.render import wrapped
+
+    claim = " ".join(["reaching"] * 20)
+    box = {"type": 17, "components": [{"type": 10, "content": f"**Claim:** {claim}"}]}
+    screen = Screen(width=50)
+    lines = screen.show([{"flags": 1 << 15, "components": [box]}]).splitlines()
+    inside = [line for line in lines if line.startswith("│ ")]
+    assert len(inside) > 2 and all(len(line) <= 50 for line in lines)
+    assert inside[0].startswith("│ Claim: reaching") and all(line.startswith("│ reaching") for line in inside[1:])
+    assert " ".join(line.removeprefix("│ ") for line in inside) == f"Claim: {claim}"
+    said = "  say TEXT          write a message in this channel as yourself (numbered: 1, 2, ...)"
+    helped = wrapped(said, 50).splitlines()
+    assert len(helped) > 1 and all(len(line) <= 50 for line in helped)
+    assert all(line.startswith(" " * 20) and line[20] != " " for line in helped[1:])  # under "write"
+    assert " ".join(" ".join(helped).split()) == " ".join(said.split())
+
+
 def test_a_full_vote_bar_does_not_look_like_a_hidden_spoiler() -> None:
     screen = Screen()
     text = screen.show([{"content": "`████████████` 1 vote · 100%\n||Harry is a ghost||"}])
@@ -351,3 +372,24 @@ async def test_the_message_menus_from_the_prompt(tmp_path: Path) -> None:
     assert "(only you can see this)" in hidden and "original is removed" in " ".join(hidden.split())
     assert "there is no message 9" in steps['moderator@#general> menu "Ask about this" on 9']
     assert "on which message" in steps["moderator@#general> menu Ask about this"]
+
+
+async def test_values_typed_without_tab_resolve_as_the_autocomplete_would(bot, discord_api) -> None:
+    """The issue's own lines: a topic typed in part, theories by the numbers /theory list shows. (Enter here picks
+    the first suggestion, as in Discord's menu; values typed past it reach the bot's resolver, tested end to end.)"""
+    from playground.session import Playground
+
+    pg = Playground(discord_api)
+    await pg.execute("in #ending-talk")
+    song = await pg.execute("/quote topic: song")
+    assert "There is no quote topic" not in song and "the song" in song
+    await pg.execute("as moderator")
+    poll = await pg.execute("/theory poll theories: 1,2")
+    assert "Theory poll #1" in poll and "(only you can see this)" not in poll
+    polled = [o.theory_key for o in (await bot.store.poll(1)).options]
+    assert polled == [t.id for t in bot.film.theories[:2]]  # numbers 1 and 2 of /theory list, nothing else
+    unknown = " ".join((await pg.execute("/theory show theory: 99")).split())
+    assert (
+        "(only you can see this)" in unknown
+        and f"a number from /theory list (1 to {len(bot.film.theories)})" in unknown
+    )

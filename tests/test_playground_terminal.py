@@ -7,6 +7,7 @@ import fcntl
 import os
 import pty
 import select
+import signal
 import struct
 import sys
 import termios
@@ -22,6 +23,18 @@ CTRL_C, CTRL_D = "\x03", "\x04"
 WAIT = 90.0  # seconds: generous, for a slow machine; a test that waits this long has failed anyway
 
 
+def foreground_signals() -> None:
+    """Signals as a person's shell hands them to the program it runs in the foreground: none blocked, none ignored.
+
+    Dispositions set to "ignore" survive exec, and a test runner started in the background by a shell without job
+    control (a CI script, ``nohup``) ignores SIGINT and SIGQUIT: the playground would inherit that and never see
+    Ctrl-C. Python itself ignores SIGPIPE and SIGXFSZ; ``subprocess`` restores them, ``pty.fork`` does not.
+    """
+    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGPIPE, signal.SIGXFSZ):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
+
+
 class Terminal:
     """``python -m bot playground`` with a pseudo-terminal as its controlling terminal, 100 columns wide."""
 
@@ -32,6 +45,7 @@ class Terminal:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: its terminal is the pty
             os.chdir(CLONE)
+            foreground_signals()
             os.execve(argv[0], argv, env)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
         self.seen = ""  # everything printed so far
@@ -165,6 +179,26 @@ def test_tab_puts_in_names_as_discord_shows_them_and_the_bot_gets_their_values(t
     assert "harry (3 quotes)" in menu and "love (3 quotes)" in menu
     terminal.type("lon\t\r")
     assert "Traceback" not in terminal.until(PROMPT)
+    terminal.type(CTRL_D)
+    assert terminal.exit_code() == 0
+    assert "Traceback" not in terminal.seen
+
+
+def test_tab_with_several_names_shows_them_and_leaves_the_line_as_typed(terminal: Terminal) -> None:
+    """Discord's client never types part of a name for you: several candidates are a menu, the line stays. (readline
+    would put in what they share, "Theory ", and the line then read "Theory Theory " on screen.) In #general, whose
+    level hides the theories' titles, the menu names them by their spoiler-free forms."""
+    terminal.type("/theory show theory: \t")
+    menu = terminal.until(f"{PROMPT}/theory show theory: ")
+    assert "Theory 1 (ending)" in menu and "Theory 6 (ending)" in menu
+    assert "screenplay" not in menu  # the first theory's title, above #general's level
+    terminal.type("3\r")
+    shown = terminal.until(PROMPT)
+    assert shown.startswith("3") and "Theory" not in shown.splitlines()[0]  # nothing was put in after the line
+    assert "A theory about the film" in shown
+    terminal.type("/spoilers set channel: #gen\t")
+    assert "#general-thread" in terminal.until(f"{PROMPT}/spoilers set channel: #gen")
+    terminal.type("\x15")  # Ctrl-U: the line is empty again
     terminal.type(CTRL_D)
     assert terminal.exit_code() == 0
     assert "Traceback" not in terminal.seen

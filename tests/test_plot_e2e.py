@@ -2,45 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
-import pytest_asyncio
-from bot_under_test import running_bot
+from bot_under_test import MODERATOR_ID, module_bot, reset_channel_settings, running_bot
 
 from bot.models import Level, Policy, Style
 from bot.render.markup import HIDDEN_NOTE, escape
-from bot.settings import DEFAULT_FACTS, Settings
+from bot.settings import Settings
 from standin import StandIn, message_text
 
-MODERATOR_ID = 1
 # One stand-in and one bot for the whole module (starting them is most of an end-to-end test's cost); each test
 # still starts clean: channel settings are reset and the stand-in's problems are checked after every test.
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def discord_api() -> AsyncIterator[StandIn]:
-    async with StandIn() as standin:
-        yield standin
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(discord_api: StandIn, tmp_path_factory: pytest.TempPathFactory):
-    path: Path = tmp_path_factory.mktemp("plot") / "bot.db"
-    async with running_bot(discord_api, Settings(token="unused", database_path=path, facts_path=DEFAULT_FACTS)) as b:
-        yield b
-
-
-@pytest_asyncio.fixture(autouse=True, loop_scope="module")
-async def clean_slate(bot, discord_api: StandIn) -> AsyncIterator[None]:
-    yield
-    guild = discord_api.guild
-    for setting in await bot.store.channel_settings(guild.id):
-        await bot.store.reset_channel(guild.id, setting.channel_id, MODERATOR_ID, bot.now())
-    problems, discord_api.problems[:] = list(discord_api.problems), []
-    assert problems == [], "the stand-in saw problems:\n" + "\n".join(problems)
+discord_api, db_path, bot, after_each = module_bot("plot", reset_channel_settings)
 
 
 def split_spoilers(text: str) -> tuple[str, str]:
@@ -245,8 +220,22 @@ async def test_plot_unknown_moment_suggests_close_ones(bot, discord_api: StandIn
     assert "couldn't find a moment" in reply.content
     assert "15. The diner" in reply.content
 
-    reply = await discord_api.slash("plot", moment="the")
-    assert reply.ephemeral and "Did you mean" in reply.content and "The fire alarm" in reply.content
+    reply = await discord_api.slash("plot", moment="the")  # several: only titles this channel (none) may show
+    assert reply.ephemeral and "matches several moments:" in reply.content and "The fire alarm" in reply.content
+    hidden = [m.title for m in bot.film.moments if m.title_spoiler > Level.NONE]
+    assert hidden and not [title for title in hidden if title in reply.content]
+
+    reply = await discord_api.slash("plot", moment="harry")  # several moments: they are listed to choose from
+    assert reply.ephemeral and "“harry” matches several moments:" in reply.content
+    assert "Meeting Harry again" in reply.content
+
+
+async def test_moment_and_character_typed_without_the_autocomplete(bot, discord_api: StandIn) -> None:
+    by_number = await discord_api.slash("plot", moment="15")  # the number /plot lists
+    assert not by_number.ephemeral and "The diner" in by_number.text
+    assert "The diner" in (await discord_api.slash("plot", moment="diner")).text
+    several = await discord_api.slash("character", name="a")
+    assert several.ephemeral and "matches several characters:" in several.content
 
 
 async def test_plot_unknown_moment_echo_is_harmless(bot, discord_api: StandIn) -> None:
@@ -310,16 +299,37 @@ async def test_character_reveal_survives_a_restart(settings: Settings) -> None:
 
 
 async def test_ask_answers_best_match_with_related_ones(bot, discord_api: StandIn) -> None:
+    reply = await discord_api.slash("ask", question="what killed harry")
+    assert not reply.ephemeral
+    text = descriptions(reply)
+    assert_hidden(text, bot.film.fact("what-happened-to-harry").answer)  # an ending-level fact in a default channel
+    assert text.count("**Best match**") == 1 and 1 <= text.count("**Related**") <= 2
+    assert_hidden(text, bot.film.fact("was-harry-dead-all-along").answer)  # on the same topic: Harry's death
+    assert escape(bot.film.fact("how-parents-died").answer) not in text  # a death, but not Harry's: off-topic
+    assert "(spoiler level\\: ending)" in text
+    assert_hidden(text, "what killed harry")  # the question is echoed at the level of its answer
+    assert_safe_titles(reply)
+
+
+async def test_ask_answers_alone_when_nothing_else_is_close(bot, discord_api: StandIn) -> None:
     reply = await discord_api.slash("ask", question="what song plays at the end")
     assert not reply.ephemeral
     text = descriptions(reply)
     assert_hidden(text, bot.film.fact("the-song").answer)  # an ending-level fact in a default channel
-    assert text.count("**Best match**") == 1 and 1 <= text.count("**Related**") <= 2
+    assert text.count("**Best match**") == 1 and "**Related**" not in text
     assert "(spoiler level\\: ending)" in text
     # the question gives nothing away (the facts' own spoiler-free question): echoed as typed
     plain, _ = split_spoilers(text)
     assert "**You asked:** what song plays at the end" in plain
     assert_safe_titles(reply)
+
+
+async def test_ask_when_close_but_unsure_offers_questions_privately(bot, discord_api: StandIn) -> None:
+    reply = await discord_api.slash("ask", question="who directed aftersun")
+    assert reply.ephemeral
+    assert "not sure which of these you mean" in reply.text
+    assert f"• {escape(bot.film.fact('director').question)}" in reply.text
+    assert not any(escape(f.answer) in reply.text for f in bot.film.facts), "a question to pick, not an answer"
 
 
 async def test_ask_echo_is_hidden_only_when_the_question_gives_the_film_away(bot, discord_api: StandIn) -> None:
@@ -353,7 +363,7 @@ async def test_ask_reveal_rebuilds_the_same_entries(bot, discord_api: StandIn) -
 async def test_ask_with_no_good_match_is_honest_and_suggests_questions(bot, discord_api: StandIn) -> None:
     reply = await discord_api.slash("ask", question="who won the 1998 world cup")
     assert reply.ephemeral
-    assert "couldn't find a good answer" in reply.text
+    assert "That isn't in what I know about the film" in reply.text
     suggested = [f for f in bot.film.facts if f"• {escape(f.question)}" in reply.text]
     assert 2 <= len(suggested) <= 3
     assert all(f.spoiler is Level.NONE for f in suggested)

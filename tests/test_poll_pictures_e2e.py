@@ -128,7 +128,7 @@ async def test_a_late_vote_brings_the_picture_with_the_final_results(bot, discor
 async def test_the_standings_picture_and_none_before_any_poll_closed(bot, discord_api: StandIn) -> None:
     await set_policies(discord_api, bot)
     empty = await discord_api.slash("theory results")
-    assert "No poll has closed" in empty.text and empty.attachments == []
+    assert "No theory is ranked yet" in empty.text and empty.attachments == []
     first = await voted_poll(discord_api, bot, "general", ["1", "1", "2"])
     second = await open_poll(discord_api, bot, theories="adam-conjured-everyone, the-ghosts-are-real")
     for poll in (first, second):

@@ -21,14 +21,12 @@ from bot.polls import (
     choose_theories,
     competition_ranks,
     complete_last,
-    find_theory,
     leaders,
     member_id,
     member_key,
     option_ranks,
     percent,
     rank_standings,
-    split_items,
 )
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, render_pages
 from bot.render.phrases import ordinal
@@ -51,22 +49,6 @@ def test_member_keys_round_trip() -> None:
     assert member_id("member:x") is None
 
 
-def test_split_items_trims_and_drops_empty() -> None:
-    assert split_items(" a, b ,, c ,") == ["a", "b", "c"]
-    assert split_items("") == []
-
-
-def test_find_theory_by_key_title_or_unique_piece() -> None:
-    assert find_theory("adams-screenplay", ENTRIES).key == "adams-screenplay"
-    assert find_theory("  ADAM CONJURED   everyone ", ENTRIES).key == "adam-conjured-everyone"
-    assert find_theory("screenplay", ENTRIES).key == "adams-screenplay"
-    assert find_theory("member:7", ENTRIES).key == "member:7"
-    with pytest.raises(UserError, match="several theories"):
-        find_theory("conjured", ENTRIES)
-    with pytest.raises(UserError, match="No theory here"):
-        find_theory("aliens did it", ENTRIES)
-
-
 def test_choose_theories_default_is_every_approved_one_up_to_ten() -> None:
     assert choose_theories(None, ENTRIES) == ENTRIES
     many = [TheoryEntry(f"t{i}", f"Theory number {i}", Level.NONE) for i in range(14)]
@@ -82,6 +64,13 @@ def test_choose_theories_from_a_list() -> None:
         choose_theories("ghosts, the-ghosts-are-real", ENTRIES)
     with pytest.raises(UserError, match="2 to 10"):
         choose_theories("ghosts", ENTRIES)
+    # the numbers /theory list shows, never a digit inside a member theory's key
+    chosen = choose_theories("1, #5, 4.", ENTRIES)
+    assert [e.key for e in chosen] == ["adams-screenplay", "member:7", "the-ghosts-are-real"]
+    with pytest.raises(UserError, match=r"could mean several theories: “2\. Adam conjured everyone” or “3\. They all"):
+        choose_theories("conjured, ghosts", ENTRIES)
+    with pytest.raises(UserError, match=r"numbered “7”.*1 to 5"):
+        choose_theories("1, 7", ENTRIES)
     many = [TheoryEntry(f"t{i}", f"Theory {i}", Level.NONE) for i in range(11)]
     with pytest.raises(UserError, match="you listed 11"):
         choose_theories(",".join(e.key for e in many), many)
@@ -96,6 +85,9 @@ def test_complete_last_completes_only_the_last_item() -> None:
     assert len(values) == len(ENTRIES) - 1
     assert all(v.startswith("adams-screenplay, ") for v in values)
     assert [v for _, v in complete_last("", ENTRIES)] == [e.key for e in ENTRIES]
+    # a number completes to the theory /theory list numbers so; "7" is no theory's number here
+    assert complete_last("1, 5", ENTRIES) == [("1 chosen + Harry is the real ghost", "1, member:7")]
+    assert complete_last("7", ENTRIES) == []
 
 
 def test_complete_last_respects_discord_limits() -> None:
@@ -190,7 +182,7 @@ def _rows() -> list[OptionVotes]:
         OptionVotes(2, "b", "Beta (renamed)", Level.ENDING, 3),
         OptionVotes(2, "c", "Gamma", Level.NONE, 3),
         OptionVotes(2, "d", "Delta", Level.NONE, 0),
-        # poll 3: nobody voted, so nobody won
+        # poll 3: nobody voted, so it ranks nobody: it counts as a poll for neither a nor d
         OptionVotes(3, "a", "Alpha", Level.ENDING, 0),
         OptionVotes(3, "d", "Delta", Level.NONE, 0),
     ]
@@ -198,12 +190,12 @@ def _rows() -> list[OptionVotes]:
 
 def test_rank_standings_totals_wins_and_ties() -> None:
     standings = rank_standings(_rows())
-    # a, b and c have 5 votes, 1 win and 2 polls each: they share 1st place, in title order; d is 4th
+    # a, b and c have 5 votes and 1 win each; a needed 1 poll, b and c 2 (they share 2nd place, in title order)
     assert [(s.rank, s.theory_key, s.title, s.votes, s.polls, s.wins) for s in standings] == [
-        (1, "a", "Alpha", 5, 2, 1),
-        (1, "b", "Beta (renamed)", 5, 2, 1),  # the latest poll's title
-        (1, "c", "Gamma", 5, 2, 1),
-        (4, "d", "Delta", 0, 2, 0),
+        (1, "a", "Alpha", 5, 1, 1),
+        (2, "b", "Beta (renamed)", 5, 2, 1),  # the latest poll's title
+        (2, "c", "Gamma", 5, 2, 1),
+        (4, "d", "Delta", 0, 1, 0),
     ]
     assert standings[1].level is Level.ENDING  # the highest level any poll gave it
 
@@ -232,6 +224,18 @@ def test_rank_standings_does_not_depend_on_row_order(rnd: random.Random) -> None
 
 def test_rank_standings_of_nothing() -> None:
     assert rank_standings([]) == []
+
+
+def test_a_poll_nobody_voted_in_ranks_nobody() -> None:
+    empty = [OptionVotes(9, "e", "Empty", Level.NONE, 0), OptionVotes(9, "a", "Alpha", Level.NONE, 0)]
+    assert rank_standings(empty) == []
+    # with a voted poll beside it: the empty poll adds no poll to anyone's count, and "e" stays unranked
+    voted = [OptionVotes(1, "a", "Alpha", Level.NONE, 2), OptionVotes(1, "b", "Beta", Level.NONE, 0)]
+    standings = rank_standings(empty + voted)
+    assert [(s.rank, s.theory_key, s.votes, s.polls, s.wins) for s in standings] == [
+        (1, "a", 2, 1, 1),
+        (2, "b", 0, 1, 0),
+    ]
 
 
 def _view(

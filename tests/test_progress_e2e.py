@@ -7,51 +7,21 @@ level or the member's progress allows, whichever is higher; public answers follo
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
-from bot_under_test import running_bot
+from bot_under_test import MODERATOR_ID, forget_progress, module_bot, reset_channel_settings
 
 from bot.models import Level, Policy, Style
 from bot.progress import moment_safe_name
 from bot.render.markup import escape
-from bot.settings import DEFAULT_FACTS, Settings
 from standin import Reply, StandIn, message_text
 from standin.elsewhere import bot_dm, group_dm, other_server
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-MODERATOR_ID = 1
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def discord_api() -> AsyncIterator[StandIn]:
-    async with StandIn() as standin:
-        yield standin
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("progress") / "bot.db"
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(discord_api: StandIn, db_path: Path):
-    async with running_bot(discord_api, Settings(token="unused", database_path=db_path, facts_path=DEFAULT_FACTS)) as b:
-        yield b
-
-
-@pytest_asyncio.fixture(autouse=True, loop_scope="module")
-async def clean_slate(bot, discord_api: StandIn) -> AsyncIterator[None]:
-    yield
-    for user in (discord_api.world.member, discord_api.world.moderator):
-        await bot.store.clear_progress(user.id)
-    guild = discord_api.guild
-    for setting in await bot.store.channel_settings(guild.id):
-        await bot.store.reset_channel(guild.id, setting.channel_id, MODERATOR_ID, bot.now())
-    problems, discord_api.problems[:] = list(discord_api.problems), []
-    assert problems == [], "the stand-in saw problems:\n" + "\n".join(problems)
+discord_api, db_path, bot, after_each = module_bot("progress", forget_progress, reset_channel_settings)
 
 
 def text_of(reply: Reply) -> str:

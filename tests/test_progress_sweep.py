@@ -8,16 +8,12 @@ channel; any sentence shown outside spoiler bars and spoiler containers must be 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
-from bot_under_test import running_bot
+from bot_under_test import module_bot
 from readers import plain_and_hidden
 
 from bot.models import FilmData, Level, Policy, Style
 from bot.render.markup import escape
-from bot.settings import DEFAULT_FACTS, Settings
 from standin import Reply, StandIn
 from standin.elsewhere import bot_dm
 
@@ -33,17 +29,7 @@ PROGRESS = {
 }
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def discord_api() -> AsyncIterator[StandIn]:
-    async with StandIn() as standin:
-        yield standin
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(discord_api: StandIn, tmp_path_factory: pytest.TempPathFactory):
-    path = tmp_path_factory.mktemp("sweep") / "bot.db"
-    async with running_bot(discord_api, Settings(token="unused", database_path=path, facts_path=DEFAULT_FACTS)) as b:
-        yield b
+discord_api, db_path, bot, after_each = module_bot("sweep")
 
 
 def oracle(film: FilmData) -> list[tuple[str, Level, int]]:

@@ -18,7 +18,6 @@ from bot.quotes import (
     LIST_TOPIC,
     choose_next,
     matching_quotes,
-    resolve_topic,
     search_terms,
     search_words,
     topic_choices,
@@ -79,15 +78,6 @@ def test_topic_choices_never_exceed_discord_limits() -> None:
     choices = topic_choices(quotes, "")
     assert len(choices) == 25
     assert all(1 <= len(name) <= 100 and 1 <= len(value) <= 100 for name, value in choices)
-
-
-def test_resolve_topic_accepts_any_case_and_a_unique_start() -> None:
-    quotes = [quote("a", topics=("queer history", "love", "loneliness"))]
-    assert resolve_topic(quotes, "  Queer   History ") == "queer history"
-    assert resolve_topic(quotes, "queer") == "queer history"
-    assert resolve_topic(quotes, "lo") is None  # love or loneliness: ambiguous
-    assert resolve_topic(quotes, "zombies") is None
-    assert resolve_topic(quotes, "   ") is None
 
 
 # -- search ---------------------------------------------------------------------------------------------------------

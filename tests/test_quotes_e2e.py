@@ -127,8 +127,16 @@ async def test_private_channel_hides_the_quote_and_reveals_it_on_request(bot, di
     assert escape(quote.context) in revealed.text and "||" not in revealed.text
 
 
+async def test_a_topic_typed_in_part_finds_it_as_the_autocomplete_would(bot, discord_api: StandIn) -> None:
+    song = await discord_api.slash("quote", topic="song")
+    assert not song.ephemeral and "the song" in shown_quote(song, bot.film.quotes).topics
+
+
 async def test_bad_input_gets_a_polite_private_answer(bot, discord_api: StandIn) -> None:
     general = discord_api.channel("general")
+
+    several = await discord_api.slash("quote", topic="lo")
+    assert several.ephemeral and "could be more than one topic: “love” or “loneliness”" in several.text
 
     unknown = await discord_api.slash("quote", topic="zombies")
     assert unknown.ephemeral

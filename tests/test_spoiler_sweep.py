@@ -26,25 +26,26 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import pytest_asyncio
-from bot_under_test import running_bot
+from bot_under_test import module_bot
 from readers import plain_and_hidden
 
 from bot.limits import Limits
 from bot.models import FilmData, Level, Policy, Review, Style
 from bot.render import theories
 from bot.render.pictures import draw, labels
-from bot.settings import DEFAULT_FACTS, Settings
 from standin import Reply, StandIn
 from standin.elsewhere import bot_dm
 from standin.messages import message_buttons
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
+# One stand-in and one bot for the module; the stand-in's problems are checked after every test.
+discord_api, db_path, bot, after_each = module_bot("spoiler-sweep")
 
 CHANNELS = {"general": Level.NONE, "spoilers": Level.PLOT, "ending-talk": Level.ENDING}
 MODERATOR_COMMANDS = ("theory poll", "theory close", "theory review", "spoilers")
@@ -153,19 +154,6 @@ class Sweep:
     def summary(self) -> str:
         shown = self.leaks[:40]
         return f"{len(self.leaks)} leaks in {self.read} texts read:\n" + "\n".join(shown)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def discord_api() -> AsyncIterator[StandIn]:
-    async with StandIn() as standin:
-        yield standin
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(discord_api: StandIn, tmp_path_factory: pytest.TempPathFactory):
-    path = tmp_path_factory.mktemp("spoiler-sweep") / "bot.db"
-    async with running_bot(discord_api, Settings(token="unused", database_path=path, facts_path=DEFAULT_FACTS)) as b:
-        yield b
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -53,7 +53,7 @@ async def set_channel(discord_api: StandIn, channel: str, allowed: str, style: s
     reply = await discord_api.slash(
         "spoilers set", user=discord_api.world.moderator, channel_=channel, allowed=allowed, **options
     )
-    assert not reply.ephemeral and "now allows" in reply.text
+    assert not reply.ephemeral and "now shows" in reply.text
 
 
 async def plain_spoilers(bot, reply: Reply) -> list[str]:

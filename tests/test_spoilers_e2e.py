@@ -49,19 +49,19 @@ async def test_a_moderator_sets_a_channel_and_anyone_can_see_it_and_why(bot, dis
     )
     assert not reply.ephemeral
     ending_talk = discord_api.channel("ending-talk")
-    assert f"<#{ending_talk.id}> now allows **ending**, wrap." in reply.text
+    assert f"<#{ending_talk.id}> now shows everything plainly, the ending included (**ending**, wrap)." in reply.text
     assert "Before: **none**, wrap (the server default)." in reply.text
     assert await own_setting(bot, ending_talk) == Policy(Level.ENDING, Style.WRAP)
 
     shown = await discord_api.slash("spoilers show", channel="ending-talk")
     assert shown.ephemeral
-    assert "allows **ending**, wrap" in shown.text and "this channel has its own setting" in shown.text
+    assert "(**ending**, wrap)" in shown.text and "this channel has its own setting" in shown.text
 
     elsewhere = await discord_api.slash("spoilers show", channel="general", channel_="ending-talk")
-    assert "allows **ending**" in elsewhere.text
+    assert "(**ending**," in elsewhere.text
 
     here = await discord_api.slash("spoilers show", channel="general")
-    assert "allows **none**, wrap" in here.text and "server default applies" in here.text
+    assert "(**none**, wrap)" in here.text and "server default applies" in here.text
 
 
 async def test_a_plain_member_is_refused_every_moderator_command_and_nothing_changes(bot, discord_api: StandIn) -> None:
@@ -90,17 +90,18 @@ async def test_threads_follow_their_channel_unless_set_themselves(bot, discord_a
     await discord_api.slash("spoilers set", user=mod, channel_="general", allowed="plot", style="private")
 
     reply = await discord_api.slash("spoilers show", channel="general-thread")
-    assert "allows **plot**, private" in reply.text
+    assert "(**plot**, private)" in reply.text
     assert f"a thread follows its channel, and <#{general.id}> has its own setting" in reply.text
     assert await bot.store.policy(discord_api.guild.id, thread.id, general.id) == Policy(
         Level.PLOT, Style.PRIVATE, Source.PARENT
     )
 
     reply = await discord_api.slash("spoilers set", user=mod, channel="spoilers", channel_=thread.id, allowed="none")
-    assert f"<#{thread.id}> now allows **none**, private." in reply.text  # the style it followed is kept
-    assert f"(from <#{general.id}>)" in reply.text
+    now = f"<#{thread.id}> now shows nothing past the premise plainly; spoilers are left out"
+    assert now in reply.text  # the style it followed is kept
+    assert "(**none**, private)." in reply.text and f"(from <#{general.id}>)" in reply.text
     reply = await discord_api.slash("spoilers show", channel="general-thread")
-    assert "allows **none**, private" in reply.text and "this thread has its own setting" in reply.text
+    assert "(**none**, private)" in reply.text and "this thread has its own setting" in reply.text
 
     reply = await discord_api.slash("spoilers reset", user=mod, channel="general-thread", channel_=thread.id)
     assert not reply.ephemeral
@@ -125,7 +126,7 @@ async def test_default_applies_where_nothing_else_does_and_keeps_its_style_unles
     assert again.ephemeral and "already **none**, private" in again.text
 
     shown = await discord_api.slash("spoilers show", channel="spoilers")
-    assert "allows **none**, private" in shown.text and "server default applies" in shown.text
+    assert "(**none**, private)" in shown.text and "server default applies" in shown.text
     shown = await discord_api.slash("spoilers show", channel="general-thread")
     assert "neither this thread nor" in shown.text
     assert len(await bot.store.recent_changes(discord_api.guild.id)) == 3  # the no-op was not logged
@@ -143,14 +144,14 @@ async def test_voice_forum_and_category_say_what_applies(discord_api: StandIn, s
         assert "voice channel: the setting applies to the text chat inside it" in reply.text
         # Run from the voice channel's own chat, the setting is the one that applies.
         shown = await discord_api.slash("spoilers show", channel="watch-party")
-        assert "allows **plot**" in shown.text and "text chat" in shown.text
+        assert "(**plot**," in shown.text and "text chat" in shown.text
 
         reply = await discord_api.slash(
             "spoilers set", user=mod, channel="general", channel_="theories-forum", allowed="ending"
         )
         assert "forum: the setting applies to every post in it" in reply.text
         shown = await discord_api.slash("spoilers show", channel="who-is-harry")
-        assert "allows **ending**" in shown.text
+        assert "(**ending**," in shown.text
         assert f"a post follows its forum, and <#{forum.id}> has its own setting" in shown.text
 
         category = discord_api.channel("film-talk")
@@ -200,10 +201,10 @@ async def test_list_shows_own_settings_and_the_last_changes(bot, discord_api: St
     assert f"<#{voice.id}> (its chat)" not in text  # reset, so no longer its own
     changes = re.findall(r"^<t:\d+:R> <@(\d+)> (.+)$", text, flags=re.MULTILINE)
     assert changes == [
-        (str(mod.id), f"<#{voice.id}>: plot, private → reset (no own setting)"),
+        (str(mod.id), f"<#{voice.id}>: plot, private → reset (no setting of its own)"),
         (str(mod2.id), "server default: none, wrap → plot, wrap"),
-        (str(mod2.id), f"<#{voice.id}>: no own setting → plot, private"),
-        (str(mod.id), f"<#{ending_talk.id}>: no own setting → ending, wrap"),
+        (str(mod2.id), f"<#{voice.id}>: no setting of its own → plot, private"),
+        (str(mod.id), f"<#{ending_talk.id}>: no setting of its own → ending, wrap"),
     ]
     # The stand-in fails the test if any of these mentions could ping (allowed_mentions must be none).
 
@@ -222,7 +223,7 @@ async def test_two_moderators_at_once_last_write_wins_and_both_are_logged(bot, d
     current = await own_setting(bot, discord_api.channel("spoilers"))
     assert current is not None and f"{current.allowed.label}/{current.style.value}" == winner
     shown = await discord_api.slash("spoilers show", channel="spoilers")
-    assert f"allows **{current.allowed.label}**, {current.style.value}" in shown.text
+    assert f"(**{current.allowed.label}**, {current.style.value})" in shown.text
 
 
 async def test_settings_of_deleted_channels_and_threads_are_removed(bot, discord_api: StandIn) -> None:
@@ -261,9 +262,9 @@ async def test_settings_survive_a_restart_and_a_channel_gone_meanwhile_is_labell
     discord_api.guild.channels.remove(gone)
     async with running_bot(discord_api, settings):
         shown = await discord_api.slash("spoilers show", channel="ending-talk")
-        assert "allows **ending**, private" in shown.text and "own setting" in shown.text
+        assert "(**ending**, private)" in shown.text and "own setting" in shown.text
         shown = await discord_api.slash("spoilers show", channel="general")
-        assert "allows **plot**, private" in shown.text and "server default" in shown.text
+        assert "(**plot**, private)" in shown.text and "server default" in shown.text
         listed = await discord_api.slash("spoilers list", user=mod, channel="general")
         assert f"channel {gone.id} (not found" in listed.text
 
@@ -286,14 +287,14 @@ async def test_settings_are_kept_while_the_bot_is_out_of_a_server(discord_api: S
         await discord_api.dispatch("GUILD_CREATE", payload)
         await joined
         shown = await discord_api.slash("spoilers show", user=mod, channel=room)
-        assert "allows **ending**, wrap" in shown.text and "own setting" in shown.text
+        assert "(**ending**, wrap)" in shown.text and "own setting" in shown.text
 
 
 async def test_the_playground_can_set_a_channel_option_named_channel(bot, discord_api: StandIn) -> None:
     playground = Playground(discord_api)
     await playground.execute("as moderator")
     out = await playground.execute("/spoilers set channel: #ending-talk allowed: ending style: private")
-    assert "now allows" in out and "ending" in out
+    assert "now shows" in out and "ending" in out
     assert await own_setting(bot, discord_api.channel("ending-talk")) == Policy(Level.ENDING, Style.PRIVATE)
 
 
@@ -304,6 +305,6 @@ async def test_an_archived_thread_the_bot_has_not_cached_can_be_set(bot, discord
     discord_api.guild.channels.append(archived)
     mod = discord_api.world.moderator
     reply = await discord_api.slash("spoilers set", user=mod, channel="general", channel_=archived, allowed="plot")
-    assert not reply.ephemeral and f"<#{archived.id}> now allows **plot**" in reply.text
+    assert not reply.ephemeral and f"<#{archived.id}> now shows the story plainly" in reply.text
     assert ("GET", f"/channels/{archived.id}") in discord_api.calls
     assert await own_setting(bot, archived) == Policy(Level.PLOT)

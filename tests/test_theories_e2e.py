@@ -301,12 +301,27 @@ async def test_suggest_review_and_poll_the_approved_theories(bot, discord_api: S
     assert [s["accessory"]["label"] for s in sections] == [str(i) for i in range(1, 9)]
     assert "Harry is a memory" in poll.text and "Adam is the ghost" in poll.text
 
+    # typed without the autocomplete: the numbers /theory list shows (member:1 and member:3 are 7 and 8 there)
+    assert "**7.**" in listing.text and "**8.**" in listing.text
+    numbered = await open_poll(discord_api, bot, theories="1, 3, 8")
+    curated = bot.film.theories
+    assert [curated[0].title in numbered.text, curated[2].title in numbered.text] == [True, True]
+    assert "Adam is the ghost" in numbered.text and "Harry is a memory" not in numbered.text
+    shown = await discord_api.slash("theory show", theory="7", user=member, channel="ending-talk")
+    assert "Harry is a memory" in shown.text
+    several = await discord_api.slash("theory show", theory="conjured", user=member, channel="ending-talk")
+    assert several.ephemeral and "could mean several theories: “2." in several.content
+    # where the ending may not show, a word of those titles finds nothing, and the refusal names none of them
+    unseen = await discord_api.slash("theory show", theory="conjured", user=member)
+    assert unseen.ephemeral and "No theory here is called or numbered “conjured”." in unseen.content
+    assert "Adam conjured everyone" not in unseen.content
+
 
 async def test_poll_input_is_checked(bot, discord_api: StandIn) -> None:
     one = await open_poll_refused(discord_api, theories="adams-screenplay")
     assert "2 to 10" in one
     unknown = await open_poll_refused(discord_api, theories="adams-screenplay, aliens")
-    assert "No theory here" in unknown
+    assert "No theory here" in unknown and "1 to 6" in unknown
     twice = await open_poll_refused(discord_api, theories="adams-screenplay, It was all Adam's screenplay")
     assert "listed twice" in twice
     assert await bot.store.poll_summaries(discord_api.guild.id) == []
@@ -379,7 +394,7 @@ async def test_standings_list_and_history(bot, discord_api: StandIn) -> None:
     second = await open_poll(discord_api, bot, theories="adam-conjured-everyone, the-ghosts-are-real")
     for fan, label in zip(fans, ["1", "1", "2", "2"], strict=True):
         await click_and_confirm(discord_api, second.message, label, fan)
-    assert "No poll has closed" in (await discord_api.slash("theory results")).text
+    assert "No theory is ranked yet" in (await discord_api.slash("theory results")).text
 
     for reply in (first, second):
         await discord_api.slash("theory close", poll=poll_number(reply.message), user=mod)
@@ -399,7 +414,7 @@ async def test_standings_list_and_history(bot, discord_api: StandIn) -> None:
 
     listing = await discord_api.slash("theory list", channel="ending-talk")
     assert "It was all Adam's screenplay — 1st of 3 all-time" in listing.text
-    assert "not in a closed poll yet" in listing.text
+    assert "not ranked yet" in listing.text
 
     shown = await discord_api.slash("theory show", theory="Adam conjured everyone", channel="ending-talk")
     assert f"Poll #{poll_number(first.message)}" in shown.text and "2nd of 3 with 1 vote of 4" in shown.text
@@ -408,6 +423,25 @@ async def test_standings_list_and_history(bot, discord_api: StandIn) -> None:
     choices = await discord_api.autocomplete("theory results", "poll", "")
     assert [c["value"] for c in choices] == [poll_number(second.message), poll_number(first.message)]
     assert all("closed" in c["name"] and "Adam" not in c["name"] for c in choices)
+
+
+async def test_a_poll_nobody_voted_in_ranks_nobody(bot, discord_api: StandIn) -> None:
+    mod = discord_api.world.moderator
+    await bot.store.set_channel(
+        discord_api.guild.id, discord_api.channel("ending-talk").id, Policy(Level.ENDING), 1, bot.now()
+    )
+    poll = await open_poll(discord_api, bot, theories=THREE)
+    await discord_api.slash("theory close", poll=poll_number(poll.message), user=mod)
+    standings = await discord_api.slash("theory results", channel="ending-talk")
+    assert "No theory is ranked yet" in standings.text and "1st" not in standings.text
+    assert standings.attachments == []  # no standings picture either
+    listing = await discord_api.slash("theory list", channel="ending-talk")
+    assert "1st" not in listing.text and listing.text.count("not ranked yet") == len(bot.film.theories)
+    shown = await discord_api.slash("theory show", theory="ghosts", channel="ending-talk")
+    assert "**All-time here:** not ranked yet" in shown.text and "1st" not in shown.text
+    assert (
+        f"Poll #{poll_number(poll.message)}, closed" in shown.text and "nobody voted, so it ranks nobody" in shown.text
+    )
 
 
 async def test_polls_belong_to_their_server(bot, discord_api: StandIn) -> None:

@@ -7,9 +7,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
+from ..models import Character
 from ..permissions import Refusal, Shortfall
+from ..search import character_label
 from .phrases import channel, echo, either, plural
+
+if TYPE_CHECKING:
+    from ..resolve import Resolution, Topic
+
+T = TypeVar("T")
+
+LISTED = 5  # rows named in an ambiguity list; the rest are counted
 
 # -- general ------------------------------------------------------------------------------------------------------
 
@@ -119,27 +129,48 @@ def _did_you_mean(suggestions: Sequence[str]) -> str:
     return f" Did you mean {either(suggestions)}?" if suggestions else ""
 
 
-def no_such_moment(typed: str, suggestions: Sequence[str]) -> str:
+def could_mean(names: Sequence[str]) -> str:
+    """Rows a typed value could mean, named for the member to choose from: “a”, “b” or “c” (and N more)."""
+    if len(names) <= LISTED:
+        return either(names)
+    return f"{', '.join(f'“{echo(n, 80)}”' for n in names[:LISTED])} and {len(names) - LISTED} more"
+
+
+def unresolved_moment(resolution: Resolution[T], name: Callable[[T], str]) -> str:
+    """/plot's refusal of a moment typed without the autocomplete that names none, or several; ``name`` gives each
+    moment's name as the reader may see it (the resolver only lists moments matched by what they may see)."""
+    typed = echo(resolution.typed)
+    if resolution.ambiguous:
+        names = could_mean([name(m) for m in resolution.could_mean])
+        return f"“{typed}” matches several moments: {names}. Type more of its name, or its number."
     return (
-        f"I couldn't find a moment called “{echo(typed)}”.{_did_you_mean(suggestions)} "
+        f"I couldn't find a moment called “{typed}”.{_did_you_mean([name(m) for m in resolution.near])} "
         "Use /plot without a moment to see them all, or pick one from the list as you type."
     )
 
 
-def no_such_character(typed: str, suggestions: Sequence[str]) -> str:
-    return (
-        f"I couldn't find a character called “{echo(typed)}”.{_did_you_mean(suggestions)} "
-        "Pick one from the list as you type."
-    )
+def unresolved_character(resolution: Resolution[Character]) -> str:
+    """/character's refusal of a name typed without the autocomplete that names nobody, or several."""
+    typed = echo(resolution.typed)
+    if resolution.ambiguous:
+        names = could_mean([character_label(c) for c in resolution.could_mean])
+        return f"“{typed}” matches several characters: {names}. Type more of the name."
+    near = [character_label(c) for c in resolution.near]
+    return f"I couldn't find a character called “{typed}”.{_did_you_mean(near)} Pick one from the list as you type."
 
 
 # -- /quote ---------------------------------------------------------------------------------------------------------
 
 
-def no_such_topic(typed: str, topics: str) -> str:
-    return (
-        f"There is no quote topic called “{echo(typed, 100)}”. {topics} Or choose “list” to see them with their counts."
-    )
+def unresolved_topic(resolution: Resolution[Topic], topics: str) -> str:
+    """/quote's refusal of a topic typed without the autocomplete; ``topics`` lists them all with their counts."""
+    typed = echo(resolution.typed, 100)
+    if resolution.ambiguous:
+        return (
+            f"“{typed}” could be more than one topic: {could_mean([t.name for t in resolution.could_mean])}. {topics}"
+        )
+    near = _did_you_mean([t.name for t in resolution.near])
+    return f"There is no quote topic called “{typed}”.{near} {topics} Or choose “list” to see them with their counts."
 
 
 def nothing_to_search(typed: str, topics: str) -> str:
@@ -179,13 +210,18 @@ def bad_level(typed: str) -> str:
     return f"“{echo(typed, 20)}” is not a spoiler level: pick none, plot or ending."
 
 
-def no_such_theory(typed: str) -> str:
-    return f"No theory here is called “{echo(typed)}”. Pick names from the suggestions, or see /theory list."
-
-
-def ambiguous_theory(typed: str, titles: Sequence[str]) -> str:
-    names = ", ".join(f"“{echo(title, 40)}”" for title in titles[:5])
-    return f"“{echo(typed)}” could mean several theories ({names}): type more of the name."
+def unresolved_theory(resolution: Resolution[T], name: Callable[[T], str], count: int) -> str:
+    """The refusal of a theory typed without the autocomplete that names none, or several; ``name`` gives each theory
+    as /theory list numbers it at the reader's level, and ``count`` is how many it lists (their numbers work too)."""
+    typed = echo(resolution.typed)
+    if resolution.ambiguous:
+        names = could_mean([name(e) for e in resolution.could_mean])
+        return f"“{typed}” could mean several theories: {names}. Type more of the name, or its number."
+    near = _did_you_mean([name(e) for e in resolution.near])
+    return (
+        f"No theory here is called or numbered “{typed}”.{near} "
+        f"Type part of a name, or a number from /theory list (1 to {count})."
+    )
 
 
 def theory_twice(title: str) -> str:
@@ -200,7 +236,10 @@ def too_few_theories(minimum: int, available: int) -> str:
 
 
 def poll_size(minimum: int, maximum: int, listed: int) -> str:
-    return f"A poll holds {minimum} to {maximum} theories; you listed {listed}. Separate their names with commas."
+    return (
+        f"A poll holds {minimum} to {maximum} theories; you listed {listed}. "
+        "Separate them with commas: their names, or their numbers from /theory list."
+    )
 
 
 def poll_hours(minimum: int, maximum: int) -> str:

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 from ..models import Level, Moment, Progress, Watched
 from ..progress import WATCHED_NAMES, moment_safe_name
+from ..resolve import Resolution
 from .answer import Answer, bold
+from .errors import could_mean
 from .markup import Block, Segment
-from .phrases import stamp
+from .phrases import echo, stamp
 
 WHAT_IS_KEPT = (
     "What is kept: your Discord user id, how far you said you have watched (and the moment, if you gave one) and when "
@@ -20,9 +22,16 @@ NOTHING_TO_CLEAR = "You have no progress saved, so there was nothing to delete."
 CLEARED = "Your progress is deleted. Answers only you see follow each channel's spoiler setting again."
 
 
-def unknown_moment(count: int) -> str:
+def unresolved_moment(resolution: Resolution[Moment], count: int) -> str:
+    """The refusal of a moment typed without the autocomplete: only spoiler-free names are shown back."""
+    if resolution.ambiguous:
+        names = could_mean([moment_safe_name(m) for m in resolution.could_mean])
+        return (
+            f"“{echo(resolution.typed)}” matches several moments: {names}. Pick one, or give its number. "
+            "Nothing was saved."
+        )
     return (
-        f"I don't know that moment. Pick one from the list as you type, or give its number (1-{count}). "
+        f"I don't know that moment. Pick one from the list as you type, or give its number (1 to {count}). "
         "Nothing was saved."
     )
 

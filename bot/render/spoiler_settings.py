@@ -25,38 +25,41 @@ STYLE_CHOICES: tuple[tuple[str, str], ...] = (
 )
 
 _SHOWS = {
-    Level.NONE: "nothing about the plot or the ending",
-    Level.PLOT: "the plot, but not the ending",
-    Level.ENDING: "everything, the ending included",
+    Level.NONE: "nothing past the premise plainly",
+    Level.PLOT: "the story plainly, but not the ending",
+    Level.ENDING: "everything plainly, the ending included",
 }
-_HIDES = {
-    Style.WRAP: "Anything beyond that is hidden inside spoiler bars: click to reveal.",
-    Style.PRIVATE: (
-        "Anything beyond that is left out of the public answer; a “Reveal to me” button shows it privately to "
-        "whoever presses it."
-    ),
-}
+NO_OWN_SETTING = "no setting of its own"
+
+
+def in_words(policy: Policy) -> str:
+    """What a setting does, as a member reads it: ``shows nothing past the premise plainly; spoilers are wrapped in
+    bars (click to read)``."""
+    shows = f"shows {_SHOWS[policy.allowed]}"
+    if policy.allowed is Level.ENDING:
+        return shows
+    rest, them = ("spoilers are", "them") if policy.allowed is Level.NONE else ("the ending is", "it")
+    if policy.style is Style.PRIVATE:
+        return f"{shows}; {rest} left out, and a “Reveal to me” button shows {them} only to whoever presses it"
+    return f"{shows}; {rest} wrapped in bars (click to read)"
 
 
 def setting(policy: Policy) -> str:
-    """A setting in a few words: ``**plot**, wrap``."""
+    """A setting by the names moderators choose in `/spoilers set`: ``**plot**, wrap``."""
     return f"**{policy.allowed.label}**, {policy.style.value}"
 
 
 def label_text(label: str | None) -> str:
-    """A setting as the change log keeps it (``plot/wrap``, or None for no own setting), in words."""
+    """A setting as the change log keeps it (``plot/wrap``, or None for no setting of its own), in words."""
     if label is None:
-        return "no own setting"
+        return NO_OWN_SETTING
     allowed, _, style = label.partition("/")
     return f"{allowed}, {style}" if style else allowed
 
 
 def shows(policy: Policy) -> str:
-    """What a policy lets answers show plainly, and what happens to the rest."""
-    text = f"It shows {_SHOWS[policy.allowed]} plainly."
-    if policy.allowed is Level.ENDING:
-        return text + " Nothing is hidden."
-    return f"{text} {_HIDES[policy.style]}"
+    """What a policy lets answers show plainly, and what happens to the rest, as a sentence."""
+    return f"It {in_words(policy)}."
 
 
 def kind_note(place: Place) -> str | None:
@@ -70,24 +73,25 @@ def kind_note(place: Place) -> str | None:
 
 
 def source_text(place: Place, policy: Policy) -> str:
-    """Why a place has the policy it has."""
+    """Why a place has the policy it has, with the setting by its names (``**plot**, wrap``)."""
     what = {Kind.THREAD: "thread", Kind.POST: "post", Kind.FORUM: "forum"}.get(place.kind, "channel")
+    named = setting(policy)
     if policy.source is Source.CHANNEL:
-        return f"Why: this {what} has its own setting."
+        return f"Why: this {what} has its own setting ({named})."
     if policy.source is Source.PARENT and place.parent_id is not None:
         parent = "forum" if place.kind is Kind.POST else "channel"
-        return f"Why: a {what} follows its {parent}, and {mention(place.parent_id)} has its own setting."
+        return f"Why: a {what} follows its {parent}, and {mention(place.parent_id)} has its own setting ({named})."
     if place.kind.follows_parent and place.parent_id is not None:
         return (
-            f"Why: neither this {what} nor {mention(place.parent_id)} has its own setting, "
-            "so the server default applies."
+            f"Why: neither this {what} nor {mention(place.parent_id)} has a setting of its own, "
+            f"so the server default applies ({named})."
         )
-    return f"Why: this {what} has no own setting, so the server default applies."
+    return f"Why: this {what} has {NO_OWN_SETTING}, so the server default applies ({named})."
 
 
 def explain(place: Place, policy: Policy) -> list[str]:
-    """The answer of `/spoilers show`: what a place allows, what happens to the rest, and why."""
-    lines = [f"{place.mention} allows {setting(policy)}.", shows(policy), source_text(place, policy)]
+    """The answer of `/spoilers show`: what a place shows plainly, what happens to the rest, and why."""
+    lines = [f"{place.mention} {in_words(policy)}.", source_text(place, policy)]
     note = kind_note(place)
     if note:
         lines.append(note)
@@ -105,7 +109,7 @@ def origin(place: Place, policy: Policy) -> str:
 
 def set_text(place: Place, new: Policy, before: Policy) -> list[str]:
     """The confirmation of `/spoilers set`; ``before`` is the policy that applied until now (resolved)."""
-    lines = [f"{place.mention} now allows {setting(new)}.", shows(new)]
+    lines = [f"{place.mention} now {in_words(new)} ({setting(new)})."]
     lines.append(f"Before: {setting(before)} ({origin(place, before)}).")
     note = kind_note(place)
     if note:
@@ -116,7 +120,7 @@ def set_text(place: Place, new: Policy, before: Policy) -> list[str]:
 def reset_text(place: Place, old: Policy, now: Policy) -> list[str]:
     """The confirmation of `/spoilers reset`; ``now`` is what applies after it (resolved)."""
     return [
-        f"{place.mention} no longer has its own setting (it was {setting(old)}).",
+        f"{place.mention} no longer has a setting of its own (it was {setting(old)}).",
         f"It now follows {_follows(place, now)}: {setting(now)}.",
         shows(now),
     ]
@@ -130,7 +134,10 @@ def _follows(place: Place, policy: Policy) -> str:
 
 def default_text(new: Policy, old: Policy, own_settings: int) -> list[str]:
     """The confirmation of `/spoilers default`."""
-    lines = [f"The server default is now {setting(new)} (it was {setting(old)}).", shows(new)]
+    lines = [
+        f"The server default is now {setting(new)} (it was {setting(old)}).",
+        f"Every channel without a setting of its own {in_words(new)}.",
+    ]
     if own_settings:
         plural = "channel keeps its" if own_settings == 1 else "channels keep their"
         lines.append(f"{own_settings} {plural} own setting: `/spoilers list` shows them.")
@@ -157,7 +164,7 @@ def change_line(
     if new is None and actor_id == bot_id:
         change = f"{label_text(old)} → removed, the channel was deleted"
     elif new is None:
-        change = f"{label_text(old)} → reset (no own setting)"
+        change = f"{label_text(old)} → reset ({NO_OWN_SETTING})"
     else:
         change = f"{label_text(old)} → {label_text(new)}"
     return f"{stamp(when, 'R')} {member(actor_id)} {where}: {change}"
@@ -172,7 +179,7 @@ def default_unchanged(policy: Policy) -> list[str]:
 
 
 def nothing_to_reset(place: Place, policy: Policy) -> list[str]:
-    return [f"{place.mention} has no own setting, so there is nothing to reset.", *explain(place, policy)[:3]]
+    return [f"{place.mention} has {NO_OWN_SETTING}, so there is nothing to reset.", *explain(place, policy)[:2]]
 
 
 def list_text(

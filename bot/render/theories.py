@@ -26,6 +26,8 @@ from .markup import Block, Name, Segment, raw
 from .phrases import member, ordinal, plural, stamp
 from .pictures import ChartTheory, ResultBar, ResultsChart, StandingRow, StandingsChart
 
+NOT_RANKED = "not ranked yet: no closed poll with votes here has included it"
+NO_STANDINGS = "No theory is ranked yet: no closed poll here has any votes. Moderators can open one with /theory poll."
 HISTORY_SHOWN = 15  # polls listed by /theory show; older ones are counted
 THREAD_NAME = "Theory poll #{id}: discussion"
 
@@ -42,7 +44,7 @@ def list_answer(guild_id: int, entries: Sequence[TheoryEntry], standings: Mappin
     for number, entry in enumerate(entries, start=1):
         standing = standings.get(entry.key)
         if standing is None:
-            where = "not in a closed poll yet"
+            where = NOT_RANKED
         else:
             where = (
                 f"{ordinal(standing.rank)} of {len(standings)} all-time, "
@@ -55,13 +57,15 @@ def list_answer(guild_id: int, entries: Sequence[TheoryEntry], standings: Mappin
     return Answer(
         title="Theories about the film",
         blocks=blocks,
-        footer="/theory show explains one; /theory suggest adds yours to the moderators' queue.",
+        footer="/theory show explains one (its number will do); /theory suggest adds yours to the moderators' queue.",
         reveal_key=f"theories:{guild_id}",
     )
 
 
 def history_line(poll: TheoryInPoll) -> str:
     """One poll in a theory's history: where it placed (no theory text, so no spoilers)."""
+    if poll.closed_at is not None and not poll.total:
+        return f"• Poll #{poll.poll_id}, closed {stamp(poll.closed_at, 'd')}: nobody voted, so it ranks nobody."
     if poll.closed_at is not None:
         return (
             f"• Poll #{poll.poll_id}, closed {stamp(poll.closed_at, 'd')}: {ordinal(poll.place)} of {poll.options} "
@@ -100,7 +104,9 @@ def theory_answer(
         blocks.append([bold("Suggested by:"), raw(member(entry.author_id))])
     blocks.append([])
     standing = standings.get(entry.key)
-    if standing is not None:
+    if standing is None:
+        blocks.append([bold("All-time here:"), Segment(f"{NOT_RANKED}.")])
+    else:
         blocks.append(
             [
                 bold("All-time here:"),
@@ -142,7 +148,7 @@ def standings_answer(guild_id: int, standings: Sequence[Standing], numbers: Mapp
         for s in standings
     ]
     if not blocks:
-        blocks.append([Segment("No poll has closed in this server yet. Moderators can open one with /theory poll.")])
+        blocks.append([Segment(NO_STANDINGS)])
     return Answer(
         title="All-time theory standings",
         blocks=blocks,

@@ -35,13 +35,14 @@ from .errors import QueueFull, StoreError
 _MEMBER_THEORY_COLUMNS = "id, guild_id, title, claim, author_id, status, created_at, reviewed_by, reviewed_at, spoiler"
 _OPEN = "closed_at IS NULL AND closes_at > ?"
 # A closed poll's options added to its server's standings: one row per theory, its votes, one poll, a win if it led
-# (or shared the lead of) a poll anybody voted in, its highest level, and the title of its most recent poll.
+# (or shared the lead of) it, its highest level, and the title of its most recent poll. A poll nobody voted in adds
+# nothing: it ranks nobody.
 _ADD_TO_STANDINGS = (
     "INSERT INTO theory_standings (guild_id, theory_key, title, title_poll, spoiler, votes, polls, wins) "
     "SELECT o.guild_id, o.theory_key, o.title, o.poll_id, o.spoiler, o.votes, 1, "
     "CASE WHEN t.top > 0 AND o.votes = t.top THEN 1 ELSE 0 END "
     "FROM poll_options o, (SELECT MAX(votes) AS top FROM poll_options WHERE poll_id = ?) t "
-    "WHERE o.poll_id = ? "
+    "WHERE o.poll_id = ? AND t.top > 0 "
     "ON CONFLICT (guild_id, theory_key) DO UPDATE SET "
     "votes = theory_standings.votes + excluded.votes, polls = theory_standings.polls + 1, "
     "wins = theory_standings.wins + excluded.wins, "

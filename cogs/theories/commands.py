@@ -89,7 +89,7 @@ class Theories(
     commands.GroupCog,
     name=COG_NAME,
     group_name="theory",
-    group_description="Theories about the film, and polls on them",
+    group_description="Theories about the film, and polls on them.",
 ):
     def __init__(self, bot: StrangersBot) -> None:
         self.bot = bot
@@ -135,7 +135,9 @@ class Theories(
 
     # -- /theory list and /theory show -------------------------------------------------------------------------------
 
-    @app_commands.command(name="list", description="The theories about the film, with their all-time standing here")
+    @app_commands.command(
+        name="list", description="The theories about the film, numbered, with their all-time standing here."
+    )
     async def list_theories(self, interaction: Interaction) -> None:
         await send_answer(interaction, await self.list_answer(guild_id(interaction)))
 
@@ -146,9 +148,9 @@ class Theories(
         return await self.list_answer(int(argument)) if argument.isdigit() else None
 
     @app_commands.command(
-        name="show", description="One theory: its claim, the moments it cites, its source, its polls here"
+        name="show", description="One theory: its claim, the moments it cites, its source and its polls here."
     )
-    @app_commands.describe(theory="The theory: start typing its name")
+    @app_commands.describe(theory="The theory: start typing its name, or give its number from /theory list")
     async def show(self, interaction: Interaction, theory: app_commands.Transform[str, MemberText("theory")]) -> None:
         guild = guild_id(interaction)
         entry = find_theory(theory, await self.catalog(guild), await name_policy(interaction))
@@ -180,7 +182,9 @@ class Theories(
 
     # -- suggestions and their review --------------------------------------------------------------------------------
 
-    @app_commands.command(name="suggest", description="Suggest a theory; moderators review it before it can be polled")
+    @app_commands.command(
+        name="suggest", description="Suggest a theory; moderators review it before it can be in a poll."
+    )
     @app_commands.describe(
         title="A short name for your theory (3-80 characters)",
         claim="What the theory says about the film (10-400 characters)",
@@ -215,7 +219,7 @@ class Theories(
             raise UserError(errors.TITLE_JUST_TAKEN)
         await interaction.response.send_message(text.suggestion_thanks(added.id), ephemeral=True)
 
-    @app_commands.command(name="review", description="Moderators: approve or reject members' suggested theories")
+    @app_commands.command(name="review", description="Moderators: approve or reject the theories members suggested.")
     @moderators_only
     async def review(self, interaction: Interaction) -> None:
         content, embed, view = await self.review_page(guild_id(interaction), await policy_for(interaction))
@@ -268,9 +272,9 @@ class Theories(
 
     # -- polls -------------------------------------------------------------------------------------------------------
 
-    @app_commands.command(name="poll", description="Moderators: open a poll on 2-10 theories in this channel")
+    @app_commands.command(name="poll", description="Moderators: open a poll on 2 to 10 theories in this channel.")
     @app_commands.describe(
-        theories="Theory names, comma-separated; suggestions complete the last one. Default: all approved (max 10)",
+        theories="Theory names or numbers from /theory list, comma-separated. Default: every approved one (max 10)",
         hours=f"How long it stays open, in hours ({MIN_HOURS}-{MAX_HOURS}, default {DEFAULT_HOURS})",
         hidden_results="Hide the counts until the poll closes (default: results are live)",
     )
@@ -518,7 +522,7 @@ class Theories(
             await interaction.response.edit_message(content=None, embeds=[], view=view, attachments=pictures)
         await interaction.followup.send(text.closed_refusal(poll), ephemeral=True)
 
-    @app_commands.command(name="close", description="Moderators: close a poll now and show its final results")
+    @app_commands.command(name="close", description="Moderators: close a poll now and show its final results.")
     @app_commands.describe(poll="The poll to close: pick one of this server's open polls")
     @moderators_only
     async def close(self, interaction: Interaction, poll: int) -> None:
@@ -534,7 +538,9 @@ class Theories(
             failure = await self.show_final(replace(found, closed_at=closed_at))
         await interaction.edit_original_response(content=text.close_note(found.id, closed=closed, failure=failure))
 
-    @app_commands.command(name="results", description="A poll's results, or without a poll this server's standings")
+    @app_commands.command(
+        name="results", description="A poll's results, or without a poll the standings of every poll here."
+    )
     @app_commands.describe(poll="A poll of this server; leave empty for the all-time standings")
     async def results(self, interaction: Interaction, poll: int | None = None) -> None:
         guild = guild_id(interaction)

@@ -60,8 +60,10 @@ WITH closed AS (
 INSERT INTO theory_standings (guild_id, theory_key, title, title_poll, spoiler, votes, polls, wins)
 SELECT c.guild_id, c.theory_key,
        (SELECT l.title FROM closed l WHERE l.guild_id = c.guild_id AND l.theory_key = c.theory_key
+          AND l.top > 0
         ORDER BY l.poll_id DESC, l.position DESC LIMIT 1),
        MAX(c.poll_id), MAX(c.spoiler), SUM(c.votes), COUNT(DISTINCT c.poll_id),
        SUM(CASE WHEN c.top > 0 AND c.votes = c.top THEN 1 ELSE 0 END)
 FROM closed c
+WHERE c.top > 0  -- a poll nobody voted in ranks nobody
 GROUP BY c.guild_id, c.theory_key;

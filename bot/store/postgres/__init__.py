@@ -43,7 +43,7 @@ ADD_TO_STANDINGS = (
     "SELECT o.guild_id, o.theory_key, o.title, o.poll_id, o.spoiler, o.votes, 1, "
     "CASE WHEN t.top > 0 AND o.votes = t.top THEN 1 ELSE 0 END "
     "FROM poll_options o, (SELECT MAX(votes) AS top FROM poll_options WHERE poll_id = $1) t "
-    "WHERE o.poll_id = $1 "
+    "WHERE o.poll_id = $1 AND t.top > 0 "
     "ON CONFLICT (guild_id, theory_key) DO UPDATE SET "
     "votes = theory_standings.votes + excluded.votes, polls = theory_standings.polls + 1, "
     "wins = theory_standings.wins + excluded.wins, "
