@@ -42,6 +42,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--flood", type=int, default=300, help="one member's /ask sent at once beside other members, 0 to skip"
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="a PostgreSQL server (postgresql://user@host/db): our bot keeps its server state there, in a new "
+        "database per bot, dropped after (default: SQLite)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where results go (default bench/results)")
     parser.add_argument(
         "--profile", action="store_true", help="run each bot's measured start under pyinstrument (OUT/profile-*.txt)"
@@ -61,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         history_votes=args.history_votes,
         flood=args.flood,
         servers=tuple(args.servers),
+        postgres=args.postgres,
     )
     with tempfile.TemporaryDirectory(prefix="strangers-bench-") as workdir:
         report = asyncio.run(run_all(Path(workdir), config))

@@ -275,7 +275,8 @@ def markdown(report: Report) -> str:
         "## Latency: gateway dispatch to interaction callback",
         "",
         f"{c.runs} runs per interaction and bot, one at a time, the two bots taking turns, after {c.warmup} warm-up "
-        "runs. CPU = the bot process's CPU time per interaction. Ratio = our p50 / the no-op bot's p50.",
+        "runs. CPU = the bot process's CPU time per interaction. Ratio = our p50 / the no-op bot's p50. Our bot's "
+        f"server state: {'PostgreSQL (a new database on the server given)' if c.postgres else 'SQLite'}.",
         "",
         *latency_table(report),
         "",
@@ -364,6 +365,7 @@ def as_json(report: Report) -> dict[str, Any]:
 
     return {
         "machine": machine(),
+        "backend": "postgresql" if report.config.postgres else "sqlite",
         "config": {"runs": report.config.runs, "warmup": report.config.warmup, "voters": list(report.config.voters)},
         "seconds": report.seconds,
         "mirror_matches": report.mirror_matches,

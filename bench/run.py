@@ -9,6 +9,7 @@ of the real bot's poll messages (both stand-ins build the same server, with the 
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from bot.facts import load_facts
 from bot.settings import DEFAULT_FACTS
@@ -79,6 +81,7 @@ class Config:
     flood_readers: int = 4  # ... while this many other members each run ...
     flood_rounds: int = 10  # ... this many rounds of /film then /ask, one at a time
     servers: tuple[int, ...] = SERVERS  # the scale scenario's sizes (bench/scale.py); empty: skipped
+    postgres: str | None = None  # a PostgreSQL server: our bot keeps its server state there (a new database per bot)
 
 
 @dataclass
@@ -108,6 +111,44 @@ class Report:
     scale: list[ScaleRow] = field(default_factory=list)  # start-up and memory by number of servers
 
 
+class Backend:
+    """Where our bot keeps its server state in this run: a SQLite file in each bot's folder (the default), or with
+    ``--postgres URL`` a new database on that server for each bot's folder, every one dropped at the end."""
+
+    def __init__(self, server: str | None) -> None:
+        self.server = server
+        self.made: dict[Path, str] = {}
+
+    async def url(self, workdir: Path) -> str | None:
+        """The ``DATABASE_URL`` of the bot whose files are in ``workdir`` (None: SQLite)."""
+        if self.server is None:
+            return None
+        if workdir not in self.made:
+            import asyncpg
+
+            name = f"strangers_bench_{secrets.token_hex(4)}"
+            admin = await asyncpg.connect(self.server)
+            try:
+                await admin.execute(f'CREATE DATABASE "{name}"')
+            finally:
+                await admin.close()
+            self.made[workdir] = urlunsplit(urlsplit(self.server)._replace(path=f"/{name}"))
+        return self.made[workdir]
+
+    async def drop_all(self) -> None:
+        if self.server is None or not self.made:
+            return
+        import asyncpg
+
+        admin = await asyncpg.connect(self.server)
+        try:
+            for url in self.made.values():
+                await admin.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path[1:]}" WITH (FORCE)')
+        finally:
+            await admin.close()
+        self.made.clear()
+
+
 def child_env(target: str, workdir: Path, config: Config, commands: Commands | None) -> list[dict[str, str]]:
     """The bot's own environment for its two starts (the second one profiled if asked); its files in ``workdir``."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -125,13 +166,20 @@ def child_env(target: str, workdir: Path, config: Config, commands: Commands | N
 
 @asynccontextmanager
 async def started(
-    run: BotRun, target: str, workdir: Path, config: Config, commands: Commands | None = None
+    run: BotRun,
+    target: str,
+    workdir: Path,
+    config: Config,
+    commands: Commands | None = None,
+    database_url: str | None = None,
 ) -> AsyncIterator[Subject]:
     """A stand-in with the demo server and enough members to vote; the bot started twice, stopped cleanly after."""
     world = World.demo(fixed_ids())
     needed = max(*config.voters, config.flood_readers + 1 if config.flood else 1, 1)
     members = [world.add_member(f"voter-{i}") for i in range(needed)]
     first_env, second_env = child_env(target, workdir, config, commands)
+    if database_url is not None:
+        first_env["DATABASE_URL"] = second_env["DATABASE_URL"] = database_url
     async with StandIn(world) as standin:
         child, first = await start(standin, target, workdir, "first start", first_env)
         await stop(child)
@@ -181,9 +229,9 @@ async def measure(runs: Sequence[BotRun], subjects: Sequence[Subject], config: C
         run.rss_peak_mb = round(subject.child.rss_mb("VmHWM"), 1)
 
 
-async def count_votes(database: Path, bursts: Sequence[Burst]) -> None:
+async def count_votes(database: Path, bursts: Sequence[Burst], database_url: str | None = None) -> None:
     """Read each burst's poll back from the real bot's database (after the bot stopped): votes per option."""
-    store = await Store.open(database)
+    store = await Store.open(database, database_url=database_url)
     try:
         for burst in bursts:
             if burst.poll_id is not None:
@@ -212,16 +260,27 @@ async def run_all(workdir: Path, config: Config) -> Report:
     began = time.perf_counter()
     compile_bytecode()  # as an installed package has it (see bench/scale.py)
     ours, floor = BotRun("strangers-bot"), BotRun("no-op bot")
+    backend = Backend(config.postgres)
+    try:
+        return await _run_all(workdir, config, backend, began, ours, floor)
+    finally:
+        await backend.drop_all()
+
+
+async def _run_all(
+    workdir: Path, config: Config, backend: Backend, began: float, ours: BotRun, floor: BotRun
+) -> Report:
     async with AsyncExitStack() as stack:
-        real = await stack.enter_async_context(started(ours, "bot", workdir / "bot", config))
+        url = await backend.url(workdir / "bot")
+        real = await stack.enter_async_context(started(ours, "bot", workdir / "bot", config, database_url=url))
         mirrored = await stack.enter_async_context(
             started(floor, "noop", workdir / "noop", config, commands=list(real.standin.global_commands))
         )
         polls = await open_polls(real.standin, 1 + len(config.voters))
         real.polls = mirrored.polls = polls
         await measure([ours, floor], [real, mirrored], config)
-    await count_votes(workdir / "bot" / "bot.db", ours.bursts)
-    history, seeded = await measure_history(workdir, config) if config.history_votes > 0 else ([], 0.0)
+    await count_votes(workdir / "bot" / "bot.db", ours.bursts, await backend.url(workdir / "bot"))
+    history, seeded = await measure_history(workdir, config, backend) if config.history_votes > 0 else ([], 0.0)
     charts = measure_charts(config.chart_runs) if config.chart_runs > 0 else []
     scale = await measure_scale(workdir / "scale", config.servers) if config.servers else []
     return Report(
@@ -237,11 +296,13 @@ async def run_all(workdir: Path, config: Config) -> Report:
     )
 
 
-async def seed_history(database: Path, guild_id: int, channel_id: int, votes: int) -> float:
+async def seed_history(
+    database: Path, guild_id: int, channel_id: int, votes: int, database_url: str | None = None
+) -> float:
     """``votes`` votes in one server, over ``HISTORY_POLLS`` closed polls on every curated theory, written in bulk
     through the store (its triggers keep the counts, closing keeps the standings); the seconds it took."""
     began = time.perf_counter()
-    store = await Store.open(database)
+    store = await Store.open(database, database_url=database_url)
     try:
         theories = [(t.id, t.title, t.spoiler) for t in load_facts(DEFAULT_FACTS).data.theories][:10]
         per_poll = -(-votes // HISTORY_POLLS)
@@ -266,20 +327,26 @@ async def seed_history(database: Path, guild_id: int, channel_id: int, votes: in
     return time.perf_counter() - began
 
 
-async def measure_history(workdir: Path, config: Config) -> tuple[list[tuple[Latency, Latency]], float]:
+async def measure_history(
+    workdir: Path, config: Config, backend: Backend | None = None
+) -> tuple[list[tuple[Latency, Latency]], float]:
     """The answers read from a server's history, side by side: our bot on an empty database and on one holding
     ``history_votes`` votes in the demo server (same bot, same stand-in set-up, taking turns)."""
     world = World.demo(fixed_ids())
     seeded = workdir / "history"
     seeded.mkdir(parents=True, exist_ok=True)
+    backend = backend or Backend(None)
+    seeded_url, empty_url = await backend.url(seeded), await backend.url(workdir / "empty")
     seconds = await seed_history(
-        seeded / "bot.db", world.guild.id, world.guild.channel_named("general").id, config.history_votes
+        seeded / "bot.db", world.guild.id, world.guild.channel_named("general").id, config.history_votes, seeded_url
     )
     small = replace(config, voters=(1,))
     empty_run, history_run = BotRun("empty"), BotRun("history")
     async with AsyncExitStack() as stack:
-        empty = await stack.enter_async_context(started(empty_run, "bot", workdir / "empty", small))
-        full = await stack.enter_async_context(started(history_run, "bot", seeded, small))
+        empty = await stack.enter_async_context(
+            started(empty_run, "bot", workdir / "empty", small, database_url=empty_url)
+        )
+        full = await stack.enter_async_context(started(history_run, "bot", seeded, small, database_url=seeded_url))
         pairs = []
         for probe in HISTORY_PROBES:
             a, b = await latency(probe, [empty, full], runs=config.runs, warmup=config.warmup)

@@ -113,3 +113,36 @@ async def test_scale_scenario_measures_both_bots_at_each_size(tmp_path: Path) ->
     text = scale_markdown(rows)
     assert "| 3 | 1 |" in text and "Target" in text
     assert [entry["servers"] for entry in scale_json(rows)] == [1, 3]
+
+
+async def test_the_benchmark_runs_our_bot_on_postgresql_and_drops_its_databases(tmp_path: Path) -> None:
+    """``--postgres``: our bot's server state in a new database per bot (the main run, the history's two), every vote
+    of the burst read back from PostgreSQL, and no database left behind."""
+    import asyncpg
+    from conftest import POSTGRES_URL, postgres_schema
+
+    from bench.run import run_all
+
+    async with postgres_schema():  # skipped (or failed with CI=true) without a reachable server
+        config = Config(
+            runs=3,
+            warmup=1,
+            voters=(1, 20),
+            probes=PROBES[:2],
+            chart_runs=0,
+            history_votes=300,
+            flood=0,
+            servers=(),
+            postgres=POSTGRES_URL,
+        )
+        report = await run_all(tmp_path, config)
+        admin = await asyncpg.connect(POSTGRES_URL)
+        try:
+            left = await admin.fetch("SELECT datname FROM pg_database WHERE datname LIKE 'strangers_bench_%'")
+        finally:
+            await admin.close()
+    assert left == []
+    burst = report.ours.bursts[-1]
+    assert burst.voters == 20 and sum((burst.counted or {}).values()) == 20  # read back from PostgreSQL
+    assert [empty.label for empty, _ in report.history] and all(full.available for _, full in report.history)
+    assert "Our bot's server state: PostgreSQL" in markdown(report) and as_json(report)["backend"] == "postgresql"
