@@ -21,7 +21,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=400, help="measured runs per interaction (default 400)")
     parser.add_argument("--warmup", type=int, default=30, help="unmeasured runs first (default 30)")
     parser.add_argument(
-        "--voters", type=int, nargs="*", default=[100, 1000], help="members voting at once (default 100 1000)"
+        "--voters", type=int, nargs="*", default=[1000, 5000], help="members voting at once (default 1000 5000)"
+    )
+    parser.add_argument(
+        "--history-votes",
+        type=int,
+        default=1_000_000,
+        help="votes in one server for the history scenario, 0 to skip it (default 1000000)",
     )
     parser.add_argument(
         "--chart-runs", type=int, default=100, help="draws per poll picture, 0 to skip them (default 100)"
@@ -52,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         voters=tuple(args.voters),
         profile_dir=args.out if args.profile else None,
         chart_runs=args.chart_runs,
+        history_votes=args.history_votes,
         flood=args.flood,
         servers=tuple(args.servers),
     )

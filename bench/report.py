@@ -15,7 +15,7 @@ from typing import Any
 
 from .charts import markdown as charts_markdown
 from .measure import Latency, Start
-from .run import NOT_AVAILABLE, BotRun, Report
+from .run import HISTORY_POLLS, NOT_AVAILABLE, BotRun, Report
 from .scale import as_json as scale_json
 from .scale import markdown as scale_markdown
 
@@ -24,6 +24,9 @@ P99_MAX_MS = 25.0
 VOTERS_TARGET = 1000
 COLD_START_MAX_MS = 2000.0
 MEMORY_MAX_MB = 80.0
+CPU_PER_VOTE_MAX = 1.3  # issue 15: our CPU per vote click against the no-op bot's
+THROUGHPUT_MIN = 0.9  # issue 15: simultaneous voters, our votes/s against the no-op bot's
+HISTORY_RATIO_MAX = 1.5  # issue 15: /theory results|list|show p50 with the history against an empty database
 
 
 def ratio(ours: Latency, floor: Latency) -> float | None:
@@ -83,6 +86,32 @@ def burst_table(report: Report) -> list[str]:
     return table(header, rows)
 
 
+def history_section(report: Report) -> list[str]:
+    """The answers read from a server's history: our bot on an empty database and on one with its votes."""
+    if not report.history:
+        return []
+    rows = [
+        [
+            empty.label,
+            number(empty.p50_ms, " ms"),
+            number(full.p50_ms, " ms"),
+            number(full.p99_ms, " ms"),
+            f"{ratio(full, empty) or 0:.2f}x",
+        ]
+        for empty, full in report.history
+    ]
+    return [
+        f"## History: {report.config.history_votes:,} votes in one server",
+        "",
+        f"Our bot twice, side by side: on an empty database and on one holding {report.config.history_votes:,} votes "
+        f"in the demo server over {HISTORY_POLLS} closed polls (written in bulk through the store in "
+        f"{report.history_seed_s:g} s). Ratio = p50 with the history / p50 on the empty database.",
+        "",
+        *table(["", "empty p50", "with history p50", "with history p99", "ratio"], rows),
+        "",
+    ]
+
+
 def flood_table(report: Report) -> list[str]:
     """One member floods /ask while others use the bot: the others' latency, and what became of the flood."""
     ours, floor = report.ours.flood, report.floor.flood
@@ -112,6 +141,49 @@ def flood_table(report: Report) -> list[str]:
         *table(["Bot", "others p50 ms", "others p99 ms", "p50 ratio", "others unanswered", "flood"], rows),
         "",
     ]
+
+
+def cpu_per_vote(report: Report) -> tuple[float, float] | None:
+    """CPU per vote click (ours, no-op), from the latency runs."""
+    ours = next((o for o in report.ours.latency if o.label == "vote click" and o.available), None)
+    floor = next((f for f in report.floor.latency if f.label == "vote click" and f.available), None)
+    if ours is None or floor is None or ours.cpu_ms is None or floor.cpu_ms is None:
+        return None
+    return ours.cpu_ms, floor.cpu_ms
+
+
+def scale_targets(report: Report) -> list[Target]:
+    """Issue 15's targets: CPU per vote, throughput of simultaneous voters, answers flat in the history."""
+    found: list[Target] = []
+    cpu = cpu_per_vote(report)
+    if cpu is not None:
+        found.append(
+            (
+                f"CPU per vote within {CPU_PER_VOTE_MAX}x of the no-op bot's",
+                cpu[0] <= CPU_PER_VOTE_MAX * cpu[1],
+                f"{cpu[0]:.2f} ms against {cpu[1]:.2f} ms ({cpu[0] / cpu[1]:.2f}x)",
+            )
+        )
+    for ours, floor in zip(report.ours.bursts, report.floor.bursts, strict=True):
+        share = ours.votes_per_s / floor.votes_per_s if floor.votes_per_s else 0.0
+        found.append(
+            (
+                f"{ours.voters:,} simultaneous voters: at least {THROUGHPUT_MIN}x the no-op's votes/s, all counted",
+                share >= THROUGHPUT_MIN and bool(ours.count_ok),
+                f"{ours.votes_per_s:.0f} against {floor.votes_per_s:.0f} votes/s ({share:.2f}x); "
+                f"{'every vote counted' if ours.count_ok else 'COUNT MISMATCH'}",
+            )
+        )
+    for empty, full in report.history:
+        flat = ratio(full, empty)
+        found.append(
+            (
+                f"{empty.label} p50 with {report.config.history_votes:,} votes within {HISTORY_RATIO_MAX}x of empty",
+                flat is not None and flat <= HISTORY_RATIO_MAX,
+                f"{number(full.p50_ms, ' ms')} against {number(empty.p50_ms, ' ms')} ({flat}x)",
+            )
+        )
+    return found
 
 
 def start_table(report: Report) -> list[str]:
@@ -180,6 +252,7 @@ def targets(report: Report) -> list[Target]:
     rss = max(report.ours.rss_after_start_mb, report.ours.rss_after_load_mb)
     return [
         *latency_targets(report),
+        *scale_targets(report),
         votes,
         (
             f"cold start under {COLD_START_MAX_MS / 1000:g} s",
@@ -214,6 +287,7 @@ def markdown(report: Report) -> str:
         "",
         *burst_table(report),
         "",
+        *history_section(report),
         *flood_table(report),
         "## Start-up",
         "",
@@ -296,6 +370,8 @@ def as_json(report: Report) -> dict[str, Any]:
         "ours": bot(report.ours),
         "noop": bot(report.floor),
         "charts": [asdict(timing) for timing in report.charts],
+        "history": [{"empty": asdict(e), "with_history": asdict(h)} for e, h in report.history],
+        "history_seed_s": report.history_seed_s,
         "scale": scale_json(report.scale),
         "targets": [{"target": t, "met": met, "measured": m} for t, met, m in targets(report)],
     }

@@ -12,10 +12,13 @@ import json
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.facts import load_facts
+from bot.settings import DEFAULT_FACTS
 from bot.store import Store
 from standin import StandIn, World
 from standin.world import fixed_ids
@@ -38,7 +41,7 @@ from .measure import (
     vote_burst,
     vote_buttons,
 )
-from .scale import SERVERS, ScaleRow, measure_scale
+from .scale import SERVERS, ScaleRow, compile_bytecode, measure_scale
 
 PROBES = (
     Probe("/film", "slash", "film"),
@@ -50,6 +53,13 @@ PROBES = (
     Probe("autocomplete /quote topic", "autocomplete", "quote", focused="topic", typed="par"),
     Probe("vote click", "click", "theory poll"),
 )
+# The answers built from a server's history, measured again on a database holding ``Config.history_votes`` votes.
+HISTORY_PROBES = (
+    Probe("/theory results", "slash", "theory results"),
+    Probe("/theory list", "slash", "theory list"),
+    Probe("/theory show", "slash", "theory show", {"theory": FIRST_CHOICE}),
+)
+HISTORY_POLLS = 100  # the history's votes are spread over this many closed polls of the server
 POLL_COMMAND = "theory poll"
 POLL_CHANNELS = ("general", "spoilers", "ending-talk")  # one poll per channel: the clicks', then each burst's
 NOT_AVAILABLE = "not available"
@@ -60,10 +70,11 @@ Commands = list[dict[str, Any]]  # application commands as registered with the s
 class Config:
     runs: int = 400
     warmup: int = 30
-    voters: tuple[int, ...] = (100, 1000)
+    voters: tuple[int, ...] = (1000, 5000)
     probes: tuple[Probe, ...] = PROBES
     profile_dir: Path | None = None  # set: the second start of each bot runs under pyinstrument
     chart_runs: int = 100  # draws per poll picture, timed in this process after the bots have stopped
+    history_votes: int = 1_000_000  # votes in one server for the history scenario (0 skips it)
     flood: int = 300  # one member's /ask sent at once (0: no flood scenario) ...
     flood_readers: int = 4  # ... while this many other members each run ...
     flood_rounds: int = 10  # ... this many rounds of /film then /ask, one at a time
@@ -92,6 +103,8 @@ class Report:
     seconds: float
     mirror_matches: bool
     charts: list[ChartTiming] = field(default_factory=list)  # drawing the poll pictures, no bot involved
+    history: list[tuple[Latency, Latency]] = field(default_factory=list)  # (empty database, with history) per probe
+    history_seed_s: float = 0.0  # writing the history's votes (bulk insert)
     scale: list[ScaleRow] = field(default_factory=list)  # start-up and memory by number of servers
 
 
@@ -197,6 +210,7 @@ def signature(commands: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 async def run_all(workdir: Path, config: Config) -> Report:
     began = time.perf_counter()
+    compile_bytecode()  # as an installed package has it (see bench/scale.py)
     ours, floor = BotRun("strangers-bot"), BotRun("no-op bot")
     async with AsyncExitStack() as stack:
         real = await stack.enter_async_context(started(ours, "bot", workdir / "bot", config))
@@ -207,6 +221,7 @@ async def run_all(workdir: Path, config: Config) -> Report:
         real.polls = mirrored.polls = polls
         await measure([ours, floor], [real, mirrored], config)
     await count_votes(workdir / "bot" / "bot.db", ours.bursts)
+    history, seeded = await measure_history(workdir, config) if config.history_votes > 0 else ([], 0.0)
     charts = measure_charts(config.chart_runs) if config.chart_runs > 0 else []
     scale = await measure_scale(workdir / "scale", config.servers) if config.servers else []
     return Report(
@@ -216,5 +231,57 @@ async def run_all(workdir: Path, config: Config) -> Report:
         round(time.perf_counter() - began, 1),
         signature(ours.commands) == signature(floor.commands),
         charts,
-        scale,
+        history=history,
+        history_seed_s=seeded,
+        scale=scale,
     )
+
+
+async def seed_history(database: Path, guild_id: int, channel_id: int, votes: int) -> float:
+    """``votes`` votes in one server, over ``HISTORY_POLLS`` closed polls on every curated theory, written in bulk
+    through the store (its triggers keep the counts, closing keeps the standings); the seconds it took."""
+    began = time.perf_counter()
+    store = await Store.open(database)
+    try:
+        theories = [(t.id, t.title, t.spoiler) for t in load_facts(DEFAULT_FACTS).data.theories][:10]
+        per_poll = -(-votes // HISTORY_POLLS)
+        now = datetime.now(UTC)
+        for n in range(HISTORY_POLLS):
+            count = min(per_poll, votes - n * per_poll)
+            poll = await store.create_poll(
+                guild_id,
+                channel_id,
+                1,
+                hidden=False,
+                created_at=now,
+                closes_at=now + timedelta(hours=1),
+                options=theories,
+            )
+            # a lopsided but changing result, so standings have wins and ties to weigh
+            ballots = ((user, (user * (n + 3)) % 7 % len(theories) + 1) for user in range(1, count + 1))
+            await store.import_votes(poll.id, ballots, now)
+            await store.close_poll(poll.id, now)
+    finally:
+        await store.close()
+    return time.perf_counter() - began
+
+
+async def measure_history(workdir: Path, config: Config) -> tuple[list[tuple[Latency, Latency]], float]:
+    """The answers read from a server's history, side by side: our bot on an empty database and on one holding
+    ``history_votes`` votes in the demo server (same bot, same stand-in set-up, taking turns)."""
+    world = World.demo(fixed_ids())
+    seeded = workdir / "history"
+    seeded.mkdir(parents=True, exist_ok=True)
+    seconds = await seed_history(
+        seeded / "bot.db", world.guild.id, world.guild.channel_named("general").id, config.history_votes
+    )
+    small = replace(config, voters=(1,))
+    empty_run, history_run = BotRun("empty"), BotRun("history")
+    async with AsyncExitStack() as stack:
+        empty = await stack.enter_async_context(started(empty_run, "bot", workdir / "empty", small))
+        full = await stack.enter_async_context(started(history_run, "bot", seeded, small))
+        pairs = []
+        for probe in HISTORY_PROBES:
+            a, b = await latency(probe, [empty, full], runs=config.runs, warmup=config.warmup)
+            pairs.append((a, b))
+    return pairs, round(seconds, 1)

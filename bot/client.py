@@ -9,21 +9,25 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
 
 from .component_ids import RevealKey
-from .facts import load_facts
+from .facts import parse_facts, parse_phrasings, read_facts
 from .limits import Limits
 from .models import FilmData, Shards
 from .render.answer import Answer
-from .search import Searcher, index_rows
+from .search import index_rows
 from .settings import Settings
 from .spoiler_terms import SpoilerTerms
 from .store import Store
 from .tree import StrangersTree
+
+if TYPE_CHECKING:
+    from .ask import Asker
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +65,6 @@ class StrangersBot(commands.AutoShardedBot):
 
     store: Store
     film: FilmData
-    searcher: Searcher
-    spoiler_terms: SpoilerTerms
 
     def __init__(self, settings: Settings, *, clock: Clock = utc_now, **options: Any) -> None:
         if settings.shard_count is not None:
@@ -121,12 +123,13 @@ class StrangersBot(commands.AutoShardedBot):
         self.store = await Store.open(self.settings.database_path)
         if not self.owned_shards().all:  # a cluster: members' progress is written by the other processes too
             self.store.share_progress()
-        loaded = load_facts(self.settings.facts_path)
-        if await self.store.replace_facts(loaded.data, loaded.digest, index_rows(loaded.data)):
+        raw, digest = read_facts(self.settings.facts_path)
+        self._facts_file = raw  # the asker reads its phrasings from the same bytes the facts came from
+        if await self.store.facts_digest() != digest:  # parsed and checked only when it changed
+            data = parse_facts(self.settings.facts_path, raw)
+            await self.store.replace_facts(data, digest, index_rows(data))
             log.info("Loaded the film's facts from %s into the database", self.settings.facts_path)
         self.film = await self.store.load_film()
-        self.searcher = Searcher.build(index_rows(self.film), film_title=self.film.film.title)
-        self.spoiler_terms = SpoilerTerms.build(self.film)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.synced = await self.sync_commands_if_changed()
@@ -185,5 +188,19 @@ class StrangersBot(commands.AutoShardedBot):
         builder = self.answer_builders.get(key.kind)
         return await builder(key.argument, guild_id) if builder else None
 
+    @cached_property
+    def asker(self) -> Asker:
+        """The /ask matcher over the facts and how members ask about them: built once the bot is ready (or when first
+        needed), not on the way to the first answer, and its libraries imported only then."""
+        from .ask import build_asker
+
+        return build_asker(self.film, parse_phrasings(self.settings.facts_path, self._facts_file))
+
+    @cached_property
+    def spoiler_terms(self) -> SpoilerTerms:
+        """The facts' vocabulary by spoiler level, built like ``asker``."""
+        return SpoilerTerms.build(self.film)
+
     async def on_ready(self) -> None:
+        self.asker, self.spoiler_terms  # noqa: B018 (built now, while the bot is idle, not by the first asker)
         log.info("Ready as %s in %d server(s)", self.user, len(self.guilds))

@@ -39,14 +39,19 @@ _REVEAL_ARGUMENTS = {
     "standings": re.compile(rf"(?P<guild>{_NUMBER})"),
     "theory": re.compile(rf"(?P<guild>{_NUMBER}):(?:{_SLUG}|member:(?P<member>{_NUMBER}))"),
 }
-_VOTE = re.compile(rf"poll:(?P<poll>{_NUMBER}):(?P<position>{_NUMBER})")
+_VOTE = re.compile(rf"poll:(?P<poll>{_NUMBER}):(?:(?P<position>{_NUMBER})|(?P<withdraw>withdraw))")
+WITHDRAW = "withdraw"
 _REVIEW = re.compile(rf"theory:review:(?P<id>{_NUMBER}):(?P<action>approve|reject|none|plot|ending)")
 
 
 @dataclass(frozen=True, slots=True)
 class VoteId:
     poll_id: int
-    position: int
+    position: int | None  # None: the poll's Withdraw button
+
+    @property
+    def withdraw(self) -> bool:
+        return self.position is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,11 @@ def vote_id(poll_id: int, position: int) -> str:
     return f"{VOTE_PREFIX}{poll_id}:{position}"
 
 
+def withdraw_id(poll_id: int) -> str:
+    """The id of a poll's Withdraw button: withdrawing is its own press, never a second press on a number."""
+    return f"{VOTE_PREFIX}{poll_id}:{WITHDRAW}"
+
+
 def review_id(theory_id: int, approve: bool) -> str:
     return f"{REVIEW_PREFIX}{theory_id}:{'approve' if approve else 'reject'}"
 
@@ -98,7 +108,10 @@ def parse_vote(custom_id: str) -> VoteId:
     match = _VOTE.fullmatch(custom_id)
     if match is None:
         raise UserError(errors.BROKEN_BUTTON)
-    poll_id, position = _whole(match["poll"]), _whole(match["position"])
+    poll_id = _whole(match["poll"])
+    if match["withdraw"] is not None:
+        return VoteId(poll_id, None)
+    position = _whole(match["position"])
     if position > MAX_OPTIONS:
         raise UserError(errors.BROKEN_BUTTON)
     return VoteId(poll_id, position)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -29,6 +29,9 @@ class FactsError(ConfigError):
 class LoadedFacts:
     data: FilmData
     digest: str
+    # How members ask about each entry ("asks" in the file), keyed by (kind, id): what /ask matches questions
+    # against. Search data, not something the bot shows, so it is read from the file at start-up, not stored.
+    phrasings: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 class _Entry:
@@ -216,15 +219,22 @@ def _quote_topics(path: Path, doc: dict[str, Any], quotes: tuple[Quote, ...]) ->
     return tuple((topic, listed.get(topic, min(q.spoiler for q in quotes if topic in q.topics))) for topic in used)
 
 
-def parse_facts(path: Path, raw: bytes) -> FilmData:
-    """Validate the file's bytes and build the rows; raises FactsError naming file, entry and field."""
+def _document(path: Path, raw: bytes) -> dict[str, Any]:
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise FactsError(f"{path}: is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise FactsError(f"{path}: is not valid TOML: {exc}") from None
+    return doc
 
+
+def parse_facts(path: Path, raw: bytes) -> FilmData:
+    """Validate the file's bytes and build the rows; raises FactsError naming file, entry and field."""
+    return _rows(path, _document(path, raw))
+
+
+def _rows(path: Path, doc: dict[str, Any]) -> FilmData:
     if "film" not in doc:
         raise FactsError(f"{path}: the [film] table is missing")
     data = FilmData(
@@ -247,10 +257,38 @@ def parse_facts(path: Path, raw: bytes) -> FilmData:
     return data
 
 
-def load_facts(path: Path) -> LoadedFacts:
-    """Read the facts file; the digest lets the store skip reloading an unchanged file."""
+def read_facts(path: Path) -> tuple[bytes, str]:
+    """The facts file's bytes and their digest, which lets the store skip an unchanged file without parsing it."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise FactsError(f"{path}: cannot be read ({exc.strerror})") from None
-    return LoadedFacts(data=parse_facts(path, raw), digest=hashlib.sha256(raw).hexdigest())
+    return raw, hashlib.sha256(raw).hexdigest()
+
+
+def load_facts(path: Path) -> LoadedFacts:
+    """Read and check the facts file; the digest lets the store skip reloading an unchanged file."""
+    raw, digest = read_facts(path)
+    doc = _document(path, raw)
+    return LoadedFacts(_rows(path, doc), digest, _phrasings(path, doc))
+
+
+def parse_phrasings(path: Path, raw: bytes) -> dict[tuple[str, str], tuple[str, ...]]:
+    """How members ask about each entry, from the facts file's bytes (``asks``; see ``LoadedFacts.phrasings``)."""
+    return _phrasings(path, _document(path, raw))
+
+
+# The tables whose entries may say how members ask about them, and the kind /ask gives their entries.
+_ASKABLE = {"facts": "fact", "characters": "character", "moments": "moment"}
+
+
+def _phrasings(path: Path, doc: dict[str, Any]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Each entry's optional ``asks``: a list of questions as members would type them (checked like the rest)."""
+    found: dict[tuple[str, str], tuple[str, ...]] = {}
+    for table, kind in _ASKABLE.items():
+        for index, raw in enumerate(doc.get(table, [])):
+            entry = _Entry(path, f"{table}[{index}] (id '{raw.get('id')}')", raw)
+            asks = entry.texts("asks", required=False, max_len=200)
+            if asks:
+                found[(kind, entry.ident())] = asks
+    return found

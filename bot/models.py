@@ -297,8 +297,9 @@ class Review(StrEnum):
 
 
 class VoteOutcome(StrEnum):
-    RECORDED = "recorded"  # a new vote, or a vote moved to this option
-    WITHDRAWN = "withdrawn"  # the member pressed the option they had voted for
+    RECORDED = "recorded"  # a new vote
+    MOVED = "moved"  # the member's vote moved here from another option
+    KEPT = "kept"  # the member pressed the option their vote was already on: it stays there
     CLOSED = "closed"  # the poll is closed or past its deadline: nothing changed
 
 
@@ -369,6 +370,32 @@ class OptionVotes:
     title: str
     level: Level
     votes: int
+
+
+@dataclass(frozen=True, slots=True)
+class TheoryInPoll:
+    """One poll in a theory's history: where it placed (no theory text, so no spoilers)."""
+
+    poll_id: int
+    hidden: bool
+    closes_at: datetime
+    closed_at: datetime | None
+    votes: int  # the theory's votes in this poll
+    total: int  # every option's votes
+    options: int
+    place: int  # 1 + the options with more votes (equal votes share a place)
+
+
+@dataclass(frozen=True, slots=True)
+class TheoryTotal:
+    """One theory's all-time totals over a server's closed polls (kept up to date as each poll closes)."""
+
+    theory_key: str
+    title: str  # the title its most recent closed poll used
+    level: Level  # the highest level any of its polls gave it
+    votes: int
+    polls: int
+    wins: int  # polls it led outright or shared the lead of
 
 
 # -- members' own progress through the film -------------------------------------------------------------------------

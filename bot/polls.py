@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from . import resolve
 from .errors import UserError
-from .models import OPEN, Level, OptionVotes, Policy, PollOption
+from .models import OPEN, Level, OptionVotes, Policy, PollOption, TheoryTotal
 from .render import errors
 from .render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
 from .render.markup import Name
@@ -260,12 +260,11 @@ class Standing:
     wins: int  # polls it led outright or shared the lead of
 
 
-def rank_standings(rows: Iterable[OptionVotes]) -> list[Standing]:
-    """All-time standings across closed polls, by theory: most votes first, then most wins, then fewest polls.
+def theory_totals(rows: Iterable[OptionVotes]) -> list[TheoryTotal]:
+    """Each theory's totals over closed polls' options: what the store keeps per server, computed from scratch.
 
-    A poll nobody voted in ranks nobody: it is left out, so a theory only ever in such polls is not ranked at all
-    (rather than "1st with 0 votes"). Ties on all three share a rank; their order is then by title and key, so the
-    same rows always give the same list. A theory's title is the one its most recent poll used.
+    A poll nobody voted in counts for nobody: it is left out, so a theory only ever in such polls is not ranked at all
+    (rather than "1st with 0 votes").
     """
     by_poll: dict[int, list[OptionVotes]] = {}
     for row in rows:
@@ -287,12 +286,25 @@ def rank_standings(rows: Iterable[OptionVotes]) -> list[Standing]:
             levels[key] = max(levels.get(key, Level.NONE), option.level)
             if poll_id >= titles.get(key, (-1, ""))[0]:
                 titles[key] = (poll_id, option.title)
-    order = sorted(votes, key=lambda k: (-votes[k], -wins[k], len(polls[k]), titles[k][1].casefold(), k))
-    ranks = competition_ranks([(votes[k], wins[k], len(polls[k])) for k in order])
+    return [TheoryTotal(k, titles[k][1], levels[k], votes[k], len(polls[k]), wins[k]) for k in votes]
+
+
+def rank_totals(totals: Iterable[TheoryTotal]) -> list[Standing]:
+    """All-time standings by theory: most votes first, then most wins, then fewest polls.
+
+    Ties on all three share a rank; their order is then by title and key, so the same totals always give the same
+    list.
+    """
+    order = sorted(totals, key=lambda t: (-t.votes, -t.wins, t.polls, t.title.casefold(), t.theory_key))
+    ranks = competition_ranks([(t.votes, t.wins, t.polls) for t in order])
     return [
-        Standing(r, k, titles[k][1], levels[k], votes[k], len(polls[k]), wins[k])
-        for r, k in zip(ranks, order, strict=True)
+        Standing(r, t.theory_key, t.title, t.level, t.votes, t.polls, t.wins) for r, t in zip(ranks, order, strict=True)
     ]
+
+
+def rank_standings(rows: Iterable[OptionVotes]) -> list[Standing]:
+    """The standings from closed polls' options (a theory's title is the one its most recent poll used)."""
+    return rank_totals(theory_totals(rows))
 
 
 def button_rows(count: int, per_row: int = BUTTONS_PER_ROW) -> list[int]:

@@ -24,7 +24,7 @@ from .render import layout as v2
 from .render.answer import Answer
 from .render.limits import EmbedSpec, inline, pack_pages, render_pages
 from .render.markup import Block, for_one_reader, needs_reveal
-from .render.pictures import draw
+from .render.pictures import drawn
 
 if TYPE_CHECKING:
     from .client import StrangersBot
@@ -109,7 +109,7 @@ async def answer_picture(answer: Answer, policy: Policy) -> discord.File | None:
     if answer.chart is None:
         return None
     try:
-        picture = await asyncio.to_thread(draw, answer.chart, policy)
+        picture = await asyncio.to_thread(drawn, answer.chart, policy)
     except Exception:
         log.exception("Could not draw the picture for %r; sending the text alone", answer.heading(OPEN))
         return None

@@ -16,7 +16,7 @@ from bot.models import FilmData
 from bot.names import moment_choices, moment_name
 from bot.options import MemberText, QuestionText
 from bot.overload import heavy
-from bot.render import errors, film
+from bot.render import ask, errors, film
 from bot.render.answer import Answer
 from bot.render.limits import CHOICE_NAME_LIMIT, CHOICES_LIMIT, shorten
 from bot.search import character_label, filter_characters
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RELATED = 2  # entries shown after the best match
+SUGGESTIONS = 3
 
 
 class Plot(commands.Cog):
@@ -142,18 +142,12 @@ class Plot(commands.Cog):
 
 
 async def answer_question(bot: StrangersBot, question: str) -> tuple[Answer, bool]:
-    """/ask's answer to a question (also "Ask about this"), and whether the facts matched it."""
-    query = bot.searcher.parse(question)
-    hits = await bot.store.search(query.match)
-    best = bot.searcher.best(hits, query.terms, limit=1 + RELATED)
-    refs = film.fit_refs([(h.kind, h.ref) for h in best])
-    # The question is shown back at the level its own words give away, judged with the facts' vocabulary.
-    echo = bot.spoiler_terms.level(question, query.terms)
-    answer = film.ask_answer(bot.film, refs, question, echo) if refs else None
-    if answer is None:
-        near = [(h.kind, h.ref) for h in bot.searcher.near_misses(hits, query.terms)]
-        return film.no_match_answer(bot.film, question, near, echo), False
-    return answer, True
+    """/ask's answer to a question (also "Ask about this"), and whether the facts answered it."""
+    verdict = bot.asker.ask(question)
+    # The question is shown back at the level its own words give away, judged with the facts' vocabulary (its words
+    # as the matcher read them too: a typo or slang for a spoiler word gives as much away).
+    echo = bot.spoiler_terms.level(question, verdict.heard)
+    return ask.reply(bot.film, question, verdict, echo)
 
 
 async def setup(bot: StrangersBot) -> None:

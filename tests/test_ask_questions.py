@@ -20,7 +20,7 @@ from standin import StandIn
 QUESTIONS = tomllib.loads((Path(__file__).parent / "data" / "ask_questions.toml").read_text(encoding="utf-8"))
 ANSWERABLE = [(q["q"], q["expect"]) for q in QUESTIONS["questions"]]
 UNANSWERABLE = [q["q"] for q in QUESTIONS["unanswerable"]]
-NO_MATCH = "couldn't find a good answer"
+NO_MATCH = "isn't in what I know about the film"
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -53,7 +53,7 @@ async def test_backup_during_a_vote_burst_restores_every_vote_acknowledged_befor
                 user, position = pool[index], 1 + index % 3
                 pressed[user.id] = position
                 reply = await standin.click(poll.message, f"poll:{poll_id}:{position}", user=user, timeout=30)  # type: ignore[arg-type]
-                if reply.callback_type == 7:  # the poll was updated with the vote in it: acknowledged
+                if reply.ephemeral and "Your vote is on" in reply.content:  # the private note: acknowledged
                     acknowledged[user.id] = (position, time.monotonic())
 
             backup_done = asyncio.Event()
@@ -87,7 +87,7 @@ async def test_backup_during_a_vote_burst_restores_every_vote_acknowledged_befor
         async with running_bot(standin, settings):
             late = standin.world.add_member("after-the-restore")
             current = standin.messages[int(poll.message["id"])]  # type: ignore[index]
-            assert (await standin.click(current, f"poll:{poll_id}:2", user=late)).callback_type == 7
+            assert "Your vote is on" in (await standin.click(current, f"poll:{poll_id}:2", user=late)).content
         assert standin.problems == []
     restored = _votes(live, poll_id)
     for user, position in before.items():

@@ -104,7 +104,7 @@ async def test_scale_scenario_measures_both_bots_at_each_size(tmp_path: Path) ->
     from bench.scale import markdown as scale_markdown
     from bench.scale import measure_scale
 
-    rows = await measure_scale(tmp_path, [1, 3])
+    rows = await measure_scale(tmp_path, [1, 3], repeats=2)
     assert [(r.servers, r.shards) for r in rows] == [(1, 1), (3, 1)]
     for row in rows:
         for s in (row.ours, row.floor):

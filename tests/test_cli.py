@@ -9,7 +9,7 @@ from pathlib import Path
 from bot_under_test import bot_env, run_to_end
 
 from bot.settings import DEFAULT_FACTS
-from bot.store.base import migrations
+from bot.store.base import latest_version
 
 COMMANDS = ("run", "playground", "check", "backup")
 
@@ -61,7 +61,7 @@ async def test_check_without_a_token_reports_and_exits_0(tmp_path: Path) -> None
     assert code == 0, err
     assert err == ""
     assert "Token: not set" in out
-    assert "Facts: fine." in out and "Database: fine (created)." in out and f"schema version {len(migrations())}" in out
+    assert "Facts: fine." in out and "Database: fine (created)." in out and f"schema version {latest_version()}" in out
     assert out.strip().splitlines()[-1].startswith("All fine")
     with sqlite3.connect(tmp_path / "bot.db") as conn:  # the facts were loaded as a start would
         assert conn.execute("SELECT count(*) FROM facts").fetchone()[0] > 0
@@ -71,8 +71,13 @@ async def test_check_counts_what_the_database_holds(tmp_path: Path) -> None:
     await _cli(tmp_path, "check")
     with sqlite3.connect(tmp_path / "bot.db") as conn:
         conn.execute("INSERT INTO polls VALUES (1, 1, 2, NULL, 3, 0, 'now', 'later', NULL)")
-        conn.execute("INSERT INTO poll_options VALUES (1, 1, 'member:1', 'A theory', 0)")
-        conn.executemany("INSERT INTO votes VALUES (1, ?, 1, 'now')", [(u,) for u in range(5)])
+        conn.execute(
+            "INSERT INTO poll_options (poll_id, position, theory_key, title, spoiler, guild_id) "
+            "VALUES (1, 1, 'member:1', 'A theory', 0, 1)"
+        )
+        conn.executemany(
+            "INSERT INTO votes (poll_id, user_id, position, voted_at) VALUES (1, ?, 1, 'now')", [(u,) for u in range(5)]
+        )
     conn.close()
     code, out, _err = await _cli(tmp_path, "check", DISCORD_TOKEN="abc")
     assert code == 0

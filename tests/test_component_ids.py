@@ -16,6 +16,7 @@ from bot.component_ids import (
     reveal_id,
     review_id,
     vote_id,
+    withdraw_id,
 )
 from bot.errors import UserError
 from bot.polls import MAX_OPTIONS
@@ -30,6 +31,14 @@ def test_vote_ids_read_back(poll_id: int, position: int) -> None:
     assert len(custom_id) <= CUSTOM_ID_LIMIT
     parsed = parse_vote(custom_id)
     assert (parsed.poll_id, parsed.position) == (poll_id, position)
+
+
+@given(st.integers(1, HIGHEST))
+def test_withdraw_ids_read_back(poll_id: int) -> None:
+    custom_id = withdraw_id(poll_id)
+    assert len(custom_id) <= CUSTOM_ID_LIMIT
+    parsed = parse_vote(custom_id)
+    assert (parsed.poll_id, parsed.position, parsed.withdraw) == (poll_id, None, True)
 
 
 @given(st.integers(1, HIGHEST), st.booleans())
@@ -53,6 +62,11 @@ def test_review_ids_read_back(theory_id: int, approve: bool) -> None:
         "poll:one:1",
         "poll:1:1\n",
         "poll:١:1",  # a digit, but not an ASCII one
+        "poll:1:Withdraw",  # one spelling of the Withdraw button
+        "poll:1:withdraw:1",
+        "poll:01:withdraw",
+        f"poll:{HIGHEST + 1}:withdraw",
+        "poll::withdraw",
     ],
 )
 def test_forged_vote_ids_are_refused(custom_id: str) -> None:

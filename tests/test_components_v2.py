@@ -199,9 +199,11 @@ async def test_a_vote_button_beside_its_theory_works_after_a_restart(discord_api
         assert "||The ghosts are real||" in sections[0]["components"][0]["content"]  # its bar beside button 1
     async with running_bot(discord_api, settings) as second:
         vote = await discord_api.click(poll.message, "1")
-        assert vote.callback_type == 7  # the poll message itself was updated, still a V2 message
-        await vote.wait(lambda r: len(r.followups) == 1)
+        assert vote.callback_type == 4 and vote.ephemeral  # one call: the private note
         assert await second.store.tallies(1) == {1: 1}
+        # the poll message itself is updated apart from the press, still a V2 message
+        message = discord_api.messages[int(poll.message["id"])]
+        await discord_api.wait_until(lambda: "1 vote · 100%" in v2_text(message))
     edited = discord_api.messages[int(poll.message["id"])]
     assert edited["flags"] & IS_COMPONENTS_V2 and edited["embeds"] == [] and not edited["content"]
     assert "1 vote · 100%" in v2_text(edited)

@@ -85,6 +85,26 @@ def test_pipes_are_refused_where_markup_cannot_go(tmp_path: Path) -> None:
         load_facts(path)
 
 
+def test_phrasings_are_read_and_checked(tmp_path: Path) -> None:
+    loaded = load_facts(DEFAULT_FACTS)
+    assert "who plays harry" in loaded.phrasings[("fact", "who-plays-harry")]
+    assert "who is harry" in loaded.phrasings[("character", "harry")]
+    known = {("fact", f.id) for f in loaded.data.facts} | {("character", c.id) for c in loaded.data.characters}
+    known |= {("moment", m.id) for m in loaded.data.moments}
+    assert set(loaded.phrasings) <= known
+    assert all(("fact", f.id) in loaded.phrasings for f in loaded.data.facts), "every fact says how members ask"
+    path = _broken(tmp_path, lambda d: d.replace("asks = [", "asks = [3, ", 1))
+    with pytest.raises(FactsError, match=r"characters\[0\] \(id 'adam'\), field 'asks': must be a list of non-empty"):
+        load_facts(path)
+
+
+def test_the_year_fact_agrees_with_the_film_card() -> None:
+    data = load_facts(DEFAULT_FACTS).data
+    year = data.fact("film-year")
+    assert year is not None and year.spoiler is Level.NONE
+    assert str(data.film.year) in year.answer
+
+
 def test_names_carry_levels_of_their_own() -> None:
     data = load_facts(DEFAULT_FACTS).data
     song = data.moment("the-power-of-love")

@@ -58,9 +58,25 @@ async def test_a_vote_id_of_one_poll_pressed_on_another_message_changes_nothing(
     for custom_id in (f"poll:{BIG}:1", f"poll:{open_id}:{BIG}", f"poll:{open_id}:11", f"poll:0{open_id}:1", "poll:x"):
         refused(await press_forged(discord_api, second.message, custom_id, member), errors.BROKEN_BUTTON)
     refused(await press_forged(discord_api, second.message, f"poll:{open_id}:9", member), errors.POLL_GONE)
+    # the Withdraw button is checked the same way
+    refused(await press_forged(discord_api, first.message, f"poll:{open_id}:withdraw", member), errors.NOT_THIS_POLL)
+    refused(await press_forged(discord_api, film.message, f"poll:{open_id}:withdraw", member), errors.NOT_THIS_POLL)
+    for custom_id in (f"poll:{BIG}:withdraw", f"poll:{open_id}:WITHDRAW", f"poll:{open_id}:withdraw:1"):
+        refused(await press_forged(discord_api, second.message, custom_id, member), errors.BROKEN_BUTTON)
 
     assert await bot.store.tallies(open_id) == {} and await bot.store.tallies(closed_id) == {}
     assert discord_api.messages == before
+
+
+async def test_a_forged_withdraw_never_takes_back_a_vote(bot, discord_api: StandIn) -> None:
+    member = discord_api.world.member
+    poll = await open_poll(discord_api, bot, theories=THREE)
+    other = await open_poll(discord_api, bot, theories=THREE)
+    number = poll_number(poll.message)
+    vote = await discord_api.click(poll.message, "2", user=member)
+    assert vote.ephemeral and "Your vote is on" in vote.content
+    refused(await press_forged(discord_api, other.message, f"poll:{number}:withdraw", member), errors.NOT_THIS_POLL)
+    assert await bot.store.tallies(number) == {2: 1}
 
 
 async def test_a_vote_id_pressed_in_another_server_is_refused(bot, discord_api: StandIn) -> None:

@@ -23,6 +23,7 @@ import bot
 assert bot.__file__.startswith(sys.argv[1]), bot.__file__
 from bot.client import EXTENSIONS, StrangersBot
 from bot.facts import load_facts
+from bot.ask import build_asker, packaged_lexicon
 from bot.search import index_rows
 from bot.settings import Settings
 from bot.store import Store
@@ -35,6 +36,8 @@ async def main():
     store = await Store.open(settings.database_path)
     await store.replace_facts(loaded.data, loaded.digest, index_rows(loaded.data))
     film = await store.load_film()
+    assert str(packaged_lexicon()).startswith(sys.argv[1]), packaged_lexicon()
+    assert build_asker(film, loaded.phrasings).ask("who plays harry").best == ("fact", "who-plays-harry")
     version = await store.schema_version()
     await store.close()
     client = StrangersBot(settings)
@@ -54,7 +57,8 @@ def test_a_built_package_runs_from_another_folder(tmp_path: Path) -> None:
     for name in ("bot", "cogs"):
         shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     (source / "data").mkdir()
-    shutil.copy(ROOT / "data" / "film.toml", source / "data" / "film.toml")
+    for name in ("film.toml", "lexicon.toml"):
+        shutil.copy(ROOT / "data" / name, source / "data" / name)
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     target = tmp_path / "installed"
@@ -65,6 +69,7 @@ def test_a_built_package_runs_from_another_folder(tmp_path: Path) -> None:
         capture_output=True,
     )  # fmt: skip
     assert (target / "bot" / "data" / "film.toml").is_file()
+    assert (target / "bot" / "data" / "lexicon.toml").is_file()
     assert list((target / "bot" / "store" / "migrations").glob("*.sql"))
 
     elsewhere = tmp_path / "elsewhere"  # neither the clone nor the installation: data/ is created here

@@ -299,16 +299,37 @@ async def test_character_reveal_survives_a_restart(settings: Settings) -> None:
 
 
 async def test_ask_answers_best_match_with_related_ones(bot, discord_api: StandIn) -> None:
+    reply = await discord_api.slash("ask", question="what killed harry")
+    assert not reply.ephemeral
+    text = descriptions(reply)
+    assert_hidden(text, bot.film.fact("what-happened-to-harry").answer)  # an ending-level fact in a default channel
+    assert text.count("**Best match**") == 1 and 1 <= text.count("**Related**") <= 2
+    assert_hidden(text, bot.film.fact("was-harry-dead-all-along").answer)  # on the same topic: Harry's death
+    assert escape(bot.film.fact("how-parents-died").answer) not in text  # a death, but not Harry's: off-topic
+    assert "(spoiler level\\: ending)" in text
+    assert_hidden(text, "what killed harry")  # the question is echoed at the level of its answer
+    assert_safe_titles(reply)
+
+
+async def test_ask_answers_alone_when_nothing_else_is_close(bot, discord_api: StandIn) -> None:
     reply = await discord_api.slash("ask", question="what song plays at the end")
     assert not reply.ephemeral
     text = descriptions(reply)
     assert_hidden(text, bot.film.fact("the-song").answer)  # an ending-level fact in a default channel
-    assert text.count("**Best match**") == 1 and 1 <= text.count("**Related**") <= 2
+    assert text.count("**Best match**") == 1 and "**Related**" not in text
     assert "(spoiler level\\: ending)" in text
     # the question gives nothing away (the facts' own spoiler-free question): echoed as typed
     plain, _ = split_spoilers(text)
     assert "**You asked:** what song plays at the end" in plain
     assert_safe_titles(reply)
+
+
+async def test_ask_when_close_but_unsure_offers_questions_privately(bot, discord_api: StandIn) -> None:
+    reply = await discord_api.slash("ask", question="who directed aftersun")
+    assert reply.ephemeral
+    assert "not sure which of these you mean" in reply.text
+    assert f"• {escape(bot.film.fact('director').question)}" in reply.text
+    assert not any(escape(f.answer) in reply.text for f in bot.film.facts), "a question to pick, not an answer"
 
 
 async def test_ask_echo_is_hidden_only_when_the_question_gives_the_film_away(bot, discord_api: StandIn) -> None:
@@ -342,7 +363,7 @@ async def test_ask_reveal_rebuilds_the_same_entries(bot, discord_api: StandIn) -
 async def test_ask_with_no_good_match_is_honest_and_suggests_questions(bot, discord_api: StandIn) -> None:
     reply = await discord_api.slash("ask", question="who won the 1998 world cup")
     assert reply.ephemeral
-    assert "couldn't find a good answer" in reply.text
+    assert "That isn't in what I know about the film" in reply.text
     suggested = [f for f in bot.film.facts if f"• {escape(f.question)}" in reply.text]
     assert 2 <= len(suggested) <= 3
     assert all(f.spoiler is Level.NONE for f in suggested)

@@ -7,7 +7,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 from PIL import Image
-from test_theories_e2e import THREE, click_and_confirm, is_closed, open_poll, poll_number
+from test_theories_e2e import THREE, click_and_confirm, is_closed, open_poll, poll_number, until_shown
 
 from bot.client import StrangersBot
 from bot.models import Level, Policy, Style
@@ -43,6 +43,7 @@ async def voted_poll(api: StandIn, bot: StrangersBot, channel: str, votes: list[
     poll = await open_poll(api, bot, channel=channel, theories=THREE)
     for index, label in enumerate(votes):
         await click_and_confirm(api, poll.message, label, api.world.add_member(f"voter{index}"))
+    await until_shown(api, api.messages[int(poll.message["id"])], [votes.count(str(n)) for n in (1, 2, 3)])
     return poll
 
 
@@ -167,7 +168,7 @@ async def test_without_attach_files_the_results_go_up_as_text_in_one_edit(bot, d
     closing = await discord_api.slash("theory close", poll=poll_number(message), user=discord_api.world.moderator)
     assert "now shows the final results" in closing.content
     path = f"/channels/{message['channel_id']}/messages/{message['id']}"
-    assert discord_api.calls.count(("PATCH", path)) == 1
+    assert discord_api.calls.count(("PATCH", path)) == 2  # the live update of the vote, then the final results
     assert is_closed(message) and message["attachments"] == []
 
 

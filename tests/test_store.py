@@ -14,13 +14,13 @@ from bot.models import Level, Policy, Style
 from bot.search import index_rows
 from bot.settings import DEFAULT_FACTS
 from bot.store import Store, StoreError
-from bot.store.base import migrations
+from bot.store.base import latest_version
 
 LOADED = load_facts(DEFAULT_FACTS)
 
 
 async def test_schema_pragmas_and_version(store: Store) -> None:
-    assert await store.schema_version() == len(migrations())
+    assert await store.schema_version() == latest_version()
     assert str(await store._scalar("PRAGMA journal_mode")).lower() == "wal"
     assert await store._scalar("PRAGMA foreign_keys") == 1
     assert await store.integrity_check() == "ok"
@@ -31,7 +31,7 @@ async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     first = await Store.open(path)
     await first.close()
     second = await Store.open(path)
-    assert await second.schema_version() == len(migrations())
+    assert await second.schema_version() == latest_version()
     await second.close()
 
 

@@ -22,6 +22,7 @@ REVEAL_ARG_LIMIT = 88
 KIND_CODES = {"fact": "f", "character": "c", "moment": "m", "theory": "t", "quote": "q"}
 CODE_KINDS = {code: kind for kind, code in KIND_CODES.items()}
 Ref = tuple[str, str]  # (kind, ref) of an index entry
+NOT_KNOWN = "That isn't in what I know about the film, so I won't guess."
 
 
 def film_card(data: FilmData) -> Answer:
@@ -212,7 +213,7 @@ def no_match_answer(data: FilmData, question: str, near: Sequence[Ref], echo_lev
         blocks=[
             [bold("You asked:"), Segment(shorten(question, ECHO_LIMIT), echo_level)],
             [],
-            [Segment("I couldn't find a good answer to that in what I know about the film, so I won't guess.")],
+            [Segment(NOT_KNOWN)],
             [Segment("Questions I can answer include:")],
             *([Segment(f"• {q}")] for q in examples[:SUGGESTIONS]),
         ],

@@ -14,6 +14,7 @@ is above the level, whatever the style.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -114,6 +115,16 @@ def labels(theories: Sequence[ChartTheory], policy: Policy) -> Labels:
 
 def _filename(stem: str, spoiler: bool) -> str:
     return f"{SPOILER_PREFIX if spoiler else ''}{stem}.png"
+
+
+DRAWN_KEPT = 64  # pictures kept once drawn (a few MB at most): standings change only when a poll closes
+
+
+@functools.lru_cache(maxsize=DRAWN_KEPT)
+def drawn(chart: Chart, policy: Policy) -> Picture:
+    """``draw``, remembered: the same chart for the same policy is the same picture (charts and policies are frozen
+    values), so asking /theory results again until the next poll closes costs no drawing."""
+    return draw(chart, policy)
 
 
 def draw(chart: Chart, policy: Policy) -> Picture:

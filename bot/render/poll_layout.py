@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..component_ids import reveal_id, vote_id
+from ..component_ids import reveal_id, vote_id, withdraw_id
 from ..models import Policy, Poll
 from ..polls import bar, leaders, option_name, percent
 from .layout import ActionRow, ButtonSpec, Container, Item, Layout, Picture, Section, Separator, TextDisplay, pack
@@ -19,6 +19,7 @@ from .markup import Segment, needs_reveal, raw
 from .phrases import plural, stamp
 from .theories import poll_footer, poll_title, visible_counts
 
+WITHDRAW_LABEL = "Withdraw my vote"
 INSTRUCTIONS = "Which reading of the film convinces you most? Press the number beside a theory to vote."
 OPTION_TEXT_LIMIT = 300
 
@@ -43,7 +44,7 @@ def closing_text(poll: Poll, votes: list[int] | None) -> str:
     how = "Results are hidden until it closes." if poll.hidden else "Results update as people vote."
     return (
         f"Closes {stamp(poll.closes_at, 'R')} ({stamp(poll.closes_at)}). {how}\n"
-        "One vote each: press another number to move your vote, or the same one to withdraw it."
+        f"One vote each: press another number to move your vote, or {WITHDRAW_LABEL} to take it back."
     )
 
 
@@ -68,8 +69,11 @@ def poll_layout(poll: Poll, counts: Mapping[int, int], policy: Policy, picture: 
     if picture is not None:
         children.append(picture)
     segments = [Segment(o.title, o.spoiler) for o in poll.options]
-    tail: tuple[Item, ...] = ()
+    buttons: list[ButtonSpec] = []
+    if not poll.closed:
+        buttons.append(ButtonSpec(withdraw_id(poll.id), WITHDRAW_LABEL, "secondary"))
     if needs_reveal(segments, policy):
-        tail = (ActionRow((ButtonSpec(reveal_id(f"poll:{poll.id}"), "Reveal to me", emoji="\N{EYE}"),)),)
+        buttons.append(ButtonSpec(reveal_id(f"poll:{poll.id}"), "Reveal to me", emoji="\N{EYE}"))
+    tail: tuple[Item, ...] = (ActionRow(tuple(buttons)),) if buttons else ()
     (layout,) = pack(poll_title(poll), [Container(tuple(children))], poll_footer(poll), tail=tail)
     return layout

@@ -9,8 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from ..models import Level, MemberTheory, Poll, PollOption, PollSummary, VoteOutcome
-from ..polls import Standing, TheoryEntry, bar, hidden_title, leaders, option_name, option_ranks, percent, theory_name
+from ..models import Level, MemberTheory, Poll, PollOption, PollSummary, TheoryInPoll, VoteOutcome
+from ..polls import (
+    Standing,
+    TheoryEntry,
+    bar,
+    hidden_title,
+    leaders,
+    option_name,
+    percent,
+    theory_name,
+)
 from .answer import Answer, bold
 from .limits import CHOICE_NAME_LIMIT, shorten
 from .markup import Block, Name, Segment, raw
@@ -53,22 +62,21 @@ def list_answer(guild_id: int, entries: Sequence[TheoryEntry], standings: Mappin
     )
 
 
-def history_line(poll: Poll, counts: Mapping[int, int], key: str) -> str:
+def history_line(poll: TheoryInPoll) -> str:
     """One poll in a theory's history: where it placed (no theory text, so no spoilers)."""
-    index = next(i for i, o in enumerate(poll.options) if o.theory_key == key)
-    votes = [counts.get(o.position, 0) for o in poll.options]
-    total, mine = sum(votes), votes[index]
-    if poll.closed_at is not None and not total:
-        return f"• Poll #{poll.id}, closed {stamp(poll.closed_at, 'd')}: nobody voted, so it ranks nobody."
+    if poll.closed_at is not None and not poll.total:
+        return f"• Poll #{poll.poll_id}, closed {stamp(poll.closed_at, 'd')}: nobody voted, so it ranks nobody."
     if poll.closed_at is not None:
-        place = ordinal(option_ranks(votes)[index])
         return (
-            f"• Poll #{poll.id}, closed {stamp(poll.closed_at, 'd')}: {place} of {len(votes)} with "
-            f"{plural(mine, 'vote')} of {total}."
+            f"• Poll #{poll.poll_id}, closed {stamp(poll.closed_at, 'd')}: {ordinal(poll.place)} of {poll.options} "
+            f"with {plural(poll.votes, 'vote')} of {poll.total}."
         )
     if poll.hidden:
-        return f"• Poll #{poll.id}, open until {stamp(poll.closes_at)}: results hidden until it closes."
-    return f"• Poll #{poll.id}, open until {stamp(poll.closes_at)}: {plural(mine, 'vote')} of {total} so far."
+        return f"• Poll #{poll.poll_id}, open until {stamp(poll.closes_at)}: results hidden until it closes."
+    return (
+        f"• Poll #{poll.poll_id}, open until {stamp(poll.closes_at)}: {plural(poll.votes, 'vote')} of {poll.total} "
+        "so far."
+    )
 
 
 def theory_answer(
@@ -76,9 +84,11 @@ def theory_answer(
     entry: TheoryEntry,
     evidence: Sequence[Name],
     standings: Mapping[str, Standing],
-    history: Sequence[tuple[Poll, Mapping[int, int]]],
+    history: Sequence[TheoryInPoll],
+    earlier: int = 0,
 ) -> Answer:
-    """One theory: its claim, the moments it cites (their titles), its source or author, its polls here."""
+    """One theory: its claim, the moments it cites (their titles), its source or author, its polls here (the
+    ``history`` given, oldest first, and how many ``earlier`` ones there were besides)."""
     level = entry.level
     blocks: list[Block] = [
         [bold("Theory:"), Segment(entry.title, entry.name_level)],
@@ -111,10 +121,11 @@ def theory_answer(
     else:
         blocks.append([bold("Polls here:")])
         shown = history[-HISTORY_SHOWN:]
-        for poll, counts in reversed(shown):
-            blocks.append([raw(history_line(poll, counts, entry.key))])
-        if len(history) > len(shown):
-            blocks.append([Segment(f"…and {plural(len(history) - len(shown), 'earlier poll')}.")])
+        for poll in reversed(shown):
+            blocks.append([raw(history_line(poll))])
+        earlier += len(history) - len(shown)
+        if earlier > 0:
+            blocks.append([Segment(f"…and {plural(earlier, 'earlier poll')}.")])
     origin = "Curated from interviews and reviews" if entry.curated else "A member's theory, approved here"
     return Answer(
         title="A theory about the film",
@@ -258,7 +269,7 @@ def poll_blocks(poll: Poll, counts: Mapping[int, int] | None, *, instructions: b
         blocks.append([raw(f"Closes {stamp(poll.closes_at, 'R')} ({stamp(poll.closes_at)}). {how}")])
         if instructions:
             blocks.append(
-                [Segment("One vote each: press another number to move your vote, or the same one to withdraw it.")]
+                [Segment("One vote each: press another number to move your vote, or Withdraw my vote to take it back.")]
             )
     return blocks
 
@@ -324,23 +335,38 @@ def poll_chart(poll: Poll, counts: Mapping[int, int]) -> ResultsChart:
     )
 
 
+WITHDRAW_HINT = "Press another number to move it, or Withdraw my vote to take it back."
+
+
 def vote_note(option: PollOption, outcome: VoteOutcome, hidden: bool) -> list[Block]:
-    """The private confirmation of a press: what it did to the member's vote, and how to change it."""
+    """The private confirmation of a press: what it did to the member's vote, and how to change it.
+
+    Pressing the number one's vote is already on keeps it there and says so: a press repeated after "This
+    interaction failed" never undoes the vote it may have recorded.
+    """
     title = option_name(option).segment()
     position = option.position
-    if outcome is VoteOutcome.RECORDED:
+    if outcome is VoteOutcome.KEPT:
         blocks: list[Block] = [
-            [raw(f"Your vote is on **{position}**:"), title],
-            [Segment(f"Press {position} again to withdraw it, or another number to move it.")],
+            [raw(f"Your vote was already on **{position}**, and it stays there:"), title],
+            [Segment("To take it back, press Withdraw my vote; to move it, press another number.")],
         ]
     else:
-        blocks = [
-            [raw(f"You withdrew your vote for **{position}**:"), title],
-            [Segment("Press a number to vote again.")],
-        ]
+        done = "moved to" if outcome is VoteOutcome.MOVED else "is on"
+        blocks = [[raw(f"Your vote {done} **{position}**:"), title], [Segment(WITHDRAW_HINT)]]
     if hidden:
         blocks.append([Segment("Results stay hidden until the poll closes.")])
     return blocks
+
+
+def withdraw_note(option: PollOption | None) -> list[Block]:
+    """The private confirmation of the Withdraw button: the vote it took back, or that there was none."""
+    if option is None:
+        return [[Segment("You have no vote in this poll to withdraw. Press a number to vote.")]]
+    return [
+        [raw(f"You withdrew your vote for **{option.position}**:"), Segment(option.title, option.spoiler)],
+        [Segment("Press a number to vote again.")],
+    ]
 
 
 def closed_refusal(poll: Poll) -> str:

@@ -49,9 +49,15 @@ def migrations() -> list[tuple[int, str, str]]:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
     versions = [version for version, _, _ in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise RuntimeError(f"migrations must be numbered 001, 002, ... without gaps, found {versions}")
+    if len(set(versions)) != len(versions) or (versions and versions[0] < 1):
+        raise RuntimeError(f"migrations must have distinct numbers from 001, found {versions}")
     return found
+
+
+def latest_version() -> int:
+    """The schema version of a database with every migration applied (the highest number)."""
+    found = migrations()
+    return found[-1][0] if found else 0
 
 
 class StoreBase:
@@ -134,13 +140,31 @@ class StoreBase:
         await self._conn.execute("PRAGMA synchronous = NORMAL")
 
     async def _migrate(self) -> None:
+        """Apply every migration not applied yet, in number order.
+
+        Which ones were applied is kept by number (``schema_migrations``), not only as the highest number, so
+        migrations written in parallel branches (005 landing before 004) are each applied once whatever the order
+        they arrive in. ``PRAGMA user_version`` stays the highest number applied.
+        """
         current = await self._count("PRAGMA user_version")
+        await self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT"
+        )
+        applied = {int(row[0]) for row in await self._rows("SELECT version FROM schema_migrations")}
         for version, name, sql in migrations():
-            if version <= current:
+            if version in applied:
+                continue
+            if not applied and version <= current:  # a database from before migrations were kept by number
+                await self._conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (version, name))
                 continue
             log.info("Applying migration %s", name)
-            # executescript runs the whole file; user_version moves inside the same transaction.
-            await self._conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+            # executescript runs the whole file; the bookkeeping moves inside the same transaction.
+            await self._conn.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\n"
+                f"INSERT INTO schema_migrations (version, name) VALUES ({version}, '{name}');\n"
+                f"PRAGMA user_version = {max(current, version)};\nCOMMIT;"
+            )
+            current = max(current, version)
 
     async def schema_version(self) -> int:
         return await self._count("PRAGMA user_version")

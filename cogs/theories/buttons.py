@@ -1,7 +1,8 @@
 """The persistent buttons of theories: a poll's numbered vote buttons and the review queue's approve/reject.
 
-Their custom ids (``poll:<poll>:<position>``, ``theory:review:<id>:<action>``, see ``bot.component_ids``) keep them
-working across restarts and are checked when pressed; what a press does lives in the cog (``ButtonHandler``).
+Their custom ids (``poll:<poll>:<position>``, ``poll:<poll>:withdraw``, ``theory:review:<id>:<action>``, see
+``bot.component_ids``) keep them working across restarts and are checked when pressed; what a press does lives in
+the cog (``ButtonHandler``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ COG_NAME = "Theories"
 class ButtonHandler(Protocol):
     """What the theories cog does when one of these buttons is pressed (ids already read and in range)."""
 
-    async def vote_pressed(self, interaction: Interaction, poll_id: int, position: int, /) -> None: ...
+    async def vote_pressed(self, interaction: Interaction, poll_id: int, position: int | None, /) -> None: ...
 
     async def review_pressed(self, interaction: Interaction, theory_id: int, approve: bool, /) -> None: ...
 
@@ -43,7 +44,8 @@ def handler(interaction: Interaction) -> ButtonHandler:
 
 
 class VoteButton(PersistentButton, template=r"poll:(?s:.*)"):
-    """One option of a poll. Its label is only the option's number: labels cannot hide spoilers."""
+    """One option of a poll (its label is only the option's number: labels cannot hide spoilers), or the poll's
+    Withdraw button (``poll:<poll>:withdraw``, position None)."""
 
     async def pressed(self, interaction: Interaction) -> None:
         vote = parse_vote(self.pressed_id)

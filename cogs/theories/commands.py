@@ -2,7 +2,8 @@
 
 Votes are stored one statement at a time and every count is read back from the database; the buttons are
 DynamicItems with stable custom ids (``buttons``), so polls keep working across restarts, and ``closer`` closes each
-poll at its deadline.
+poll at its deadline. A press is answered with one private note; ``updates`` brings the public poll message up to
+date, at most once every couple of seconds per poll.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from bot.polls import (
     complete_last,
     find_theory,
     member_key,
-    rank_standings,
+    rank_totals,
 )
 from bot.render import errors
 from bot.render import theories as text
@@ -71,6 +72,7 @@ from bot.store.errors import QueueFull
 
 from .buttons import COG_NAME, ReviewButton, VoteButton, level_button, review_button
 from .closer import PollCloser
+from .updates import PollUpdates
 
 if TYPE_CHECKING:
     from bot.client import StrangersBot
@@ -92,6 +94,8 @@ class Theories(
     def __init__(self, bot: StrangersBot) -> None:
         self.bot = bot
         self.closer = PollCloser(lambda: bot.store, self.close_and_show, bot.now, bot.owned_shards)
+        self.updates = PollUpdates(self.show_votes)
+        self._edit_refused: set[int] = set()  # polls whose live update Discord refused (logged once each)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -105,6 +109,7 @@ class Theories(
 
     async def cog_unload(self) -> None:
         await self.closer.stop()
+        await self.updates.stop()
         self.bot.remove_dynamic_items(VoteButton, ReviewButton)
         for kind in ("theory", "theories", "standings", "poll"):
             self.bot.answer_builders.pop(kind, None)
@@ -126,7 +131,7 @@ class Theories(
         return curated + members
 
     async def standings(self, guild: int) -> dict[str, Standing]:
-        return {s.theory_key: s for s in rank_standings(await self.bot.store.closed_option_votes(guild))}
+        return {s.theory_key: s for s in rank_totals(await self.bot.store.theory_totals(guild))}
 
     # -- /theory list and /theory show -------------------------------------------------------------------------------
 
@@ -164,8 +169,9 @@ class Theories(
     async def theory_answer(self, guild: int, entry: TheoryEntry) -> Answer:
         moments = (self.bot.film.moment(i) for i in entry.evidence)
         evidence = [Name(m.title, m.title_spoiler, m.safe_name) for m in moments if m is not None]
-        history = await self.bot.store.poll_results(guild, theory_key=entry.key)
-        return text.theory_answer(guild, entry, evidence, await self.standings(guild), history)
+        history, total = await self.bot.store.theory_history(guild, entry.key, text.HISTORY_SHOWN)
+        earlier = total - len(history)
+        return text.theory_answer(guild, entry, evidence, await self.standings(guild), history, earlier)
 
     async def theory_answer_for_key(self, argument: str, guild_id: int | None) -> Answer | None:
         guild, _, key = argument.partition(":")
@@ -382,12 +388,16 @@ class Theories(
         returned in words for the moderator (the next press on the message's buttons then retires them)."""
         if poll.message_id is None:
             return errors.POLL_NEVER_POSTED
+        async with self.updates.lock(poll.id):  # no live update of the open poll lands after its final results
+            return await self._show_final(poll, poll.message_id)
+
+    async def _show_final(self, poll: Poll, message_id: int) -> str | None:
         counts = await self.bot.store.tallies(poll.id)
         policy = await policy_of(self.bot, poll.guild_id, poll.channel_id)
         attach = can_attach_files(self.bot, poll.channel_id)
         pictures = await self.final_picture(poll, counts, policy) if attach else []
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
-        message = channel.get_partial_message(poll.message_id)
+        message = channel.get_partial_message(message_id)
         try:
             # content and embeds cleared: a poll posted before polls were V2 becomes one (V2 allows neither).
             try:
@@ -416,34 +426,77 @@ class Theories(
             return errors.poll_not_updated(refused, short)
         return None
 
-    async def vote_pressed(self, interaction: Interaction, poll_id: int, position: int) -> None:
-        """A vote button: vote, move the vote, or withdraw it; refused politely once the poll is closed."""
-        poll = await self.bot.store.poll(poll_id)
-        option = poll.option(position) if poll is not None else None
-        if poll is None or option is None:
+    async def vote_pressed(self, interaction: Interaction, poll_id: int, position: int | None) -> None:
+        """A vote button (vote, or move the vote; pressing one's own choice again keeps it) or the poll's Withdraw
+        button; refused politely once the poll is closed.
+
+        In the common case this is one REST call: the private note saying what the press did. The poll's message
+        shows the new counts through ``updates`` (coalesced per poll), not through this interaction.
+        """
+        poll = await self.bot.store.posted_poll(poll_id)
+        if poll is None:
+            unposted = await self.bot.store.poll(poll_id)
+            if unposted is not None and unposted.guild_id == interaction.guild_id:
+                raise UserError(errors.POLL_NOT_READY)
+        option = poll.option(position) if poll is not None and position is not None else None
+        if poll is None or (position is not None and option is None):
             raise UserError(errors.POLL_GONE)
         if poll.guild_id != interaction.guild_id:
             raise UserError(errors.OTHER_SERVER)
-        if poll.message_id is None:
-            raise UserError(errors.POLL_NOT_READY)
         if interaction.message is None or interaction.message.id != poll.message_id:
             raise UserError(errors.NOT_THIS_POLL)
         if expired(interaction):  # Discord has forgotten the press: the member saw it fail, so it must not count
             raise Expired
-        outcome = VoteOutcome.CLOSED
-        if poll.closed_at is None:
-            outcome = await self.bot.store.vote(poll.id, interaction.user.id, position, self.bot.now())
+        now = self.bot.now()
         policy = await policy_for(interaction)
-        if outcome is VoteOutcome.CLOSED:
-            await self.refuse_closed(interaction, await self.settle_quietly(poll), policy)
-            return
-        note = text.vote_note(option, outcome, poll.hidden)
-        if poll.hidden:
-            await send_note(interaction, note, policy=policy)
-            return
-        counts = await self.bot.store.tallies(poll.id)
-        await interaction.response.edit_message(content=None, embeds=[], view=self.poll_view(poll, counts, policy))
+        if position is None:
+            withdrawn = await self.bot.store.withdraw(poll.id, interaction.user.id, now)
+            if withdrawn is None:  # no vote to withdraw, or the poll is closed (the cached row may not say so yet)
+                poll = await self.bot.store.poll(poll.id) or poll
+                if not poll.is_open(now):
+                    await self.refuse_closed(interaction, await self.settle_quietly(poll), policy)
+                    return
+            note = text.withdraw_note(poll.option(withdrawn) if withdrawn is not None else None)
+            changed = withdrawn is not None
+        else:
+            assert option is not None
+            outcome = VoteOutcome.CLOSED
+            if poll.closed_at is None:
+                outcome = await self.bot.store.vote(poll.id, interaction.user.id, position, now)
+            if outcome is VoteOutcome.CLOSED:
+                poll = await self.bot.store.poll(poll.id) or poll  # fresh: the cached row may not say it closed
+                await self.refuse_closed(interaction, await self.settle_quietly(poll), policy)
+                return
+            note = text.vote_note(option, outcome, poll.hidden)
+            changed = outcome is not VoteOutcome.KEPT
         await send_note(interaction, note, policy=policy)
+        if changed and not poll.hidden:
+            self.updates.changed(poll.id)
+
+    async def show_votes(self, poll_id: int) -> None:
+        """Edit an open poll's message to show its votes as they are now (``updates`` calls this, coalesced)."""
+        async with self.updates.lock(poll_id):
+            found = await self.bot.store.poll_and_tallies(poll_id)
+            if found is None:
+                return
+            poll, counts = found
+            if poll.closed_at is not None or poll.message_id is None or poll.hidden:
+                return  # a closed poll's message shows its final results, written when it closed
+            policy = await policy_of(self.bot, poll.guild_id, poll.channel_id)
+            channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
+            try:
+                await channel.get_partial_message(poll.message_id).edit(view=self.poll_view(poll, counts, policy))
+            except discord.HTTPException as exc:
+                if poll.id not in self._edit_refused:
+                    self._edit_refused.add(poll.id)
+                    log.warning(
+                        "Theory poll #%d: its message %d in channel %d could not show the latest votes (%s); members "
+                        "still vote, and its final results are written when it closes",
+                        poll.id,
+                        poll.message_id,
+                        poll.channel_id,
+                        exc,
+                    )
 
     async def settle_quietly(self, poll: Poll) -> Poll:
         """The closed version of a poll a vote was refused on: closed here if its deadline passed a moment ago.
@@ -461,11 +514,12 @@ class Theories(
 
     async def refuse_closed(self, interaction: Interaction, poll: Poll, policy: Policy) -> None:
         """Votes on a closed poll are refused; the pressed message is brought up to date with the final results."""
-        counts = await self.bot.store.tallies(poll.id)
-        # Drawn before the response (tens of milliseconds, in a worker thread): well inside Discord's 3 seconds.
-        pictures = await self.final_picture(poll, counts, policy)
-        view = self.poll_view(poll, counts, policy, pictures)
-        await interaction.response.edit_message(content=None, embeds=[], view=view, attachments=pictures)
+        async with self.updates.lock(poll.id):  # after any live update still on its way
+            counts = await self.bot.store.tallies(poll.id)
+            # Drawn before the response (tens of milliseconds, in a worker thread): well inside Discord's 3 seconds.
+            pictures = await self.final_picture(poll, counts, policy)
+            view = self.poll_view(poll, counts, policy, pictures)
+            await interaction.response.edit_message(content=None, embeds=[], view=view, attachments=pictures)
         await interaction.followup.send(text.closed_refusal(poll), ephemeral=True)
 
     @app_commands.command(name="close", description="Moderators: close a poll now and show its final results.")
@@ -536,7 +590,7 @@ class Theories(
         return await self.poll_answer(await self.settle(poll))
 
     async def standings_answer(self, guild: int) -> Answer:
-        standings = rank_standings(await self.bot.store.closed_option_votes(guild))
+        standings = rank_totals(await self.bot.store.theory_totals(guild))
         numbers = {entry.key: number for number, entry in enumerate(await self.catalog(guild), start=1)}
         return text.standings_answer(guild, standings, numbers)
 
