@@ -11,7 +11,10 @@ did you mean" or "that isn't in what I know". The figures:
   questions asked.
 
 ``python -m bench.ask_eval tests/data/ask_tune.toml`` prints the figures; ``--misses`` lists the questions that
-went wrong (use it on the tuning half only: the held-out half is for the final report).
+went wrong (use it on the tuning half only: the held-out half is for the final report). ``--blind`` judges each
+question with the ``asks`` that nearly repeat it left out (same terms, or at least ``BLIND_OVERLAP`` of them shared):
+phrasings written while looking at the tuning half make it look better than unseen questions will find it, and this
+is the tuning half's honest estimate of that.
 """
 
 from __future__ import annotations
@@ -123,14 +126,46 @@ def the_bots_asker() -> Asker:
     return build_asker(loaded.data, loaded.phrasings)
 
 
+BLIND_OVERLAP = 0.75  # an ``asks`` phrasing sharing this much of a question's terms (Jaccard) counts as a repeat
+
+
+def evaluate_blind(cases: Sequence[Case]) -> Scores:
+    """As ``evaluate``, each question judged by a matcher built without the phrasings that nearly repeat it."""
+    loaded = load_facts(DEFAULT_FACTS)
+    full = build_asker(loaded.data, loaded.phrasings)
+    scores = Scores()
+    for case in cases:
+        terms = set(full.terms(case.question))
+        kept: dict[Ref, tuple[str, ...]] = {}
+        dropped = False
+        for ref, asks in loaded.phrasings.items():
+            keep = []
+            for ask in asks:
+                other = set(full.terms(ask, mend=False))
+                union = terms | other
+                if union and len(terms & other) / len(union) >= BLIND_OVERLAP:
+                    dropped = True
+                else:
+                    keep.append(ask)
+            kept[ref] = tuple(keep)
+        asker = build_asker(loaded.data, kept, full.lexicon) if dropped else full
+        one = evaluate(asker, [case])
+        for name in ("answerable", "unanswerable", "right", "honest", "confident_wrong", "unsure_with_right"):
+            setattr(scores, name, getattr(scores, name) + getattr(one, name))
+        scores.said_unknown += one.said_unknown
+        scores.misses += one.misses
+    return scores
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.ask_eval", description=__doc__.split("\n")[0])
     parser.add_argument("sets", nargs="+", type=Path, help="question sets (TOML)")
     parser.add_argument("--misses", action="store_true", help="list what went wrong (the tuning half only)")
+    parser.add_argument("--blind", action="store_true", help="leave out the asks that nearly repeat each question")
     args = parser.parse_args(argv)
     asker = the_bots_asker()
     for path in args.sets:
-        scores = evaluate(asker, load_cases(path))
+        scores = evaluate_blind(load_cases(path)) if args.blind else evaluate(asker, load_cases(path))
         print(scores.summary(path.name))
         if args.misses:
             print("\n".join(f"  {m}" for m in scores.misses))

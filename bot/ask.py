@@ -42,19 +42,23 @@ MEMO_SIZE = 4096
 # it counts for coverage: an answer must speak of what the question asks.
 PHRASING_WEIGHT = 0.7
 KEYWORD_WEIGHT = 0.2
-KIND_WEIGHT = {"fact": 1.0, "character": 0.97, "moment": 0.8}
+KIND_WEIGHT = {"fact": 1.0, "character": 0.9, "moment": 0.8}
 LIGHT_WEIGHT = 0.35  # "who", "where": a hint of the kind of question, never the topic
 UNKNOWN_WORD_WEIGHT = 1.0  # times the rarest word's weight: a word the facts never use is a strong "not this"
 UNKNOWN_PENALTY = 1.0  # every score is scaled by (the known share of the question's weight) to this power
+# The share of the question an entry speaks of anywhere, its text included: a small part of the score, so a question
+# in words no phrasing uses still finds the entry that talks about them (measured blind on the tuning half: the right
+# entry came first for 83.5 % of questions without it, 88 % with it and the generated phrasings below).
+COVER_WEIGHT = 0.2
 
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     """Where a score becomes an answer: tuned on the tuning half of the question set only (see the README)."""
 
-    sure: float = 0.51  # a sure answer's confidence: the best entry's score, less the part of the question it misses
+    sure: float = 0.7  # a sure answer's confidence: the best entry's score, less the part of the question it misses
     uncovered: float = 0.8  # how much missing the whole question's topic costs
-    lead: float = 0.02  # and its lead over the best entry about something else
+    lead: float = 0.04  # and its lead over the best entry about something else
     close: float = 0.3  # below sure, at least this: "not sure, did you mean..."
     related: float = 0.45  # a related entry must score this much, and
     related_share: float = 0.7  # this share of the best
@@ -216,7 +220,8 @@ class Asker:
             raw.append((ref, [fact.question, fact.topic, *phrasings.get(ref, ())], list(fact.keywords), [fact.answer]))
         for c in data.characters:
             ref = ("character", c.id)
-            names = [c.name, c.actor, *c.aliases, *phrasings.get(ref, ())]
+            # "who is X" is the question the bot itself suggests for a character: every character is asked so
+            names = [c.name, c.actor, *c.aliases, f"who is {c.name}", *phrasings.get(ref, ())]
             raw.append((ref, names, [c.name], [c.summary, *(s.text for s in c.arc)]))
         for m in data.moments:
             ref = ("moment", m.id)
@@ -375,8 +380,11 @@ class Asker:
         candidates = {i for t in topic for i in self.postings.get(t, ())}
         dots: dict[int, float] = {}
         keywords: dict[int, float] = {}
+        cover: dict[int, float] = {}
         for t in query.known:
             w = query.weights[t]
+            for index in self.postings.get(t, ()):
+                cover[index] = cover.get(index, 0.0) + w
             product = w * self.weights[t]
             for number in self.phrase_postings.get(t, ()):
                 dots[number] = dots.get(number, 0.0) + product
@@ -393,6 +401,7 @@ class Asker:
         scored: dict[int, float] = {}
         for i in candidates:
             mixed = PHRASING_WEIGHT * phrasing.get(i, 0.0) + KEYWORD_WEIGHT * keywords.get(i, 0.0) / total
+            mixed += COVER_WEIGHT * cover.get(i, 0.0) / total
             scored[i] = mixed * KIND_WEIGHT.get(self.entries[i].ref[0], 1.0) * scale
         return scored
 

@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 # the full integrity check without a bound.
 QUICK_CHECK_SECONDS = 2.0
 COMMANDS_KEY = "commands_hash:"
+# Switching a new file to WAL while another process does the same: retried this often, this far apart (the 5 s of
+# busy_timeout in all).
+WAL_TRIES, WAL_RETRY_SECONDS = 100, 0.05
 META_UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -133,11 +136,26 @@ class StoreBase:
     async def _configure(self) -> None:
         await self._conn.execute("PRAGMA foreign_keys = ON")
         await self._conn.execute("PRAGMA busy_timeout = 5000")
-        mode = await self._scalar("PRAGMA journal_mode = WAL")
+        mode = await self._wal()
         if str(mode).lower() != "wal" and str(self.path) != ":memory:":
             log.warning("SQLite refused WAL mode for %s (journal mode is %s)", self.path, mode)
         # WAL + NORMAL: a committed write survives the process being killed; only power loss can undo the last ones.
         await self._conn.execute("PRAGMA synchronous = NORMAL")
+
+    async def _wal(self) -> object:
+        """``PRAGMA journal_mode = WAL``; the journal mode it leaves.
+
+        Two processes opening a new file at once both switch it to WAL: SQLite answers the second "locked" at once
+        instead of waiting (the two would deadlock), so it tries again within the busy timeout.
+        """
+        for _ in range(WAL_TRIES):
+            try:
+                return await self._scalar("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+                await asyncio.sleep(WAL_RETRY_SECONDS)
+        return await self._scalar("PRAGMA journal_mode = WAL")
 
     async def _migrate(self) -> None:
         """Apply every migration not applied yet, in number order.
@@ -145,6 +163,10 @@ class StoreBase:
         Which ones were applied is kept by number (``schema_migrations``), not only as the highest number, so
         migrations written in parallel branches (005 landing before 004) are each applied once whatever the order
         they arrive in. ``PRAGMA user_version`` stays the highest number applied.
+
+        Several processes may open a new file at the same moment (a cluster starting): each migration's first
+        statement, under the write lock (``BEGIN IMMEDIATE``), claims its number in ``schema_migrations``. A process
+        whose claim finds the number taken lost the race to one that applied it in full, and moves on.
         """
         current = await self._count("PRAGMA user_version")
         await self._conn.execute(
@@ -155,15 +177,25 @@ class StoreBase:
             if version in applied:
                 continue
             if not applied and version <= current:  # a database from before migrations were kept by number
-                await self._conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (version, name))
+                await self._conn.execute(
+                    "INSERT OR IGNORE INTO schema_migrations (version, name) VALUES (?, ?)", (version, name)
+                )
                 continue
-            log.info("Applying migration %s", name)
-            # executescript runs the whole file; the bookkeeping moves inside the same transaction.
-            await self._conn.executescript(
-                f"BEGIN IMMEDIATE;\n{sql}\n"
-                f"INSERT INTO schema_migrations (version, name) VALUES ({version}, '{name}');\n"
-                f"PRAGMA user_version = {max(current, version)};\nCOMMIT;"
-            )
+            # executescript runs the whole file; the claim and the bookkeeping are inside the same transaction.
+            try:
+                await self._conn.executescript(
+                    f"BEGIN IMMEDIATE;\nINSERT INTO schema_migrations (version, name) VALUES ({version}, '{name}');\n"
+                    f"{sql}\nPRAGMA user_version = {max(current, version)};\nCOMMIT;"
+                )
+            except sqlite3.IntegrityError:
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
+                if not await self._count("SELECT count(*) FROM schema_migrations WHERE version = ?", (version,)):
+                    raise  # not the claim: the migration itself failed
+                log.info("Migration %s was applied by another process", name)
+                current = await self._count("PRAGMA user_version")
+                continue
+            log.info("Applied migration %s", name)
             current = max(current, version)
 
     async def schema_version(self) -> int:
