@@ -48,6 +48,10 @@ EXTENSIONS = (
 # Rebuilds an answer from its reveal key's argument, for a press in a server (None: outside one).
 AnswerBuilder = Callable[[str, int | None], Awaitable[Answer | None]]
 Clock = Callable[[], datetime]
+# Closing (SIGTERM, a restart) waits this long for answers already being given: their last requests (a poll's thread,
+# a follow-up) would otherwise meet a closed connection and fail half done. discord.py names the tasks it runs them in.
+ANSWERING = ("CommandTree-invoker", "discord-ui-view-dispatch-", "discord-ui-dynamic-item-", "discord-ui-modal-")
+CLOSE_GRACE = 5.0  # seconds
 IDENTIFY_WINDOW = 5.0  # Discord lets max_concurrency IDENTIFYs through per 5 s, one per bucket shard_id % it
 
 
@@ -162,10 +166,23 @@ class StrangersBot(commands.AutoShardedBot):
         for task in pending:
             if task is not None:
                 task.cancel()
+        await self._finish_answers()
         await super().close()
         store = getattr(self, "store", None)
         if store is not None:
             await store.close()
+
+    async def _finish_answers(self) -> None:
+        """Let the answers in flight finish (up to ``CLOSE_GRACE`` seconds) while the connection is still open."""
+        here = asyncio.current_task()
+        answering = [
+            t for t in asyncio.all_tasks() if t is not here and not t.done() and t.get_name().startswith(ANSWERING)
+        ]
+        if not answering:
+            return
+        _, unfinished = await asyncio.wait(answering, timeout=CLOSE_GRACE)
+        if unfinished:
+            log.warning("Closing with %d answer(s) unfinished after %.0f s", len(unfinished), CLOSE_GRACE)
 
     async def rebuild_answer(self, key: RevealKey, guild_id: int | None) -> Answer | None:
         builder = self.answer_builders.get(key.kind)

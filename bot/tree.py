@@ -50,6 +50,9 @@ async def answer_error(interaction: discord.Interaction[Any], error: Exception) 
     An interaction Discord has already forgotten (the answer came too late, or would) is not answered: it is logged
     once and counted (``Limits.expired``, see ``bot.overload``)."""
     cause = _cause(error)
+    if interaction.client.is_closed():  # cut short by closing (after its grace): no answer can be sent now
+        log.warning("%s was cut short: the bot closed while answering (%s)", _what(interaction), type(cause).__name__)
+        return
     if is_expiry(cause):
         note_expired(interaction, _what(interaction))
         return

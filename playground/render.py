@@ -29,28 +29,31 @@ _STYLES = {
     "f": "%-d %B %Y %H:%M UTC",
     "F": "%A, %-d %B %Y %H:%M UTC",
 }
-# How Discord words a relative time (<t:...:R>), counting whole units down as a countdown does: below this many
-# seconds, these words ({n}: whole units of that many seconds).
-_RELATIVE = (
-    (60, "a few seconds", 1),
-    (2 * 60, "a minute", 60),
-    (3600, "{n} minutes", 60),
-    (2 * 3600, "an hour", 3600),
-    (86400, "{n} hours", 3600),
-    (2 * 86400, "a day", 86400),
-    (30 * 86400, "{n} days", 86400),
-    (60 * 86400, "a month", 30 * 86400),
-    (365 * 86400, "{n} months", 30 * 86400),
-    (2 * 365 * 86400, "a year", 365 * 86400),
+# How Discord's client words a relative time (<t:...:R>): moment.js's fromNow, which rounds to the nearest unit and
+# moves to the next unit early (45 seconds read "in a minute", 22 hours "in a day"). Each step: below this many
+# seconds, these words; {n} is the count of the step's unit, rounded.
+_MINUTE, _HOUR, _DAY = 60, 3600, 86400
+_MONTH, _YEAR = 30.436875 * _DAY, 365.2425 * _DAY  # moment's average month and year
+_RELATIVE = (  # (below this many seconds, words, the unit {n} counts)
+    (44.5, "a few seconds", 1),
+    (1.5 * _MINUTE, "a minute", _MINUTE),
+    (44.5 * _MINUTE, "{n} minutes", _MINUTE),
+    (1.5 * _HOUR, "an hour", _HOUR),
+    (21.5 * _HOUR, "{n} hours", _HOUR),
+    (1.5 * _DAY, "a day", _DAY),
+    (25.5 * _DAY, "{n} days", _DAY),
+    (1.5 * _MONTH, "a month", _MONTH),
+    (10.5 * _MONTH, "{n} months", _MONTH),
+    (1.5 * _YEAR, "a year", _YEAR),
 )
 IS_COMPONENTS_V2 = 1 << 15
 
 
 def relative(seconds: float) -> str:
-    """``seconds`` from now as Discord says it: "in 23 hours", "2 hours ago", "in a few seconds"."""
+    """``seconds`` from now as Discord says it: "in a day" (a poll open 24 hours), "2 hours ago", "in a few seconds"."""
     span = abs(seconds)
-    words, unit = next(((w, u) for limit, w, u in _RELATIVE if span < limit), ("{n} years", 365 * 86400))
-    said = words.format(n=int(span // unit))
+    words, unit = next(((w, u) for limit, w, u in _RELATIVE if span < limit), ("{n} years", _YEAR))
+    said = words.format(n=max(round(span / unit), 2))
     return f"in {said}" if seconds >= 0 else f"{said} ago"
 
 

@@ -62,6 +62,38 @@ def no_traceback_in_adversarial_tests(request: pytest.FixtureRequest) -> Iterato
     assert not crashes, "tracebacks were logged:\n" + "\n".join(crashes)
 
 
+# asyncio's own words for a coroutine's work lost without anyone awaiting it. A coroutine never awaited is a
+# RuntimeWarning, an error here (pyproject's filterwarnings); these two asyncio only logs, so they are caught here.
+LOST_WORK = ("Task exception was never retrieved", "Task was destroyed but it is pending")
+
+
+class _LostWork(logging.Handler):
+    """Keeps asyncio's reports of a task lost unawaited (see ``LOST_WORK``)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(LOST_WORK):
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_task_lost_unawaited() -> Iterator[None]:
+    """Any test fails when asyncio reports a task whose exception nobody retrieved, or a pending task destroyed:
+    the same class of bug as a coroutine never awaited, which asyncio only logs."""
+    handler = _LostWork()
+    logger = logging.getLogger("asyncio")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    lost = [r.getMessage().splitlines()[0] for r in handler.records]
+    assert not lost, "asyncio reported work lost unawaited:\n" + "\n".join(lost)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(token="unused", database_path=tmp_path / "bot.db", facts_path=DEFAULT_FACTS)

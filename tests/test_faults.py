@@ -4,6 +4,7 @@ and a database that cannot be written at start-up. Every wait is bounded."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import resource
 import signal
 import sqlite3
@@ -134,3 +135,19 @@ async def test_full_disk_is_one_clear_error_and_no_corruption(tmp_path: Path) ->
         # The failed migration was rolled back whole: the old table is there, no half-made schema.
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert "keep" in tables and conn.execute("PRAGMA user_version").fetchone()[0] in (0, 1)
+
+
+async def test_closing_lets_an_answer_in_flight_finish(discord_api: StandIn, settings, caplog) -> None:
+    """Closed (SIGTERM, a restart) while a poll still opens its thread: the answer finishes first, within the grace,
+    instead of meeting a closed connection, failing half done and leaving a task's exception unretrieved."""
+    from bot_under_test import running_bot
+
+    threads = r"^/channels/\d+/messages/\d+/threads$"
+    fault = discord_api.fail_next("POST", threads, 429, retry_after=0.5)  # the thread waits out a rate limit
+    async with running_bot(discord_api, settings):
+        poll = await discord_api.slash("theory poll", user=discord_api.world.moderator)
+        assert not poll.ephemeral, poll.content  # the poll is posted; its thread is still to come
+    assert fault.hits == 1
+    threads_made = [c.name for g in discord_api.world.guilds for c in g.channels if c.is_thread]
+    assert "Theory poll #1: discussion" in threads_made
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records]

@@ -254,7 +254,19 @@ def test_timestamps_read_as_discord_shows_them() -> None:
     from playground.render import plain
 
     now = 1_800_000_000  # 15 January 2027 08:00 UTC
-    assert plain(f"<t:{now + 23 * 3600}:R>", now=now) == "in 23 hours"
+    # as Discord's client (moment.js's fromNow) says it: rounded, and the next unit from 45 s, 45 min, 22 h, 26 days
+    assert plain(f"<t:{now + 24 * 3600 - 60}:R>", now=now) == "in a day"  # a 24-hour poll a minute after it opened
+    assert plain(f"<t:{now + 22 * 3600}:R>", now=now) == "in a day"
+    assert plain(f"<t:{now + 21 * 3600 + 1799}:R>", now=now) == "in 21 hours"
+    assert plain(f"<t:{now + 90 * 60 - 1}:R>", now=now) == "in an hour"
+    assert plain(f"<t:{now + 90 * 60}:R>", now=now) == "in 2 hours"
+    assert plain(f"<t:{now + 44}:R>", now=now) == "in a few seconds"
+    assert plain(f"<t:{now + 45}:R>", now=now) == "in a minute"
+    assert plain(f"<t:{now + 45 * 60}:R>", now=now) == "in an hour"
+    assert plain(f"<t:{now + 36 * 3600}:R>", now=now) == "in 2 days"
+    assert plain(f"<t:{now + 26 * 86400}:R>", now=now) == "in a month"
+    assert plain(f"<t:{now - 400 * 86400}:R>", now=now) == "a year ago"
+    assert plain(f"<t:{now - 600 * 86400}:R>", now=now) == "2 years ago"
     assert plain(f"<t:{now - 2 * 3600}:R>", now=now) == "2 hours ago"
     assert plain(f"<t:{now + 20}:R>", now=now) == "in a few seconds"
     assert plain(f"<t:{now - 5 * 60}:R>", now=now) == "5 minutes ago"
@@ -326,7 +338,7 @@ async def test_a_hidden_results_poll_keeps_its_buttons_and_its_thread_is_announc
     await pg.execute("in #spoilers")
     poll = await pg.execute("/theory poll hours: 24 hidden_results: true")
     closes = next(line for line in poll.splitlines() if "Closes" in line)
-    assert "in 23 hours (" in closes and closes.count("UTC") == 1  # relative, then the absolute time once
+    assert "in a day (" in closes and closes.count("UTC") == 1  # relative, then the absolute time once
     thread = discord_api.guild.channels[-1]
     assert f"started a thread: #{thread.name}." in poll
     assert not (await pg.execute("click 1")).startswith("(playground)")

@@ -88,3 +88,19 @@ async def test_a_failing_edit_is_logged_and_later_ones_still_run(caplog) -> None
     updates.changed(1)
     await updates.flush()
     assert calls == [1, 1] and "Could not show the latest votes" in caplog.text
+
+
+async def test_stopping_while_discord_keeps_the_last_edit_waiting_is_a_warning(caplog) -> None:
+    """The last edit held past the timeout (a rate limit at shutdown) is said plainly, not logged as a crash."""
+    held = asyncio.Event()
+
+    async def edit(poll_id: int) -> None:
+        held.set()
+        await asyncio.sleep(10)  # Discord's rate limit outlasts the stop
+
+    updates = PollUpdates(edit, interval=0.01)
+    updates.changed(1)
+    await held.wait()
+    await updates.stop(timeout=0.05)
+    assert [r.levelname for r in caplog.records if r.name == "cogs.theories.updates"] == ["WARNING"]
+    assert "latest votes of 1 theory poll(s)" in caplog.text and not [r for r in caplog.records if r.exc_info]

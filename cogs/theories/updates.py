@@ -80,5 +80,12 @@ class PollUpdates:
                 async with asyncio.timeout(timeout):
                     for poll_id in sorted(recent):
                         await self._edit(poll_id)
+            except TimeoutError:  # Discord kept us waiting (a rate limit): not a fault of ours, nothing to trace
+                log.warning(
+                    "Stopped before showing the latest votes of %d theory poll(s) within %.0f s; their messages show "
+                    "the votes of their last edit (the counts are kept)",
+                    len(recent),
+                    timeout,
+                )
             except Exception:
                 log.exception("Could not show the latest votes of %d theory polls while stopping", len(recent))
