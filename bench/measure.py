@@ -321,6 +321,18 @@ class Burst:
             return None
         return self.acknowledged == self.voters and self.counted == self.expected
 
+    @property
+    def nothing_lost(self) -> bool | None:
+        """Every acknowledged vote stored, and no option holding more votes than presses on it. Under Discord's 3 s
+        deadline a press can be stored and its answer still arrive too late (the member saw it fail; pressing again
+        keeps the vote), so with expired presses the stored votes lie between the acknowledged ones and the presses."""
+        if self.counted is None:
+            return None
+        within = all(self.counted.get(p, 0) <= n for p, n in self.expected.items()) and set(self.counted) <= set(
+            self.expected
+        )
+        return within and sum(self.counted.values()) >= self.acknowledged
+
 
 async def vote_burst(subject: Subject, message: dict, voters: int) -> Burst:
     """The first ``voters`` members press a vote button of ``message`` at the same moment (member i presses

@@ -68,7 +68,13 @@ def latency_table(report: Report) -> list[str]:
 def burst_table(report: Report) -> list[str]:
     rows = []
     for ours, floor in zip(report.ours.bursts, report.floor.bursts, strict=True):
-        check = {True: "every vote counted", False: "MISMATCH", None: "not checked"}[ours.count_ok]
+        stored = sum((ours.counted or {}).values())
+        if ours.count_ok or ours.counted is None:
+            check = "every vote counted" if ours.count_ok else "not checked"
+        elif ours.nothing_lost:
+            check = f"every acknowledged vote counted; {stored - ours.acknowledged:,} more stored, answered too late"
+        else:
+            check = "MISMATCH"
         rows.append(
             [
                 f"{ours.voters:,}",
@@ -82,7 +88,7 @@ def burst_table(report: Report) -> list[str]:
         )
     if not rows:
         return [f"Votes: {NOT_AVAILABLE} (the bot has no /theory poll yet)."]
-    header = ["Voters at once", "votes/s", "seconds", "answered", "counted", "count check", "no-op votes/s"]
+    header = ["Voters at once", "votes/s", "seconds", "acknowledged in 3 s", "counted", "count check", "no-op votes/s"]
     return table(header, rows)
 
 
@@ -245,8 +251,8 @@ def targets(report: Report) -> list[Target]:
         counted = sum((big.counted or {}).values())
         votes = (
             votes[0],
-            bool(big.count_ok),
-            f"{big.acknowledged:,} answered, {counted:,} counted, {big.votes_per_s:.0f} votes/s",
+            bool(big.nothing_lost),
+            f"{big.acknowledged:,} acknowledged in 3 s, {counted:,} counted, {big.votes_per_s:.0f} votes/s",
         )
     cold = report.ours.starts[0]
     rss = max(report.ours.rss_after_start_mb, report.ours.rss_after_load_mb)
@@ -361,6 +367,7 @@ def as_json(report: Report) -> dict[str, Any]:
         data.pop("commands")
         for burst, original in zip(data["bursts"], run.bursts, strict=True):
             burst["count_ok"] = original.count_ok
+            burst["nothing_lost"] = original.nothing_lost
         return data
 
     return {
