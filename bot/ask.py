@@ -22,10 +22,6 @@ from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
-import snowballstemmer  # type: ignore[import-untyped]
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from .errors import ConfigError
 from .models import FilmData
 
@@ -179,6 +175,13 @@ class _Query:
     heard: tuple[str, ...] = ()  # its words as read, unstemmed
 
 
+def _english_stemmer() -> object:
+    """Snowball's English stemmer, imported when the matcher is built (after start-up), not when the bot starts."""
+    import snowballstemmer  # type: ignore[import-untyped]
+
+    return snowballstemmer.stemmer("english")
+
+
 @dataclass(slots=True)
 class Asker:
     """Built once at start-up from the facts, their phrasings and the lexicon; answers questions in memory."""
@@ -192,7 +195,7 @@ class Asker:
     question_terms: frozenset[str] = frozenset()
     _by_ref: dict[Ref, _Entry] = field(default_factory=dict, repr=False)
     _stemmed_synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
-    _stemmer: object = field(default_factory=lambda: snowballstemmer.stemmer("english"), repr=False)
+    _stemmer: object = field(default_factory=_english_stemmer, repr=False)
     _stems: dict[str, str] = field(default_factory=dict, repr=False)
     _mended: dict[str, str | None] = field(default_factory=dict, repr=False)
     unknown_weight: float = 1.0  # the weight of a word the facts never use
@@ -341,6 +344,9 @@ class Asker:
         limit = 0 if len(word) < SHORTEST_MENDED else 1 if len(word) <= 6 else 2
         best: tuple[int, int, int, str] | None = None
         if limit:
+            from rapidfuzz import process  # loaded with the first word that needs mending, not at start-up
+            from rapidfuzz.distance import OSA
+
             # Filler is a mending target too ("charcter" is "character", then dropped like it).
             choices = [*self.vocabulary, *self.lexicon.synonyms]
             if len(word) >= SHORTEST_MENDED_FILLER:
