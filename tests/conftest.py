@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from bot_under_test import running_bot
@@ -16,6 +17,9 @@ from bot.client import StrangersBot
 from bot.settings import DEFAULT_FACTS, Settings
 from bot.store import Store
 from standin import StandIn
+
+if TYPE_CHECKING:
+    import asyncpg
 
 # The adversarial suite (``pytest -m adversarial``): hostile input, forged ids, floods, damage and deletion.
 ADVERSARIAL = {
@@ -105,10 +109,9 @@ POSTGRES_SKIPPED = (
 )
 
 
-@asynccontextmanager
-async def postgres_schema() -> AsyncIterator[str]:
-    """A DATABASE_URL whose ``search_path`` is a fresh schema of the test database, dropped after. Without a reachable
-    PostgreSQL the test is skipped (one line in the summary says so); with ``CI=true`` it fails instead."""
+async def postgres_admin(url: str = POSTGRES_URL) -> asyncpg.Connection:
+    """A connection to the test PostgreSQL server, for creating and dropping what a test uses. Without a reachable
+    server (or without asyncpg) the test is skipped, one line in the summary saying so; with ``CI=true`` it fails."""
     ci = os.environ.get("CI") == "true"
     try:
         import asyncpg
@@ -117,11 +120,18 @@ async def postgres_schema() -> AsyncIterator[str]:
             pytest.fail("asyncpg is not installed; with CI=true the PostgreSQL tests must run")
         pytest.skip(POSTGRES_SKIPPED + " (asyncpg not installed)")
     try:
-        admin = await asyncpg.connect(POSTGRES_URL, timeout=3)
+        return await asyncpg.connect(url, timeout=3)
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         if ci:
             pytest.fail(f"{POSTGRES_SKIPPED} ({exc}); with CI=true they must run")
         pytest.skip(POSTGRES_SKIPPED)
+
+
+@asynccontextmanager
+async def postgres_schema() -> AsyncIterator[str]:
+    """A DATABASE_URL whose ``search_path`` is a fresh schema of the test database, dropped after (skipped or failed
+    as ``postgres_admin`` says without a server)."""
+    admin = await postgres_admin()
     schema = f"test_{uuid.uuid4().hex[:12]}"
     await admin.execute(f"CREATE SCHEMA {schema}")
     try:

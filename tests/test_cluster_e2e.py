@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import os
 import re
 import sqlite3
 import uuid
@@ -23,6 +22,7 @@ from typing import Any, Protocol
 
 import pytest
 from bot_under_test import bot_env, bot_process
+from conftest import POSTGRES_URL, postgres_admin
 
 from bot.settings import Settings
 from bot.store import postgres as pg
@@ -34,7 +34,7 @@ SHARDS = 4
 RANGES = ("0-1", "2-3")  # SHARD_IDS of the two processes
 READY = "Ready as "
 START_TIMEOUT = 120.0  # 2,500 servers a process on a loaded 2-core machine
-PG_URL = os.environ.get("POSTGRES_TEST_URL", "postgresql://postgres@127.0.0.1:5432/test")
+PG_URL = POSTGRES_URL
 BOT_SPEAKS_POSTGRES = "database_url" in {f.name for f in dataclasses.fields(Settings)}
 
 
@@ -84,14 +84,9 @@ class SharedPostgres:
 @asynccontextmanager
 async def postgres_database() -> AsyncIterator[SharedPostgres]:
     """A new database for this run only, dropped afterwards (with any connection a killed bot left)."""
-    asyncpg = pytest.importorskip("asyncpg")
-    unreachable = f"PostgreSQL not reachable at {PG_URL.rsplit('@', 1)[-1]}: the PostgreSQL cluster test was skipped"
-    try:
-        admin = await asyncpg.connect(PG_URL, timeout=3)
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{unreachable} ({exc}); with CI=true it must run")
-        pytest.skip(unreachable)
+    admin = await postgres_admin(PG_URL)
+    import asyncpg
+
     name = f"cluster_{uuid.uuid4().hex[:12]}"
     try:
         await admin.execute(f"CREATE DATABASE {name}")

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import POSTGRES_SKIPPED, POSTGRES_URL
+from conftest import POSTGRES_SKIPPED, POSTGRES_URL, postgres_admin
 
 from bot.models import Level, VoteOutcome
 from bot.polls import rank_standings, rank_totals
@@ -49,12 +49,7 @@ OPTIONS = [
 @pytest.fixture
 async def pool() -> AsyncIterator[asyncpg.Pool]:
     """A pool of connections whose ``search_path`` is a fresh schema holding the server state's tables."""
-    try:
-        admin = await asyncpg.connect(URL, timeout=3)
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{SKIPPED} ({exc}); with CI=true they must run")
-        pytest.skip(SKIPPED)
+    admin = await postgres_admin(URL)
     schema = f"test_{uuid.uuid4().hex[:12]}"
     await admin.execute(f"CREATE SCHEMA {schema}")
     try:
